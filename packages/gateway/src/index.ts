@@ -1,4 +1,33 @@
 /**
  * @since 0.1.0
  */
-export {}
+
+/**
+ * @since 0.1.0
+ */
+export * as AlipayClient from "./AlipayClient.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as AlipayConfig from "./AlipayConfig.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as AlipayError from "./AlipayError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as MemberCards from "./MemberCards.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as NotificationStore from "./NotificationStore.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Notifications from "./Notifications.js"

@@ -1,0 +1,260 @@
+/**
+ * Alipay date-times: `yyyy-MM-dd HH:mm:ss` in Beijing time (Asia/Shanghai, UTC+8, no daylight saving), and
+ * dates `yyyy-MM-dd` (birthdays).
+ *
+ * - `AlipayDateTime`: string ⇄ `DateTime.Utc` (strict; rejects impossible dates such as `2016-07-34`).
+ * - `DateTimeString`: a string that is a valid Alipay date-time (kept as a string, for request DTOs).
+ * - `DateString`: a valid `yyyy-MM-dd` string.
+ * - `Received`: tolerant form for responses — any string is kept as it is (Alipay's own documented example
+ *   contains `2016-07-34 12:12:12`); convert later with `toDateTime` / `toDateTimeOption`.
+ *
+ * @since 0.1.0
+ */
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+/**
+ * Offset of Beijing time from UTC, in hours. Asia/Shanghai has had no daylight saving since 1991.
+ *
+ * @since 0.1.0
+ */
+export const offsetHours = 8
+
+const offsetMillis = offsetHours * 60 * 60 * 1000
+
+const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/
+const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** Smallest / largest year we parse and format (4-digit years). */
+const minYear = 1000
+const maxYear = 9999
+
+interface Parts {
+  readonly year: number
+  readonly month: number
+  readonly day: number
+  readonly hours: number
+  readonly minutes: number
+  readonly seconds: number
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, "0")
+
+const partsToUtc = (p: Parts): Option.Option<DateTime.Utc> => {
+  if (p.year < minYear || p.year > maxYear) return Option.none()
+  return Option.flatMap(
+    DateTime.make({ year: p.year, month: p.month, day: p.day, hours: p.hours, minutes: p.minutes, seconds: p.seconds }),
+    (local) => {
+      // DateTime.make rolls over out-of-range fields (day 34 → next month): reject those by comparing back.
+      const back = DateTime.toPartsUtc(local)
+      const same = back.year === p.year && back.month === p.month && back.day === p.day && back.hours === p.hours &&
+        back.minutes === p.minutes && back.seconds === p.seconds
+      return same ? DateTime.make(DateTime.toEpochMillis(local) - offsetMillis) : Option.none()
+    }
+  )
+}
+
+/**
+ * Parses `yyyy-MM-dd HH:mm:ss` (Beijing time). `None` for any other format or an impossible date/time.
+ *
+ * @since 0.1.0
+ */
+export const parse = (input: string): Option.Option<DateTime.Utc> => {
+  const m = dateTimePattern.exec(input)
+  if (m === null) return Option.none()
+  return partsToUtc({
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hours: Number(m[4]),
+    minutes: Number(m[5]),
+    seconds: Number(m[6])
+  })
+}
+
+/**
+ * Parses `yyyy-MM-dd` (a Beijing calendar date) to the instant of its midnight in Beijing.
+ *
+ * @since 0.1.0
+ */
+export const parseDate = (input: string): Option.Option<DateTime.Utc> => {
+  const m = datePattern.exec(input)
+  if (m === null) return Option.none()
+  return partsToUtc({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hours: 0, minutes: 0, seconds: 0 })
+}
+
+const beijingParts = (dt: DateTime.DateTime): DateTime.DateTime.PartsWithWeekday =>
+  DateTime.toPartsUtc(DateTime.unsafeMake(DateTime.toEpochMillis(dt) + offsetMillis))
+
+/**
+ * Formats any `DateTime` as `yyyy-MM-dd HH:mm:ss` in Beijing time (milliseconds are dropped).
+ * Years outside 1000..9999 are printed as they are (not a valid Alipay date-time).
+ *
+ * @since 0.1.0
+ */
+export const format = (dt: DateTime.DateTime): string => {
+  const p = beijingParts(dt)
+  return `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)} ${pad(p.hours, 2)}:${pad(p.minutes, 2)}:${
+    pad(p.seconds, 2)
+  }`
+}
+
+/**
+ * Formats any `DateTime` as `yyyy-MM-dd` (its Beijing calendar date).
+ *
+ * @since 0.1.0
+ */
+export const formatDate = (dt: DateTime.DateTime): string => {
+  const p = beijingParts(dt)
+  return `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}`
+}
+
+/**
+ * The current time formatted as an Alipay date-time (uses `Clock`, so `TestClock` applies).
+ *
+ * @since 0.1.0
+ */
+export const now: Effect.Effect<string> = Effect.map(DateTime.now, format)
+
+/**
+ * Whether a string is a valid Alipay date-time `yyyy-MM-dd HH:mm:ss`.
+ *
+ * @since 0.1.0
+ */
+export const isDateTimeString = (input: string): boolean => Option.isSome(parse(input))
+
+/**
+ * Whether a string is a valid date `yyyy-MM-dd`.
+ *
+ * @since 0.1.0
+ */
+export const isDateString = (input: string): boolean => Option.isSome(parseDate(input))
+
+// Instants with whole seconds, years 1970..2099: what Alipay date-times can represent and round-trip.
+const minArbitrarySeconds = 0
+const maxArbitrarySeconds = 4102444799 // 2099-12-31 23:59:59 UTC
+
+/**
+ * `DateTime.Utc` restricted (for arbitraries) to whole seconds in 1970..2099.
+ *
+ * @since 0.1.0
+ */
+export const WholeSecondUtc = Schema.DateTimeUtcFromSelf.annotations({
+  arbitrary: () => (fc) =>
+    fc.integer({ min: minArbitrarySeconds, max: maxArbitrarySeconds }).map((s) => DateTime.unsafeMake(s * 1000))
+})
+
+const formatMessage = "must be a date-time yyyy-MM-dd HH:mm:ss (Beijing time)"
+const dateFormatMessage = "must be a date yyyy-MM-dd"
+
+/**
+ * An Alipay date-time string decoded to `DateTime.Utc` (and encoded back, in Beijing time). Rejects other
+ * formats and impossible dates. Encoding drops milliseconds.
+ *
+ * @since 0.1.0
+ */
+export const AlipayDateTime: Schema.transformOrFail<typeof Schema.String, typeof WholeSecondUtc> = Schema
+  .transformOrFail(Schema.String, WholeSecondUtc, {
+    strict: true,
+    decode: (input, _options, ast) =>
+      Option.match(parse(input), {
+        onNone: () => ParseResult.fail(new ParseResult.Type(ast, input, formatMessage)),
+        onSome: ParseResult.succeed
+      }),
+    encode: (dt, _options, ast) => {
+      const out = format(dt)
+      return isDateTimeString(out)
+        ? ParseResult.succeed(out)
+        : ParseResult.fail(new ParseResult.Type(ast, dt, "year must be between 1000 and 9999"))
+    }
+  }).annotations({ message: () => formatMessage })
+
+/**
+ * @since 0.1.0
+ */
+export type AlipayDateTime = typeof AlipayDateTime.Type
+
+const arbitraryDateTimeString = () => (fc: typeof FastCheck) =>
+  fc.integer({ min: minArbitrarySeconds, max: maxArbitrarySeconds }).map((s) => format(DateTime.unsafeMake(s * 1000)))
+
+/**
+ * A string that is a valid Alipay date-time `yyyy-MM-dd HH:mm:ss` (kept as a string). Use in request DTOs.
+ *
+ * @since 0.1.0
+ */
+export const DateTimeString = Schema.String.pipe(
+  Schema.filter(isDateTimeString, { message: () => formatMessage }),
+  Schema.annotations({ arbitrary: arbitraryDateTimeString })
+)
+
+/**
+ * @since 0.1.0
+ */
+export type DateTimeString = typeof DateTimeString.Type
+
+/**
+ * A string that is a valid date `yyyy-MM-dd` (e.g. a birthday), kept as a string.
+ *
+ * @since 0.1.0
+ */
+export const DateString = Schema.String.pipe(
+  Schema.filter(isDateString, { message: () => dateFormatMessage }),
+  Schema.annotations({
+    arbitrary: () => (fc) =>
+      fc.integer({ min: minArbitrarySeconds, max: maxArbitrarySeconds }).map((s) =>
+        formatDate(DateTime.unsafeMake(s * 1000))
+      )
+  })
+)
+
+/**
+ * @since 0.1.0
+ */
+export type DateString = typeof DateString.Type
+
+/**
+ * A date-time as received from Alipay: any string, kept raw. Alipay's documented example has
+ * `2016-07-34 12:12:12`; convert with `toDateTime` / `toDateTimeOption` when needed.
+ *
+ * @since 0.1.0
+ */
+export const Received: typeof Schema.String = Schema.String.annotations({
+  description: "Alipay date-time as received (yyyy-MM-dd HH:mm:ss expected, not enforced)"
+})
+
+/**
+ * The raw string could not be read as an Alipay date-time.
+ *
+ * @since 0.1.0
+ */
+export class InvalidDateTime extends Schema.TaggedError<InvalidDateTime>("@membercard/domain/InvalidDateTime")(
+  "InvalidDateTime",
+  { input: Schema.String }
+) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `${JSON.stringify(this.input)} ${formatMessage}`
+  }
+}
+
+/**
+ * Tries to read a received date-time string.
+ *
+ * @since 0.1.0
+ */
+export const toDateTime = (input: string): Either.Either<DateTime.Utc, InvalidDateTime> =>
+  Either.fromOption(parse(input), () => new InvalidDateTime({ input }))
+
+/**
+ * Tries to read a received date-time string; `None` if it is not a valid Alipay date-time.
+ *
+ * @since 0.1.0
+ */
+export const toDateTimeOption: (input: string) => Option.Option<DateTime.Utc> = parse

@@ -1,0 +1,825 @@
+/**
+ * Member card DTOs (spec §3.13–§3.18) and the requests / responses of `card.open` (§4.7), `card.query` (§4.8),
+ * `card.update` (§4.9), `card.delete` (§4.10) and `card.message.notify` (§4.11).
+ *
+ * Request schemas are strict (documented lengths, enums, counts, required flags; unknown keys are rejected by
+ * `Validation.validate`). Response schemas (`Received*`, `*Response`) are tolerant: every field optional, no
+ * length or enum checks, unknown keys ignored.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import * as AlipayDateTime from "./AlipayDateTime.js"
+import * as Ids from "./Ids.js"
+import * as Limits from "./Limits.js"
+import * as Money from "./Money.js"
+import * as Validation from "./Validation.js"
+
+/** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
+const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+
+// -------------------------------------------------------------------------------------------------------------
+// limits local to the card APIs
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * Max length of `level` and `point` in MerchantCard ([0,64], spec §3.13).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const levelMax = 64
+
+/**
+ * Max length of `point` in MerchantCard ([0,64], spec §3.13).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const pointMax = 64
+
+/**
+ * Max length of `valid_date` ([1,32], spec §3.13) and `occur_time` (32, old docs, §4.9).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const dateTimeFieldMax = 32
+
+/**
+ * Max length of `target_card_no` (32, spec §4.8–§4.10).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const targetCardNoMax = 32
+
+/**
+ * Max length of `ext_info` in card.query / card.update / card.delete (1024, spec §4.8–§4.10).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const extInfoMax = 1024
+
+/**
+ * Max length of `user_uni_id_type` ([1,32], spec §3.15) and of `reason_code` / `target_card_no_type` (32).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const codeFieldMax = 32
+
+/**
+ * Max length of `open_card_channel` / `open_card_channel_id`.
+ *
+ * UNCONFIRMED (spec §4.7 gives no maximum): 64, as the example ids are ≤ 23 characters and 64 is Alipay's
+ * usual maximum for merchant-side identifiers.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const openCardChannelMax = 64
+
+const maxLen = (max: number) => <A extends string, I, R>(self: Schema.Schema<A, I, R>) =>
+  self.pipe(Schema.maxLength(max, { message: () => `must be at most ${max} characters` }))
+
+// -------------------------------------------------------------------------------------------------------------
+// enums
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * `target_card_no_type` of card.query: `BIZ_CARD` (Alipay business card no), `D_QR_CODE` (Alipay dynamic QR
+ * value), `D_BAR_CODE` (dynamic barcode value), `EXTERNAL_CARD` (merchant external card no, newer).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const QueryTargetCardNoType = Validation.literals("BIZ_CARD", "D_QR_CODE", "D_BAR_CODE", "EXTERNAL_CARD")
+
+/**
+ * @since 0.1.0
+ * @category enums
+ */
+export type QueryTargetCardNoType = typeof QueryTargetCardNoType.Type
+
+/**
+ * `target_card_no_type` of card.update / card.delete / message.notify: only `BIZ_CARD`.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const BizCardType = Validation.literals("BIZ_CARD")
+
+/**
+ * `reason_code` of card.delete: `USER_UNBUND` (user unbinds; can re-bind), `CANCEL` (account closed; cannot
+ * re-bind), `PRESENT` (gifted to another user; can re-bind).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const DeleteReasonCode = Validation.literals("USER_UNBUND", "CANCEL", "PRESENT")
+
+/**
+ * @since 0.1.0
+ * @category enums
+ */
+export type DeleteReasonCode = typeof DeleteReasonCode.Type
+
+/**
+ * `mdcode_info.code_status`: `SUCCESS` (code issued), `FAIL_RETRY` (failed, Alipay should notify again),
+ * `FAIL_NOT_RETRY` (failed, do not notify again).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const CodeStatus = Validation.literals("SUCCESS", "FAIL_RETRY", "FAIL_NOT_RETRY")
+
+/**
+ * @since 0.1.0
+ * @category enums
+ */
+export type CodeStatus = typeof CodeStatus.Type
+
+/**
+ * `member_ext_info.gende` (sic): `MALE` / `FEMALE`.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const Gender = Validation.literals("MALE", "FEMALE")
+
+/**
+ * `notify_type` of message.notify: `POINT_REMIND` (points-expiry reminder), the only documented value.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const NotifyType = Validation.literals("POINT_REMIND")
+
+/**
+ * Deprecated `notify_messages[].message_type`: `POINT_UPDATE`, `BALANCE_UPDATE`, `LEVEL_UPDATE` (old docs) and
+ * `OPEN_CARD` (v3 Java example).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const MessageType = Validation.literals("POINT_UPDATE", "BALANCE_UPDATE", "LEVEL_UPDATE", "OPEN_CARD")
+
+// -------------------------------------------------------------------------------------------------------------
+// DTOs (strict, for requests)
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * `CardFrontTextDTO`: one card-face text line, `label` on the left, `value` on the right
+ * (e.g. `学院` / `新闻学院`). Lengths UNCONFIRMED (not enforced).
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const CardFrontTextDTO = Schema.Struct({
+  /** Left-hand text. */
+  label: Schema.String,
+  /** Right-hand text. */
+  value: Schema.String
+}).annotations({ identifier: "CardFrontTextDTO" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type CardFrontTextDTO = typeof CardFrontTextDTO.Type
+
+/**
+ * `MdCodeInfoDTO` (`card_info.mdcode_info`, spec §3.14): a merchant dynamic code, sent through card.update for
+ * templates with `write_off_type` `mdbarcode` / `mdqrcode`. `code_value` and `expire_time` are required when
+ * `code_status` is `SUCCESS` (documented).
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const MdCodeInfoDTO = Schema.Struct({
+  /** Y. `SUCCESS` / `FAIL_RETRY` / `FAIL_NOT_RETRY`. */
+  code_status: CodeStatus,
+  /** C: required when SUCCESS. The code rendered as barcode / QR. */
+  code_value: optionalExact(Schema.String.pipe(Schema.minLength(1, { message: () => "must not be empty" }))),
+  /** C: required when SUCCESS. Code expiry `yyyy-MM-dd HH:mm:ss`. */
+  expire_time: optionalExact(AlipayDateTime.DateTimeString),
+  /** Y. Epoch **seconds** when the merchant sends the code (distinguishes send requests). */
+  time_stamp: Schema.Int.pipe(
+    Schema.nonNegative({ message: () => "must be a non-negative number of epoch seconds" }),
+    Schema.annotations({ arbitrary: () => (fc) => fc.integer({ min: 0, max: 4102444800 }) })
+  )
+}).pipe(
+  Schema.filter((info) => {
+    if (info.code_status !== "SUCCESS") return undefined
+    const issues: Array<Schema.FilterIssue> = []
+    if (info.code_value === undefined) {
+      issues.push({ path: ["code_value"], message: "is required when code_status is SUCCESS" })
+    }
+    if (info.expire_time === undefined) {
+      issues.push({ path: ["expire_time"], message: "is required when code_status is SUCCESS" })
+    }
+    return issues
+  })
+).annotations({ identifier: "MdCodeInfoDTO" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type MdCodeInfoDTO = typeof MdCodeInfoDTO.Type
+
+/**
+ * `CardUserInfo` (`card_user_info`, spec §3.15): the card holder. `user_uni_id_type` is `UID`; exactly one of
+ * `user_uni_id` (16-digit `2088…` user id) or `open_id` must be given (new docs; new merchants should use
+ * `open_id`).
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const CardUserInfo = Schema.Struct({
+  /** Y, [1,32], only `UID`. */
+  user_uni_id_type: Validation.literals("UID"),
+  /** C, 32. Alipay user id, 16 digits starting with 2088. */
+  user_uni_id: optionalExact(Ids.AlipayUserId),
+  /** C, 128. User open_id. */
+  open_id: optionalExact(Ids.OpenId)
+}).pipe(
+  Schema.filter((user) =>
+    (user.user_uni_id === undefined) === (user.open_id === undefined)
+      ? "must have exactly one of user_uni_id or open_id"
+      : undefined
+  )
+).annotations({ identifier: "CardUserInfo" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type CardUserInfo = typeof CardUserInfo.Type
+
+/**
+ * `MerchantMenber` (sic; `member_ext_info`, spec §3.16): member details. Lengths UNCONFIRMED (not enforced).
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const MerchantMenber = Schema.Struct({
+  /** N. Name. */
+  name: optionalExact(Schema.String),
+  /** N. Gender (sic field name): `MALE` / `FEMALE`. */
+  gende: optionalExact(Gender),
+  /** N. Birthday `yyyy-MM-dd`. */
+  birth: optionalExact(AlipayDateTime.DateString),
+  /** N. Mobile number. */
+  cell: optionalExact(Schema.String)
+}).annotations({ identifier: "MerchantMenber" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type MerchantMenber = typeof MerchantMenber.Type
+
+/**
+ * `PaidOuterCardPurchaseInfoDTO` (special business only, spec §3.17). Enum sets UNCONFIRMED: plain strings.
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const PaidOuterCardPurchaseInfoDTO = Schema.Struct({
+  /** e.g. `ALIPAY_TINY_APP`. */
+  source: optionalExact(Schema.String),
+  /** Yuan, 2 decimals; required for buy / upgrade / renew. */
+  price: optionalExact(Money.Yuan),
+  /** `yyyy-MM-dd HH:mm:ss` (the doc writes `hh`). */
+  action_date: optionalExact(AlipayDateTime.DateTimeString),
+  /** Same as in `alipay.trade.create`. */
+  out_trade_no: optionalExact(Schema.String),
+  alipay_trade_no: optionalExact(Schema.String)
+}).annotations({ identifier: "PaidOuterCardPurchaseInfoDTO" })
+
+/**
+ * `PaidOuterCardCycleInfoDTO` (special business only, spec §3.17). Enum sets UNCONFIRMED: plain strings.
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const PaidOuterCardCycleInfoDTO = Schema.Struct({
+  /** e.g. `OPEN`. */
+  open_status: optionalExact(Schema.String),
+  /** e.g. `MANUAL_CLOSE`. */
+  close_reason: optionalExact(Schema.String),
+  /** e.g. `YEAR`. */
+  cycle_type: optionalExact(Schema.String),
+  /** e.g. `PAID_OUTER_CARD`. */
+  alipay_deduct_scene: optionalExact(Schema.String),
+  /** e.g. `PAID_OUTER_CARD`. */
+  alipay_deduct_product_code: optionalExact(Schema.String),
+  /** e.g. `20151127000928469118`. */
+  alipay_deduct_agreement: optionalExact(Schema.String)
+}).annotations({ identifier: "PaidOuterCardCycleInfoDTO" })
+
+/**
+ * `PaidOuterCardExtraInfoDTO` (`paid_outer_card_info`, "付费外卡", special business only, spec §3.17).
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const PaidOuterCardExtraInfoDTO = Schema.Struct({
+  /** e.g. `OPEN` (enum UNCONFIRMED). */
+  action: optionalExact(Schema.String),
+  purchase_info: optionalExact(PaidOuterCardPurchaseInfoDTO),
+  cycle_info: optionalExact(PaidOuterCardCycleInfoDTO)
+}).annotations({ identifier: "PaidOuterCardExtraInfoDTO" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type PaidOuterCardExtraInfoDTO = typeof PaidOuterCardExtraInfoDTO.Type
+
+const frontTextList = Schema.Array(CardFrontTextDTO).pipe(
+  Schema.maxItems(Limits.frontTextListMax, {
+    message: () => `must have at most ${Limits.frontTextListMax} items (card-face text lines)`
+  })
+)
+
+const merchantCardCommon = {
+  /** N. Open time `yyyy-MM-dd HH:mm:ss`; cannot be changed by update. */
+  open_date: optionalExact(AlipayDateTime.DateTimeString),
+  /** N, [1,32]. Expiry `yyyy-MM-dd HH:mm:ss`; cannot be changed by update. */
+  valid_date: optionalExact(AlipayDateTime.DateTimeString.pipe(maxLen(dateTimeFieldMax))),
+  /** N, [0,64]. Level; should match a template `card_level_conf.level`. */
+  level: optionalExact(Validation.boundedString(levelMax)),
+  /** N, [0,64]. Points: numeric, at most 2 decimals. */
+  point: optionalExact(Schema.compose(Validation.boundedString(pointMax), Money.Points)),
+  /** N. Stored-value balance in yuan, 2 decimals (length UNCONFIRMED). */
+  balance: optionalExact(Money.Yuan),
+  /**
+   * N. Card-face text lines, one item = one line, at most `Limits.frontTextListMax` (4 current text vs 3 old,
+   * spec §9.2).
+   */
+  front_text_list: optionalExact(frontTextList),
+  /** N. Card-face personal photo id (upload API); ≤ 1 MB, 230×295 px. */
+  front_image_id: optionalExact(Ids.ImageId),
+  /** N. Custom asset value, special business only. */
+  custom_assets: optionalExact(Schema.String)
+}
+
+/**
+ * `MerchantCard` as sent in `card.update`'s `card_info` (spec §3.13): every field optional; `biz_card_no` is
+ * never sent (it is rejected as an unknown key); `template_id` moves the card to another template;
+ * `mdcode_info` returns a merchant dynamic code.
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const MerchantCard = Schema.Struct({
+  /** N on update, [1,64]. Card number in the merchant CRM. */
+  external_card_no: optionalExact(Ids.ExternalCardNo),
+  ...merchantCardCommon,
+  /** N, update only, 32 (UNCONFIRMED). Moves the card to a different template. */
+  template_id: optionalExact(Ids.TemplateId),
+  /** N. Merchant dynamic code (write_off_type `mdbarcode` / `mdqrcode`). */
+  mdcode_info: optionalExact(MdCodeInfoDTO)
+}).annotations({ identifier: "MerchantCard" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type MerchantCard = typeof MerchantCard.Type
+
+/**
+ * `MerchantCard` as sent in `card.open`'s `card_ext_info` (spec §3.13, §4.7): `external_card_no` is required
+ * ("该参数必填"); `biz_card_no`, `template_id` (update only) and `mdcode_info` (sent via card.update) are not
+ * accepted.
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const OpenCardExtInfo = Schema.Struct({
+  /** Y on open, [1,64]. Card number in the merchant CRM; static codes encode it. */
+  external_card_no: Ids.ExternalCardNo,
+  ...merchantCardCommon
+}).annotations({ identifier: "OpenCardExtInfo" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type OpenCardExtInfo = typeof OpenCardExtInfo.Type
+
+/**
+ * `McardStylInfo` (`mcard_style_info`, update only, **deprecated**: the card face follows the template).
+ * Cannot be combined with `card_info.template_id`.
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const McardStylInfo = Schema.Struct({
+  bg_color: optionalExact(Schema.String),
+  logo_id: optionalExact(Ids.ImageId),
+  background_id: optionalExact(Ids.ImageId)
+}).annotations({ identifier: "McardStylInfo" })
+
+/**
+ * `MerchantCardMsgInfo` (`merchant_card_msg_info`, update only): `changed_point`, the points change of this
+ * message (`100` = +100, `-100` = −100, at most 2 decimals; an illegal format means no message is sent).
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const MerchantCardMsgInfo = Schema.Struct({
+  changed_point: optionalExact(Money.PointsDelta)
+}).annotations({ identifier: "MerchantCardMsgInfo" })
+
+/**
+ * `McardNotifyMessage` (`notify_messages[]`, update only, **deprecated and ignored**: no message is sent).
+ *
+ * @since 0.1.0
+ * @category DTOs
+ */
+export const McardNotifyMessage = Schema.Struct({
+  message_type: optionalExact(MessageType),
+  /** Rendered as "{change_reason}，您的积分有变动". */
+  change_reason: optionalExact(Schema.String),
+  /** JSON text of message variables. */
+  ext_info: optionalExact(Schema.String)
+}).annotations({ identifier: "McardNotifyMessage" })
+
+// -------------------------------------------------------------------------------------------------------------
+// received DTOs (tolerant)
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * `CardFrontTextDTO` as received.
+ *
+ * @since 0.1.0
+ * @category received
+ */
+export const ReceivedCardFrontText = Schema.Struct({
+  label: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String)
+}).annotations({ identifier: "ReceivedCardFrontText" })
+
+/**
+ * `MdCodeInfoDTO` as received. `time_stamp` may arrive as number or string.
+ *
+ * @since 0.1.0
+ * @category received
+ */
+export const ReceivedMdCodeInfo = Schema.Struct({
+  code_status: Schema.optional(Validation.tolerantLiterals("SUCCESS", "FAIL_RETRY", "FAIL_NOT_RETRY")),
+  code_value: Schema.optional(Schema.String),
+  expire_time: Schema.optional(AlipayDateTime.Received),
+  time_stamp: Schema.optional(Schema.Union(Schema.Number, Schema.String))
+}).annotations({ identifier: "ReceivedMdCodeInfo" })
+
+/**
+ * `MerchantCard` as returned by card.open / card.query (`card_info`): every field optional, kept as received.
+ *
+ * @since 0.1.0
+ * @category received
+ */
+export const ReceivedMerchantCard = Schema.Struct({
+  /** Alipay business card number — store it (card.open). */
+  biz_card_no: Schema.optional(Ids.ReceivedBizCardNo),
+  external_card_no: Schema.optional(Ids.ReceivedExternalCardNo),
+  open_date: Schema.optional(AlipayDateTime.Received),
+  valid_date: Schema.optional(AlipayDateTime.Received),
+  level: Schema.optional(Schema.String),
+  point: Schema.optional(Schema.String),
+  balance: Schema.optional(Schema.String),
+  template_id: Schema.optional(Ids.ReceivedTemplateId),
+  front_text_list: Schema.optional(Schema.Array(ReceivedCardFrontText)),
+  front_image_id: Schema.optional(Ids.ReceivedImageId),
+  mdcode_info: Schema.optional(ReceivedMdCodeInfo),
+  custom_assets: Schema.optional(Schema.String)
+}).annotations({ identifier: "ReceivedMerchantCard" })
+
+/**
+ * @since 0.1.0
+ * @category received
+ */
+export type ReceivedMerchantCard = typeof ReceivedMerchantCard.Type
+
+/**
+ * `PaidOuterCardExtraInfoDTO` as received (every field optional, plain strings).
+ *
+ * @since 0.1.0
+ * @category received
+ */
+export const ReceivedPaidOuterCardInfo = Schema.Struct({
+  action: Schema.optional(Schema.String),
+  purchase_info: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  cycle_info: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+}).annotations({ identifier: "ReceivedPaidOuterCardInfo" })
+
+// -------------------------------------------------------------------------------------------------------------
+// card.open
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * Request of `alipay.marketing.card.open` (spec §4.7). The user `auth_token` travels separately (v2 common
+ * parameter, v3 query parameter), see `Operations.cardOpen`.
+ *
+ * @since 0.1.0
+ * @category card.open
+ */
+export const CardOpenRequest = Schema.Struct({
+  /** Y, [0,64]. Merchant serial, unique in the merchant system. */
+  out_serial_no: Ids.OutSerialNo,
+  /** Y, 32. Template id. */
+  card_template_id: Ids.TemplateId,
+  /** Y. Card holder: `UID` + exactly one of `user_uni_id` / `open_id`. */
+  card_user_info: CardUserInfo,
+  /** Y. Card fields; `external_card_no` required, `biz_card_no` must not be sent. */
+  card_ext_info: OpenCardExtInfo,
+  /** N. Member details. */
+  member_ext_info: optionalExact(MerchantMenber),
+  /**
+   * N, max UNCONFIRMED (`openCardChannelMax`). Claim channel, merchant-defined: digits, letters and
+   * underscore only (e.g. a shop id, `QR`, an activity id).
+   */
+  open_card_channel: optionalExact(
+    Validation.nonEmptyString(openCardChannelMax).pipe(
+      Schema.pattern(/^[0-9A-Za-z_]+$/, { message: () => "must contain only digits, letters and underscore" })
+    )
+  ),
+  /** N, max UNCONFIRMED (`openCardChannelMax`). Entity id within the channel (shop / activity id). */
+  open_card_channel_id: optionalExact(Validation.nonEmptyString(openCardChannelMax)),
+  /** N. Special business only. */
+  paid_outer_card_info: optionalExact(PaidOuterCardExtraInfoDTO)
+}).annotations({ identifier: "CardOpenRequest" })
+
+/**
+ * @since 0.1.0
+ * @category card.open
+ */
+export type CardOpenRequest = typeof CardOpenRequest.Type
+
+/**
+ * Response of card.open: `card_info` with the Alipay-assigned `biz_card_no` (store it!) and the effective
+ * values after field rules; the channel actually recorded.
+ *
+ * @since 0.1.0
+ * @category card.open
+ */
+export const CardOpenResponse = Schema.Struct({
+  card_info: Schema.optional(ReceivedMerchantCard),
+  open_card_channel: Schema.optional(Schema.String),
+  open_card_channel_id: Schema.optional(Schema.String)
+}).annotations({ identifier: "CardOpenResponse" })
+
+/**
+ * @since 0.1.0
+ * @category card.open
+ */
+export type CardOpenResponse = typeof CardOpenResponse.Type
+
+// -------------------------------------------------------------------------------------------------------------
+// card.query
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * Request of `alipay.marketing.card.query` (spec §4.8).
+ *
+ * @since 0.1.0
+ * @category card.query
+ */
+export const CardQueryRequest = Schema.Struct({
+  /** Y, 64. `BIZ_CARD` / `D_QR_CODE` / `D_BAR_CODE` / `EXTERNAL_CARD`. */
+  target_card_no_type: QueryTargetCardNoType,
+  /** Y, 32. Card number interpreted per type. */
+  target_card_no: Validation.nonEmptyString(targetCardNoMax),
+  /** N. Additional filter on the holder. */
+  card_user_info: optionalExact(CardUserInfo),
+  /**
+   * N (C). Template id.
+   * UNCONFIRMED: presumably needed with `EXTERNAL_CARD` (external numbers are unique per template only); not
+   * enforced, so that a call Alipay would accept is never rejected here.
+   */
+  template_id: optionalExact(Ids.TemplateId),
+  /** N, 1024. "Extension info, none yet". */
+  ext_info: optionalExact(Validation.boundedString(extInfoMax))
+}).annotations({ identifier: "CardQueryRequest" })
+
+/**
+ * @since 0.1.0
+ * @category card.query
+ */
+export type CardQueryRequest = typeof CardQueryRequest.Type
+
+/**
+ * Response of card.query. `schema_url` is present only while the card is in the user's card package
+ * (absent / empty = unbound).
+ *
+ * @since 0.1.0
+ * @category card.query
+ */
+export const CardQueryResponse = Schema.Struct({
+  card_info: Schema.optional(ReceivedMerchantCard),
+  /** `alipays://` URL of the card detail page; present only if the card is in the card package. */
+  schema_url: Schema.optional(Schema.String),
+  /** pass id, parameter `p` of the schema URL. */
+  pass_id: Schema.optional(Schema.String),
+  paid_outer_card_info: Schema.optional(ReceivedPaidOuterCardInfo)
+}).annotations({ identifier: "CardQueryResponse" })
+
+/**
+ * @since 0.1.0
+ * @category card.query
+ */
+export type CardQueryResponse = typeof CardQueryResponse.Type
+
+/**
+ * Is the queried card currently in the user's card package (`schema_url` present and non-empty, FAQ)?
+ *
+ * @since 0.1.0
+ * @category card.query
+ */
+export const isInCardPackage = (response: CardQueryResponse): boolean =>
+  response.schema_url !== undefined && response.schema_url !== ""
+
+// -------------------------------------------------------------------------------------------------------------
+// card.update
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * Request of `alipay.marketing.card.update` (spec §4.9). `mcard_style_info` (deprecated) cannot be combined
+ * with `card_info.template_id`.
+ *
+ * @since 0.1.0
+ * @category card.update
+ */
+export const CardUpdateRequest = Schema.Struct({
+  /** Y, [1,32]. Alipay biz card no (from card.open, or the SPI's `biz_card_no` in 极速版). */
+  target_card_no: Ids.BizCardNo,
+  /** Y, [0,32]. Only `BIZ_CARD`. */
+  target_card_no_type: BizCardType,
+  /** Y, 32. Business time `yyyy-MM-dd HH:mm:ss`. */
+  occur_time: AlipayDateTime.DateTimeString.pipe(maxLen(dateTimeFieldMax)),
+  /** Y. New card info; `open_date` / `valid_date` changes are ignored by Alipay. */
+  card_info: MerchantCard,
+  /** N, 1024. Unused. */
+  ext_info: optionalExact(Validation.boundedString(extInfoMax)),
+  /** N. Points-change message. */
+  merchant_card_msg_info: optionalExact(MerchantCardMsgInfo),
+  /** N. Deprecated; ignored, no message is sent. */
+  notify_messages: optionalExact(Schema.Array(McardNotifyMessage)),
+  /** N. Deprecated; cannot be combined with `card_info.template_id`. */
+  mcard_style_info: optionalExact(McardStylInfo),
+  /** N. Special business only. */
+  paid_outer_card_info: optionalExact(PaidOuterCardExtraInfoDTO)
+}).pipe(
+  Schema.filter((req) =>
+    req.mcard_style_info !== undefined && req.card_info.template_id !== undefined
+      ? { path: ["mcard_style_info"], message: "must not be combined with card_info.template_id" }
+      : undefined
+  )
+).annotations({ identifier: "CardUpdateRequest" })
+
+/**
+ * @since 0.1.0
+ * @category card.update
+ */
+export type CardUpdateRequest = typeof CardUpdateRequest.Type
+
+/**
+ * Response of card.update: `result_code`, a secondary result, empty when successful.
+ *
+ * @since 0.1.0
+ * @category card.update
+ */
+export const CardUpdateResponse = Schema.Struct({
+  result_code: Schema.optional(Schema.String)
+}).annotations({ identifier: "CardUpdateResponse" })
+
+/**
+ * @since 0.1.0
+ * @category card.update
+ */
+export type CardUpdateResponse = typeof CardUpdateResponse.Type
+
+// -------------------------------------------------------------------------------------------------------------
+// card.delete
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * Request of `alipay.marketing.card.delete` (spec §4.10). In v3 every field travels as a query parameter.
+ *
+ * @since 0.1.0
+ * @category card.delete
+ */
+export const CardDeleteRequest = Schema.Struct({
+  /** Y, 32 (English doc). Merchant delete serial, unique. */
+  out_serial_no: Ids.OutSerialNo.pipe(maxLen(Limits.cardDeleteOutSerialNoMax)),
+  /** Y, 32. Alipay biz card no. */
+  target_card_no: Ids.BizCardNo,
+  /** Y, 32. `BIZ_CARD`. */
+  target_card_no_type: BizCardType,
+  /** Y, 32. `USER_UNBUND` / `CANCEL` (cannot re-bind) / `PRESENT`. */
+  reason_code: DeleteReasonCode,
+  /**
+   * N, 1024. JSON text, effective only if agreed with Alipay; keys `new_card_no`, `donee_user_id`.
+   */
+  ext_info: optionalExact(Validation.boundedString(extInfoMax))
+}).annotations({ identifier: "CardDeleteRequest" })
+
+/**
+ * @since 0.1.0
+ * @category card.delete
+ */
+export type CardDeleteRequest = typeof CardDeleteRequest.Type
+
+/**
+ * Response of card.delete: `biz_serial_no`, Alipay's delete serial number.
+ *
+ * @since 0.1.0
+ * @category card.delete
+ */
+export const CardDeleteResponse = Schema.Struct({
+  biz_serial_no: Schema.optional(Schema.String)
+}).annotations({ identifier: "CardDeleteResponse" })
+
+/**
+ * @since 0.1.0
+ * @category card.delete
+ */
+export type CardDeleteResponse = typeof CardDeleteResponse.Type
+
+// -------------------------------------------------------------------------------------------------------------
+// card.message.notify
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * Request of `alipay.marketing.card.message.notify` (spec §4.11). Lengths UNCONFIRMED (not enforced);
+ * the required set follows gopay (`notify_no`, `notify_type`, `notify_info` are "N (likely Y)": optional here).
+ *
+ * @since 0.1.0
+ * @category message.notify
+ */
+export const MessageNotifyRequest = Schema.Struct({
+  /** Y. Alipay biz card no from card.open. */
+  target_card_no: Ids.BizCardNo,
+  /** Y. `BIZ_CARD` (only documented value). */
+  target_card_no_type: BizCardType,
+  /** Y. `yyyy-MM-dd HH:mm:ss`. */
+  occur_time: AlipayDateTime.DateTimeString,
+  /** N (likely Y). Idempotency key (business serial). */
+  notify_no: optionalExact(Schema.String.pipe(Schema.minLength(1, { message: () => "must not be empty" }))),
+  /** N (likely Y). `POINT_REMIND`. */
+  notify_type: optionalExact(NotifyType),
+  /**
+   * N (likely Y). JSON map text; for POINT_REMIND `expired_point` and `expired_time` (shape UNCONFIRMED).
+   */
+  notify_info: optionalExact(Schema.String)
+}).annotations({ identifier: "MessageNotifyRequest" })
+
+/**
+ * @since 0.1.0
+ * @category message.notify
+ */
+export type MessageNotifyRequest = typeof MessageNotifyRequest.Type
+
+/**
+ * Response of message.notify: `result_code` (empty on success).
+ *
+ * @since 0.1.0
+ * @category message.notify
+ */
+export const MessageNotifyResponse = Schema.Struct({
+  result_code: Schema.optional(Schema.String)
+}).annotations({ identifier: "MessageNotifyResponse" })
+
+/**
+ * @since 0.1.0
+ * @category message.notify
+ */
+export type MessageNotifyResponse = typeof MessageNotifyResponse.Type
+
+/**
+ * The `notify_info` of a `POINT_REMIND` message: `{"expired_point":"100","expired_time":"2024-12-31 23:59:59"}`
+ * (shape UNCONFIRMED). Encode it with `Schema.encodeSync(PointRemindInfoJson)` to get the JSON text.
+ *
+ * @since 0.1.0
+ * @category message.notify
+ */
+export const PointRemindInfo = Schema.Struct({
+  /** Points that will expire. */
+  expired_point: Money.Points,
+  /** When they expire, `yyyy-MM-dd HH:mm:ss`. */
+  expired_time: AlipayDateTime.DateTimeString
+}).annotations({ identifier: "PointRemindInfo" })
+
+/**
+ * `PointRemindInfo` as the JSON text carried in `notify_info`.
+ *
+ * @since 0.1.0
+ * @category message.notify
+ */
+export const PointRemindInfoJson = Schema.parseJson(PointRemindInfo)

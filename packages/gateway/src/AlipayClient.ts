@@ -1,0 +1,684 @@
+/**
+ * Executes one operation of the operation table over v3 REST or the v2 `gateway.do` form post: validates the
+ * request, builds the exact bytes, signs, sends with `@effect/platform`'s `HttpClient`, verifies the signature
+ * over the raw answer, maps every failure to a typed error, decodes, and retries what is safe to retry.
+ *
+ * @since 0.1.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Validation from "@membercard/domain/Validation"
+import * as Aes from "@membercard/signing/Aes"
+import * as Signer from "@membercard/signing/Signer"
+import type * as SigningError from "@membercard/signing/SigningError"
+import * as V2 from "@membercard/signing/V2"
+import * as V2Response from "@membercard/signing/V2Response"
+import * as V3 from "@membercard/signing/V3"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as AlipayError from "./AlipayError.js"
+import { AlipayConfig, type Protocol, type Resolved } from "./AlipayConfig.js"
+import * as Answer from "./internal/answer.js"
+import { currentOverrides, scrub } from "./internal/overrides.js"
+
+/**
+ * Retry safety of an operation: reads and idempotent writes (serial-numbered or absolute-valued) are retried on
+ * transient failures; unsafe writes never are.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Safety = "read" | "idempotent-write" | "unsafe-write"
+
+/**
+ * HTTP verb of a v3 operation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Verb = "GET" | "POST" | "DELETE" | "PUT" | "PATCH"
+
+/**
+ * What the client needs to know about an operation: an operation is data.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Operation<A, I, R, RI> {
+  /** Short name, e.g. `cardOpen`; goes on spans and errors. */
+  readonly name: string
+  /** v2 method, e.g. `alipay.marketing.card.open`. */
+  readonly v2Method: string
+  /** v3 verb. */
+  readonly verb: Verb
+  /** v3 path, e.g. `/v3/alipay/marketing/card/open`. */
+  readonly path: string
+  /** Where the fields travel in v3: JSON body, query string, or multipart (then top-level form fields in v2). */
+  readonly transport: "body" | "query" | "multipart"
+  /** Whether the call carries the user's `auth_token`. */
+  readonly userAuthToken: boolean
+  /** Request schema: encoding a request with it validates it and yields the wire object. */
+  readonly request: Schema.Schema<A, I, never>
+  /** Response schema (tolerant), decoding the answer's business fields. */
+  readonly response: Schema.Schema<R, RI, never>
+  /** Retry safety class. */
+  readonly safety: Safety
+}
+
+/**
+ * Options of one call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExecuteOptions<Codes extends AlipayError.BusinessSubCode> {
+  /** The business sub-codes this operation documents: they map to their own classes, others to `AlipayBusinessError`. */
+  readonly subCodes: ReadonlyArray<Codes>
+  /** The user's access token (`auth_token`), for user-authorised operations. */
+  readonly userAuthToken?: Redacted.Redacted<string> | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * Runs an operation. Fails with the common errors plus the operation's documented sub-code classes.
+   */
+  readonly execute: <A, I, R, RI, Codes extends AlipayError.BusinessSubCode>(
+    operation: Operation<A, I, R, RI>,
+    request: A,
+    options: ExecuteOptions<Codes>
+  ) => Effect.Effect<R, AlipayError.CommonError | AlipayError.BusinessErrorOf<Codes>>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class AlipayClient extends Context.Tag("@membercard/gateway/AlipayClient")<AlipayClient, Service>() {}
+
+/**
+ * Header names whose values never appear in spans or logs.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const redactedHeaderNames: ReadonlyArray<string> = [
+  "authorization",
+  "alipay-app-auth-token",
+  "alipay-root-cert-sn"
+]
+
+// -----------------------------------------------------------------------------
+// internals
+// -----------------------------------------------------------------------------
+
+type Failure<Codes extends AlipayError.BusinessSubCode> =
+  | AlipayError.CommonError
+  | AlipayError.BusinessErrorOf<Codes>
+
+interface Call<Codes extends AlipayError.BusinessSubCode> {
+  readonly name: string
+  readonly v2Method: string
+  readonly verb: Verb
+  readonly path: string
+  readonly transport: "body" | "query" | "multipart"
+  readonly wire: Readonly<Record<string, unknown>>
+  readonly userAuthToken: Option.Option<string>
+  readonly appAuthToken: Option.Option<string>
+  readonly documented: ReadonlyArray<Codes>
+  readonly secrets: ReadonlyArray<string>
+}
+
+const BODY_PREVIEW = 512
+
+const causeText = (cause: unknown): string =>
+  cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === "string" ? cause : "unknown cause"
+
+const fromHttpClientError = (name: string, secrets: ReadonlyArray<string>) =>
+(
+  error: HttpClientError.HttpClientError
+): AlipayError.AlipayTransportError =>
+  error._tag === "RequestError"
+    ? new AlipayError.AlipayTransportError({
+      operation: name,
+      reason: error.reason,
+      description: scrub(error.description ?? causeText(error.cause), secrets)
+    })
+    : new AlipayError.AlipayTransportError({
+      operation: name,
+      reason: "ReadBody",
+      description: scrub(error.description ?? causeText(error.cause), secrets)
+    })
+
+const signingFailed = (name: string) => (error: SigningError.SigningFailed) =>
+  new AlipayError.AlipayTransportError({
+    operation: name,
+    reason: "Encode",
+    description: `could not sign the request: ${error.reason}`
+  })
+
+const withTrace = (traceId: string | undefined) => traceId === undefined ? {} : { traceId }
+
+const headerOf = (response: HttpClientResponse.HttpClientResponse, name: string): string | undefined =>
+  Option.getOrUndefined(Headers.get(response.headers, name))
+
+const annotateTrace = (traceId: string | undefined) =>
+  traceId === undefined ? Effect.void : Effect.annotateCurrentSpan("alipay.trace_id", traceId)
+
+const parseJson = (text: string): Either.Either<unknown, string> =>
+  Either.try({ try: () => JSON.parse(text) as unknown, catch: (e) => causeText(e) })
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+const str = (u: unknown): string | undefined =>
+  typeof u === "string" ? u : typeof u === "number" ? String(u) : undefined
+
+const isFile = (u: unknown): u is Uint8Array | { readonly bytes: Uint8Array } =>
+  u instanceof Uint8Array || (isRecord(u) && u["bytes"] instanceof Uint8Array)
+
+const splitFiles = (wire: Readonly<Record<string, unknown>>) => {
+  const fields: Record<string, unknown> = {}
+  const files: Array<{ readonly name: string; readonly bytes: Uint8Array; readonly filename: string; readonly type: string }> =
+    []
+  for (const key of Object.keys(wire)) {
+    const value = wire[key]
+    if (value === undefined) continue
+    if (isFile(value)) {
+      const bytes = value instanceof Uint8Array ? value : value.bytes
+      const meta: Readonly<Record<string, unknown>> = value instanceof Uint8Array ? {} : value
+      const ext = str(wire["image_type"]) ?? "bin"
+      files.push({
+        name: key,
+        bytes,
+        filename: str(meta["filename"]) ?? str(meta["file_name"]) ?? `${key}.${ext}`,
+        type: str(meta["contentType"]) ?? str(meta["content_type"]) ?? "application/octet-stream"
+      })
+    } else {
+      fields[key] = value
+    }
+  }
+  return { fields, files }
+}
+
+const toFormData = (
+  parts: ReadonlyArray<{ readonly name: string; readonly value: string; readonly type?: string }>,
+  files: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array; readonly filename: string; readonly type: string }>
+): FormData => {
+  const form = new FormData()
+  for (const part of parts) {
+    if (part.type === undefined) form.append(part.name, part.value)
+    else form.append(part.name, new Blob([part.value], { type: part.type }))
+  }
+  for (const file of files) {
+    form.append(file.name, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.filename)
+  }
+  return form
+}
+
+const stringParams = (wire: Readonly<Record<string, unknown>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(wire)) {
+    const value = wire[key]
+    if (value === undefined || value === null) continue
+    out[key] = typeof value === "string" ? value : JSON.stringify(value)
+  }
+  return out
+}
+
+const requestId = Effect.map(V3.makeNonce, (nonce) => nonce.replaceAll("-", ""))
+
+/** Decodes the (verified) business node with the operation's response schema. */
+const decodeNode = <R, RI>(name: string, schema: Schema.Schema<R, RI, never>, node: unknown, traceId: string | undefined) =>
+  Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })(node).pipe(
+    Effect.mapError((error) =>
+      new AlipayError.AlipayDecodeError({
+        operation: name,
+        ...withTrace(traceId),
+        reason: "Schema",
+        description: ParseResult.TreeFormatter.formatErrorSync(error)
+      })
+    )
+  )
+
+// ---- v2 --------------------------------------------------------------------------------------------------------
+
+const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
+  config: Resolved,
+  client: HttpClient.HttpClient,
+  call: Call<Codes>
+): Effect.Effect<{ readonly node: unknown; readonly traceId: string | undefined }, Failure<Codes>, Signer.Signer> =>
+  Effect.gen(function*() {
+    const name = call.name
+    const timestamp = yield* V2.timestamp
+    let params: Record<string, V2.ParamValue> = {
+      app_id: config.appId,
+      method: call.v2Method,
+      format: "JSON",
+      charset: "utf-8",
+      sign_type: config.signType,
+      timestamp,
+      version: "1.0"
+    }
+    if (Option.isSome(call.userAuthToken)) params["auth_token"] = call.userAuthToken.value
+    if (Option.isSome(call.appAuthToken)) params["app_auth_token"] = call.appAuthToken.value
+    if (Option.isSome(config.certSns)) {
+      params["app_cert_sn"] = config.certSns.value.appCertSn
+      params["alipay_root_cert_sn"] = config.certSns.value.alipayRootCertSn
+    }
+    let files: ReturnType<typeof splitFiles>["files"] = []
+    if (call.transport === "multipart") {
+      // v2 uploads: the API's fields are top-level form fields (signed), the file parts are not signed.
+      const split = splitFiles(call.wire)
+      files = split.files
+      params = { ...params, ...stringParams(split.fields) }
+    } else {
+      // UNCONFIRMED: v3 carries `notify_url` in the JSON body; in v2 it is a common parameter (spec §4.1), so it
+      // is lifted out of biz_content.
+      const { notify_url, ...biz } = call.wire
+      if (typeof notify_url === "string") params["notify_url"] = notify_url
+      params["biz_content"] = JSON.stringify(biz)
+      if (Option.isSome(config.aesKey)) params = { ...V2.encryptBizContent(params, config.aesKey.value) }
+    }
+    const signed = yield* V2.signParams(params, config.privateKey, config.signType).pipe(
+      Effect.mapError(signingFailed(name))
+    )
+    const id = yield* requestId
+    const base = HttpClientRequest.post(`${config.gatewayUrl}?${signed.queryString}`).pipe(
+      HttpClientRequest.acceptJson,
+      HttpClientRequest.setHeader("alipay-request-id", id)
+    )
+    const request = call.transport === "multipart"
+      ? HttpClientRequest.bodyFormData(
+        base,
+        toFormData(Object.entries(signed.body).map(([name, value]) => ({ name, value })), files)
+      )
+      : HttpClientRequest.bodyText(base, signed.formBody, "application/x-www-form-urlencoded;charset=utf-8")
+    const response = yield* client.execute(request).pipe(Effect.mapError(fromHttpClientError(name, call.secrets)))
+    const traceId = headerOf(response, "trace_id") ?? headerOf(response, "alipay-trace-id")
+    yield* annotateTrace(traceId)
+    const raw = yield* response.text.pipe(Effect.mapError(fromHttpClientError(name, call.secrets)))
+    if (response.status !== 200) {
+      return yield* new AlipayError.AlipayHttpError({
+        operation: name,
+        ...withTrace(traceId),
+        status: response.status,
+        body: scrub(raw.slice(0, BODY_PREVIEW), call.secrets)
+      })
+    }
+    const verified = yield* V2Response.verify(raw, {
+      method: call.v2Method,
+      publicKey: config.alipayPublicKey,
+      signType: config.signType,
+      ...(Option.isSome(config.certSns) ? { alipayCertSn: config.certSns.value.alipayCertSn } : {})
+    }).pipe(Effect.mapError((error): Failure<Codes> => {
+      switch (error._tag) {
+        case "SignatureMissing":
+          return new AlipayError.AlipaySignatureError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "Missing",
+            description: error.what
+          })
+        case "SignatureInvalid":
+          return new AlipayError.AlipaySignatureError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "Invalid",
+            description: error.what
+          })
+        case "DuplicateResponseKey":
+          return new AlipayError.AlipaySignatureError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "Invalid",
+            description: `the response key "${error.key}" occurs twice (forged node rejected)`
+          })
+        case "CertSnMismatch":
+          return new AlipayError.AlipaySignatureError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "CertSnMismatch",
+            description: `alipay_cert_sn ${error.actual} differs from the configured certificate ${error.expected}`
+          })
+        case "MalformedResponse":
+          return new AlipayError.AlipayDecodeError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: Either.isLeft(parseJson(raw)) ? "NotJson" : "Envelope",
+            description: error.reason
+          })
+      }
+    }))
+    let content = verified.content
+    if (verified.encrypted) {
+      if (Option.isNone(config.aesKey)) {
+        return yield* new AlipayError.AlipayDecodeError({
+          operation: name,
+          ...withTrace(traceId),
+          reason: "Decrypt",
+          description: "the answer is encrypted but no AES key is configured"
+        })
+      }
+      content = yield* Either.mapLeft(
+        V2Response.decryptContent(content, config.aesKey.value),
+        (error) =>
+          new AlipayError.AlipayDecodeError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "Decrypt",
+            description: error.reason
+          })
+      )
+    }
+    const node = yield* Either.mapLeft(
+      parseJson(content),
+      (reason) =>
+        new AlipayError.AlipayDecodeError({ operation: name, ...withTrace(traceId), reason: "NotJson", description: reason })
+    )
+    if (!isRecord(node)) {
+      return yield* new AlipayError.AlipayDecodeError({
+        operation: name,
+        ...withTrace(traceId),
+        reason: "Envelope",
+        description: `"${verified.key}" is not an object`
+      })
+    }
+    const code = str(node["code"])
+    if (verified.isErrorResponse || code !== "10000") {
+      return yield* Effect.fail<Failure<Codes>>(Answer.fromV2({
+        operation: name,
+        traceId,
+        code: code ?? "unknown",
+        msg: scrub(str(node["msg"]) ?? "", call.secrets),
+        subCode: str(node["sub_code"]),
+        subMsg: Option.getOrUndefined(Option.map(Option.fromNullable(str(node["sub_msg"])), (m) => scrub(m, call.secrets))),
+        httpStatus: undefined,
+        links: undefined
+      }, call.documented))
+    }
+    return { node, traceId }
+  })
+
+// ---- v3 --------------------------------------------------------------------------------------------------------
+
+const linksOf = (u: unknown): ReadonlyArray<{ readonly link: string; readonly desc?: string }> | undefined => {
+  if (!Array.isArray(u)) return undefined
+  const out: Array<{ readonly link: string; readonly desc?: string }> = []
+  for (const item of u) {
+    if (isRecord(item) && typeof item["link"] === "string") {
+      const desc = str(item["desc"])
+      out.push(desc === undefined ? { link: item["link"] } : { link: item["link"], desc })
+    }
+  }
+  return out
+}
+
+const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
+  config: Resolved,
+  client: HttpClient.HttpClient,
+  call: Call<Codes>
+): Effect.Effect<{ readonly node: unknown; readonly traceId: string | undefined }, Failure<Codes>, Signer.Signer> =>
+  Effect.gen(function*() {
+    const name = call.name
+    const queryParams: Record<string, string> = {}
+    let bodyText = ""
+    let files: ReturnType<typeof splitFiles>["files"] = []
+    const encrypt = Option.isSome(config.aesKey) && call.transport === "body"
+    if (call.transport === "query") {
+      Object.assign(queryParams, stringParams(call.wire))
+    } else if (call.transport === "multipart") {
+      const split = splitFiles(call.wire)
+      files = split.files
+      bodyText = V3.multipartData(split.fields)
+    } else {
+      bodyText = JSON.stringify(call.wire)
+    }
+    if (Option.isSome(call.userAuthToken)) queryParams["auth_token"] = call.userAuthToken.value
+    const query = new URLSearchParams(queryParams).toString()
+    const target = query === "" ? call.path : `${call.path}?${query}`
+    if (encrypt && Option.isSome(config.aesKey)) bodyText = Aes.encrypt(bodyText, config.aesKey.value)
+    const signed = yield* V3.signRequest({
+      appId: config.appId,
+      privateKey: config.privateKey,
+      method: call.verb,
+      target,
+      body: bodyText,
+      appAuthToken: Option.getOrUndefined(call.appAuthToken),
+      appCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.appCertSn))
+    }).pipe(Effect.mapError(signingFailed(name)))
+    const id = yield* requestId
+    let request = HttpClientRequest.make(call.verb)(`${config.endpoint}${target}`).pipe(
+      HttpClientRequest.acceptJson,
+      HttpClientRequest.setHeader("authorization", signed.authorization),
+      HttpClientRequest.setHeader("alipay-request-id", id),
+      Option.isSome(call.appAuthToken)
+        ? HttpClientRequest.setHeader("alipay-app-auth-token", call.appAuthToken.value)
+        : identity,
+      Option.isSome(config.certSns)
+        ? HttpClientRequest.setHeader("alipay-root-cert-sn", config.certSns.value.alipayRootCertSn)
+        : identity
+    )
+    if (call.transport === "multipart") {
+      request = HttpClientRequest.bodyFormData(
+        request,
+        toFormData([{ name: "data", value: bodyText, type: "application/json" }], files)
+      )
+    } else if (call.transport === "body") {
+      request = encrypt
+        ? request.pipe(
+          HttpClientRequest.setHeader("alipay-encrypt-type", "AES"),
+          HttpClientRequest.setHeader("alipay-encryption-algm", "AES"),
+          HttpClientRequest.bodyText(bodyText, "text/plain")
+        )
+        : HttpClientRequest.bodyText(request, bodyText, "application/json")
+    }
+    const response = yield* client.execute(request).pipe(Effect.mapError(fromHttpClientError(name, call.secrets)))
+    const traceId = headerOf(response, "alipay-trace-id")
+    yield* annotateTrace(traceId)
+    const raw = yield* response.text.pipe(Effect.mapError(fromHttpClientError(name, call.secrets)))
+    const status = response.status
+    if (status >= 300 && status < 400) {
+      return yield* new AlipayError.AlipayHttpError({
+        operation: name,
+        ...withTrace(traceId),
+        status,
+        body: scrub(raw.slice(0, BODY_PREVIEW), call.secrets)
+      })
+    }
+    yield* V3.verifyResponse({
+      headers: response.headers,
+      body: raw,
+      publicKey: config.alipayPublicKey,
+      status,
+      alipayCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.alipayCertSn))
+    }).pipe(Effect.mapError((error) => {
+      switch (error._tag) {
+        case "MissingHeader":
+          return new AlipayError.AlipaySignatureError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "Missing",
+            description: `response header ${error.header} is missing`
+          })
+        case "SignatureInvalid":
+          return new AlipayError.AlipaySignatureError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "Invalid",
+            description: error.what
+          })
+        case "CertSnMismatch":
+          return new AlipayError.AlipaySignatureError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "CertSnMismatch",
+            description: `alipay-sn ${error.actual} differs from the configured certificate ${error.expected}`
+          })
+      }
+    }))
+    if (status >= 400) {
+      const parsed = parseJson(raw)
+      const body = Either.getOrUndefined(parsed)
+      const v3Code = isRecord(body) ? str(body["code"]) : undefined
+      if (!isRecord(body) || v3Code === undefined) {
+        return yield* new AlipayError.AlipayHttpError({
+          operation: name,
+          ...withTrace(traceId),
+          status,
+          body: scrub(raw.slice(0, BODY_PREVIEW), call.secrets)
+        })
+      }
+      return yield* Effect.fail<Failure<Codes>>(Answer.fromV3({
+        operation: name,
+        traceId,
+        v3Code,
+        message: scrub(str(body["message"]) ?? "", call.secrets),
+        subCode: v3Code,
+        httpStatus: status,
+        links: linksOf(body["links"])
+      }, call.documented))
+    }
+    let content = raw
+    if (encrypt && Option.isSome(config.aesKey) && raw.trim() !== "" && !raw.trimStart().startsWith("{")) {
+      content = yield* Either.mapLeft(
+        Aes.decrypt(raw.trim(), config.aesKey.value),
+        (error) =>
+          new AlipayError.AlipayDecodeError({
+            operation: name,
+            ...withTrace(traceId),
+            reason: "Decrypt",
+            description: error.reason
+          })
+      )
+    }
+    if (content.trim() === "") return { node: {}, traceId }
+    const node = yield* Either.mapLeft(
+      parseJson(content),
+      (reason) =>
+        new AlipayError.AlipayDecodeError({ operation: name, ...withTrace(traceId), reason: "NotJson", description: reason })
+    )
+    return { node, traceId }
+  })
+
+// ---- service ---------------------------------------------------------------------------------------------------
+
+const encodeRequest = <A, I>(name: string, schema: Schema.Schema<A, I, never>, request: A) =>
+  Schema.encode(schema, Validation.strictOptions)(request).pipe(
+    Effect.mapError((error) =>
+      new AlipayError.AlipayRequestRejected({ operation: name, issues: Validation.issuesFromParseError(error) })
+    ),
+    Effect.flatMap((wire) =>
+      isRecord(wire) ? Effect.succeed(wire) : Effect.fail(
+        new AlipayError.AlipayRequestRejected({
+          operation: name,
+          issues: [{ path: "", message: "the request must encode to an object" }]
+        })
+      )
+    )
+  )
+
+/**
+ * Builds the client from the resolved configuration and an `HttpClient`. Uses the `Signer` from the context when
+ * one is provided (e.g. a WebCrypto signer), else node:crypto.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, AlipayConfig | HttpClient.HttpClient> = Effect.gen(function*() {
+  const config = yield* AlipayConfig
+  const signer = Option.getOrElse(yield* Effect.serviceOption(Signer.Signer), () => Signer.node)
+  const base = yield* HttpClient.HttpClient
+  const transformed = Option.isSome(config.transformClient) ? config.transformClient.value(base) : base
+  // Requests whose URL carries a token (`auth_token`, `app_auth_token`) must not put that URL on a span.
+  const client = HttpClient.withTracerDisabledWhen(transformed, (request) => /[?&](app_)?auth_token=/.test(request.url))
+
+  const execute = <A, I, R, RI, Codes extends AlipayError.BusinessSubCode>(
+    operation: Operation<A, I, R, RI>,
+    request: A,
+    options: ExecuteOptions<Codes>
+  ): Effect.Effect<R, Failure<Codes>> =>
+    Effect.gen(function*() {
+      const overrides = yield* FiberRef.get(currentOverrides)
+      const protocol: Protocol = overrides.protocol ?? config.protocol
+      const timeout = overrides.timeout ?? config.timeout
+      const appAuthToken = Option.map(
+        Option.orElse(Option.fromNullable(overrides.appAuthToken), () => config.appAuthToken),
+        Redacted.value
+      )
+      const userAuthToken = Option.map(Option.fromNullable(options.userAuthToken), Redacted.value)
+      if (operation.userAuthToken && Option.isNone(userAuthToken)) {
+        return yield* new AlipayError.AlipayRequestRejected({
+          operation: operation.name,
+          issues: [{ path: "auth_token", message: "this operation needs the user's auth token" }]
+        })
+      }
+      yield* Effect.annotateCurrentSpan({
+        "alipay.operation": operation.name,
+        "alipay.method": operation.v2Method,
+        "alipay.protocol": protocol
+      })
+      const wire = yield* encodeRequest(operation.name, operation.request, request)
+      const call: Call<Codes> = {
+        name: operation.name,
+        v2Method: operation.v2Method,
+        verb: operation.verb,
+        path: operation.path,
+        transport: operation.transport,
+        wire,
+        userAuthToken,
+        appAuthToken,
+        documented: options.subCodes,
+        secrets: [...Option.toArray(userAuthToken), ...Option.toArray(appAuthToken)]
+      }
+      const attempt = (protocol === "v2" ? v2Attempt(config, client, call) : v3Attempt(config, client, call)).pipe(
+        Effect.provideService(Signer.Signer, signer),
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () =>
+            new AlipayError.AlipayTimeoutError({ operation: operation.name, timeoutMillis: Duration.toMillis(timeout) })
+        }),
+        Effect.tapError((error) =>
+          Effect.logDebug("Alipay call failed").pipe(
+            Effect.annotateLogs({ operation: operation.name, error: error._tag, retryable: AlipayError.isRetryable(error) })
+          )
+        )
+      )
+      const answered = operation.safety === "unsafe-write"
+        ? attempt
+        : Effect.retry(attempt, { schedule: config.retrySchedule, while: AlipayError.isRetryable })
+      const { node, traceId } = yield* answered
+      return yield* decodeNode(operation.name, operation.response, node, traceId)
+    }).pipe(
+      Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, ...redactedHeaderNames]),
+      Effect.withSpan(`AlipayClient.${operation.name}`, { kind: "client" })
+    )
+
+  return AlipayClient.of({ execute })
+})
+
+/**
+ * The client as a layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<AlipayClient, never, AlipayConfig | HttpClient.HttpClient> = Layer.effect(
+  AlipayClient,
+  make
+)

@@ -1,0 +1,967 @@
+/**
+ * Every way a member card call can fail, as `Schema.TaggedError` classes.
+ *
+ * - Before anything is sent: {@link AlipayRequestRejected}.
+ * - On the way: {@link AlipayTransportError}, {@link AlipayTimeoutError}, {@link AlipayHttpError},
+ *   {@link AlipaySignatureError}, {@link AlipayDecodeError}.
+ * - Alipay said no at the gateway: {@link AlipayServiceUnavailable} (20000), {@link AlipayAuthTokenError} (20001),
+ *   {@link AlipayMissingArguments} (40001), {@link AlipayInvalidArguments} (40002),
+ *   {@link AlipayInsufficientConditions} (40003), {@link AlipayInsufficientPermissions} (40006).
+ * - Alipay said no for a business reason: one class per documented sub-code whose `_tag` IS Alipay's code
+ *   (`TEMPLATE_NOT_EXIT`, `CARD_NOT_EXIT`, …), and {@link AlipayBusinessError} for any other sub-code.
+ *
+ * v2 (`code=40004` + `sub_code`) and v3 (HTTP ≥ 400 + `code`) answers map to the same classes.
+ * No class ever holds a key, a token or an `authorization` header.
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@membercard/gateway/AlipayError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+const context = {
+  /** The operation name from the operation table, e.g. `"cardOpen"`. */
+  operation: Schema.String,
+  /** Alipay's trace id (`alipay-trace-id` / `trace_id` header), when Alipay answered with one. */
+  traceId: Schema.optional(Schema.String)
+}
+
+const where = (self: { readonly operation: string; readonly traceId?: string | undefined }): string =>
+  self.traceId === undefined ? `[${self.operation}]` : `[${self.operation} trace=${self.traceId}]`
+
+/**
+ * One problem with a request, found before anything was sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RequestIssue = Schema.Struct({
+  /** Field path, e.g. `card_ext_info.level` or `column_info_list[2].code`. */
+  path: Schema.String,
+  /** Why the field was refused, naming the limit. */
+  message: Schema.String
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestIssue = typeof RequestIssue.Type
+
+/**
+ * The request did not pass its schema (or a rule); nothing was sent to Alipay.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayRequestRejected extends Schema.TaggedError<AlipayRequestRejected>(
+  "@membercard/gateway/AlipayError/AlipayRequestRejected"
+)("AlipayRequestRejected", {
+  ...context,
+  issues: Schema.Array(RequestIssue)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${where(this)} request rejected before sending: ${
+      this.issues.map((issue) => `${issue.path || "(root)"}: ${issue.message}`).join("; ")
+    }`
+  }
+}
+
+/**
+ * The HTTP exchange failed below HTTP: connection refused or reset, DNS, TLS, a body that could not be read.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayTransportError extends Schema.TaggedError<AlipayTransportError>(
+  "@membercard/gateway/AlipayError/AlipayTransportError"
+)("AlipayTransportError", {
+  ...context,
+  reason: Schema.Literal("Transport", "Encode", "InvalidUrl", "ReadBody"),
+  description: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${where(this)} transport error (${this.reason}): ${this.description}`
+  }
+}
+
+/**
+ * The call (one attempt) took longer than the configured timeout.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayTimeoutError extends Schema.TaggedError<AlipayTimeoutError>(
+  "@membercard/gateway/AlipayError/AlipayTimeoutError"
+)("AlipayTimeoutError", {
+  ...context,
+  timeoutMillis: Schema.Number
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${where(this)} no answer within ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * An HTTP status Alipay's protocol does not explain: v2 answered other than 200, or v3 answered ≥ 400 without
+ * a readable `{code, message}` body (e.g. a proxy's 502 page, a bare 429).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayHttpError extends Schema.TaggedError<AlipayHttpError>(
+  "@membercard/gateway/AlipayError/AlipayHttpError"
+)("AlipayHttpError", {
+  ...context,
+  status: Schema.Number,
+  /** The first 512 characters of the body, for diagnosis. */
+  body: Schema.optional(Schema.String)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${where(this)} unexpected HTTP status ${this.status}`
+  }
+}
+
+/**
+ * The answer's signature is missing, does not verify, or was made with another certificate than ours.
+ * Never retried: it is a security failure, not a transient one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipaySignatureError extends Schema.TaggedError<AlipaySignatureError>(
+  "@membercard/gateway/AlipayError/AlipaySignatureError"
+)("AlipaySignatureError", {
+  ...context,
+  reason: Schema.Literal("Missing", "Invalid", "CertSnMismatch"),
+  description: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${where(this)} response signature ${this.reason}: ${this.description}`
+  }
+}
+
+/**
+ * The (verified) answer could not be read: not JSON, no `*_response` envelope, a node that fails the response
+ * schema, or content that cannot be decrypted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayDecodeError extends Schema.TaggedError<AlipayDecodeError>(
+  "@membercard/gateway/AlipayError/AlipayDecodeError"
+)("AlipayDecodeError", {
+  ...context,
+  reason: Schema.Literal("NotJson", "Envelope", "Schema", "Decrypt"),
+  description: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${where(this)} undecodable answer (${this.reason}): ${this.description}`
+  }
+}
+
+const answer = {
+  ...context,
+  /** Gateway code: `"20000"`, `"40004"`, …; for v3 answers the v2 code the v3 code corresponds to. */
+  code: Schema.String,
+  /** Gateway message (v2 `msg`, v3 `message`). */
+  msg: Schema.String,
+  /** Alipay's sub-code (v2 `sub_code`, v3 `code`), as Alipay spelled it. */
+  subCode: Schema.optional(Schema.String),
+  /** Alipay's description of the sub-code (v2 `sub_msg`, v3 `message`). */
+  subMsg: Schema.optional(Schema.String),
+  /** HTTP status of a v3 answer. */
+  httpStatus: Schema.optional(Schema.Number),
+  /** v3 `links`: where Alipay explains the error. */
+  links: Schema.optional(Schema.Array(Schema.Struct({ link: Schema.String, desc: Schema.optional(Schema.String) })))
+}
+
+const describeAnswer = (
+  self: {
+    readonly operation: string
+    readonly traceId?: string | undefined
+    readonly code: string
+    readonly msg: string
+    readonly subCode?: string | undefined
+    readonly subMsg?: string | undefined
+  }
+): string =>
+  `${where(self)} Alipay answered ${self.code} ${self.msg}` +
+  (self.subCode === undefined ? "" : ` / ${self.subCode}`) + (self.subMsg === undefined ? "" : ` ${self.subMsg}`)
+
+/**
+ * Gateway code 20000: service temporarily unavailable (`isp.unknow-error`, `aop.unknow-error`). Retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayServiceUnavailable extends Schema.TaggedError<AlipayServiceUnavailable>(
+  "@membercard/gateway/AlipayError/AlipayServiceUnavailable"
+)("AlipayServiceUnavailable", answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+/**
+ * Gateway code 20001: the user `auth_token` or the ISV `app_auth_token` is invalid, expired or lacks this API.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayAuthTokenError extends Schema.TaggedError<AlipayAuthTokenError>(
+  "@membercard/gateway/AlipayError/AlipayAuthTokenError"
+)("AlipayAuthTokenError", answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+/**
+ * Gateway code 40001: a required common parameter is missing (`isv.missing-*`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayMissingArguments extends Schema.TaggedError<AlipayMissingArguments>(
+  "@membercard/gateway/AlipayError/AlipayMissingArguments"
+)("AlipayMissingArguments", answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+/**
+ * Gateway code 40002: an illegal common parameter (`isv.invalid-signature`, `isv.invalid-app-id`, …).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayInvalidArguments extends Schema.TaggedError<AlipayInvalidArguments>(
+  "@membercard/gateway/AlipayError/AlipayInvalidArguments"
+)("AlipayInvalidArguments", answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+/**
+ * Gateway code 40003: conditions not met (e.g. `isv.decryption-error-unknown`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayInsufficientConditions extends Schema.TaggedError<AlipayInsufficientConditions>(
+  "@membercard/gateway/AlipayError/AlipayInsufficientConditions"
+)("AlipayInsufficientConditions", answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+/**
+ * Gateway code 40006: the app (or ISV) has no permission for this API (product not bound / not authorised).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayInsufficientPermissions extends Schema.TaggedError<AlipayInsufficientPermissions>(
+  "@membercard/gateway/AlipayError/AlipayInsufficientPermissions"
+)("AlipayInsufficientPermissions", answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+/**
+ * A business failure whose sub-code this operation does not document (or any code we do not know).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AlipayBusinessError extends Schema.TaggedError<AlipayBusinessError>(
+  "@membercard/gateway/AlipayError/AlipayBusinessError"
+)("AlipayBusinessError", answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+// -----------------------------------------------------------------------------
+// One class per documented business sub-code (spec §7). `_tag` is Alipay's own code.
+// -----------------------------------------------------------------------------
+
+const business = answer
+
+/** @since 0.1.0 @category business errors */
+export class InvalidParameter extends Schema.TaggedError<InvalidParameter>()("INVALID_PARAMETER", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** 系统繁忙 — retried for safe operations. @since 0.1.0 @category business errors */
+export class SystemError extends Schema.TaggedError<SystemError>()("SYSTEM_ERROR", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** 模板不存在 (sic "EXIT"). @since 0.1.0 @category business errors */
+export class TemplateNotExit extends Schema.TaggedError<TemplateNotExit>()("TEMPLATE_NOT_EXIT", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Template not found (benefit APIs' spelling). @since 0.1.0 @category business errors */
+export class TemplateNotExist extends Schema.TaggedError<TemplateNotExist>()("TEMPLATE_NOT_EXIST", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Template not found (form/activate-url APIs). @since 0.1.0 @category business errors */
+export class CardTemplateNotExist
+  extends Schema.TaggedError<CardTemplateNotExist>()("CARD_TEMPLATE_NOT_EXIST", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Unknown or missing card type. @since 0.1.0 @category business errors */
+export class NoCardType extends Schema.TaggedError<NoCardType>()("NO_CARD_TYPE", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Template count limit reached. @since 0.1.0 @category business errors */
+export class TemplateOverLimit extends Schema.TaggedError<TemplateOverLimit>()("TEMPLATE_OVER_LIMIT", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Card does not exist (sic "EXIT"). @since 0.1.0 @category business errors */
+export class CardNotExit extends Schema.TaggedError<CardNotExit>()("CARD_NOT_EXIT", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Card already deleted. @since 0.1.0 @category business errors */
+export class CardIsDeletedAlready
+  extends Schema.TaggedError<CardIsDeletedAlready>()("CARD_IS_DELETED_ALREADY", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** The user already holds a card of this template. @since 0.1.0 @category business errors */
+export class CardHasOpened extends Schema.TaggedError<CardHasOpened>()("CARD_HAS_OPENED", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** The template requires the open form first. @since 0.1.0 @category business errors */
+export class OpenCardNeedOpenform
+  extends Schema.TaggedError<OpenCardNeedOpenform>()("OPEN_CARD_NEED_OPENFORM", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Concurrent open request for the same user/template. @since 0.1.0 @category business errors */
+export class OpenCardConcurrently
+  extends Schema.TaggedError<OpenCardConcurrently>()("OPEN_CARD_CONCURRENTLY", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** The user's authorisation failed. @since 0.1.0 @category business errors */
+export class UserAuthFail extends Schema.TaggedError<UserAuthFail>()("USER_AUTH_FAIL", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Template lacks the paid-outer-card config (card.open spelling). @since 0.1.0 @category business errors */
+export class PaidOuterCardLackTemplateConfig extends Schema.TaggedError<PaidOuterCardLackTemplateConfig>()(
+  "PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG",
+  business
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Template lacks the paid-outer-card config (card.update spelling). @since 0.1.0 @category business errors */
+export class PaidoutercardLackTemplateConfig extends Schema.TaggedError<PaidoutercardLackTemplateConfig>()(
+  "PAIDOUTERCARD_LACK_TEMPLATE_CONFIG",
+  business
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Same field twice in the form config. @since 0.1.0 @category business errors */
+export class DuplicateFormField extends Schema.TaggedError<DuplicateFormField>()("DUPLICATE_FORM_FIELD", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Unknown form field code. @since 0.1.0 @category business errors */
+export class FormFieldInvalid extends Schema.TaggedError<FormFieldInvalid>()("FORM_FIELD_INVALID", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Saving the form config failed. @since 0.1.0 @category business errors */
+export class OpenFormSetFail extends Schema.TaggedError<OpenFormSetFail>()("OPEN_FORM_SET_FAIL", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** More than one birthday field. @since 0.1.0 @category business errors */
+export class DuplicateBirthdayField
+  extends Schema.TaggedError<DuplicateBirthdayField>()("DUPLICATE_BIRTHDAY_FIELD", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Duplicate certificate-number field. @since 0.1.0 @category business errors */
+export class DuplicateCertNo extends Schema.TaggedError<DuplicateCertNo>()("DUPLICATE_CERT_NO", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Invalid certificate type / number combination. @since 0.1.0 @category business errors */
+export class InvalidCertTypeAndNo
+  extends Schema.TaggedError<InvalidCertTypeAndNo>()("INVALID_CERT_TYPE_AND_NO", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** A required argument was null. @since 0.1.0 @category business errors */
+export class IllegalNullArgument extends Schema.TaggedError<IllegalNullArgument>()("ILLEGAL_NULL_ARGUMENT", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** The open form was not configured for this template. @since 0.1.0 @category business errors */
+export class OpenFormTemplateNotExist
+  extends Schema.TaggedError<OpenFormTemplateNotExist>()("OPEN_FORM_TEMPLATE_NOT_EXIST", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Invalid `out_string`. @since 0.1.0 @category business errors */
+export class IllegalArgumentOutString
+  extends Schema.TaggedError<IllegalArgumentOutString>()("ILLEGAL_ARGUMENT_OUT_STRING", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** The user's profile could not be read. @since 0.1.0 @category business errors */
+export class OpenProfileQueryFail
+  extends Schema.TaggedError<OpenProfileQueryFail>()("OPEN_PROFILE_QUERY_FAIL", business)
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** The form `request_id` expired. @since 0.1.0 @category business errors */
+export class RequestIdExpire extends Schema.TaggedError<RequestIdExpire>()("REQUEST_ID_EXPIRE", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Unknown form `request_id`. @since 0.1.0 @category business errors */
+export class RequestIdInvalid extends Schema.TaggedError<RequestIdInvalid>()("REQUEST_ID_INVALID", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** Benefit not found (benefit APIs). @since 0.1.0 @category business errors */
+export class BenefitNotExist extends Schema.TaggedError<BenefitNotExist>()("BENEFIT_NOT_EXIST", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: invalid arguments. @since 0.1.0 @category business errors */
+export class IsvInvalidArguments extends Schema.TaggedError<IsvInvalidArguments>()("isv.invalid-arguments", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: file too large. @since 0.1.0 @category business errors */
+export class IsvExceedMaxSize extends Schema.TaggedError<IsvExceedMaxSize>()("isv.exceed-max-size", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: unknown format (sic "fomat"). @since 0.1.0 @category business errors */
+export class IsvUnknownFomat extends Schema.TaggedError<IsvUnknownFomat>()("isv.unknown-fomat", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: the image failed the content-safety check. @since 0.1.0 @category business errors */
+export class IsvImageUnsafe extends Schema.TaggedError<IsvImageUnsafe>()("isv.image-unsafe", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: unknown error. @since 0.1.0 @category business errors */
+export class IsvUnknownError extends Schema.TaggedError<IsvUnknownError>()("isv.unknown-error", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: request parameter invalid. @since 0.1.0 @category business errors */
+export class InvalidParam extends Schema.TaggedError<InvalidParam>()("INVALID_PARAM", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: file too large. @since 0.1.0 @category business errors */
+export class ExceedMaxSize extends Schema.TaggedError<ExceedMaxSize>()("EXCEED_MAX_SIZE", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: unknown format. @since 0.1.0 @category business errors */
+export class UnknownFormat extends Schema.TaggedError<UnknownFormat>()("UNKNOWN_FORMAT", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: unreadable file bytes. @since 0.1.0 @category business errors */
+export class InvalidFileBytes extends Schema.TaggedError<InvalidFileBytes>()("INVALID_FILE_BYTES", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+/** image.upload: storage capacity exceeded. @since 0.1.0 @category business errors */
+export class CapacityExceeded extends Schema.TaggedError<CapacityExceeded>()("CAPACITY_EXCEEDED", business) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return describeAnswer(this)
+  }
+}
+
+/**
+ * The business error class of each documented sub-code.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export interface BusinessErrorMap {
+  readonly INVALID_PARAMETER: InvalidParameter
+  readonly SYSTEM_ERROR: SystemError
+  readonly TEMPLATE_NOT_EXIT: TemplateNotExit
+  readonly TEMPLATE_NOT_EXIST: TemplateNotExist
+  readonly CARD_TEMPLATE_NOT_EXIST: CardTemplateNotExist
+  readonly NO_CARD_TYPE: NoCardType
+  readonly TEMPLATE_OVER_LIMIT: TemplateOverLimit
+  readonly CARD_NOT_EXIT: CardNotExit
+  readonly CARD_IS_DELETED_ALREADY: CardIsDeletedAlready
+  readonly CARD_HAS_OPENED: CardHasOpened
+  readonly OPEN_CARD_NEED_OPENFORM: OpenCardNeedOpenform
+  readonly OPEN_CARD_CONCURRENTLY: OpenCardConcurrently
+  readonly USER_AUTH_FAIL: UserAuthFail
+  readonly PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG: PaidOuterCardLackTemplateConfig
+  readonly PAIDOUTERCARD_LACK_TEMPLATE_CONFIG: PaidoutercardLackTemplateConfig
+  readonly DUPLICATE_FORM_FIELD: DuplicateFormField
+  readonly FORM_FIELD_INVALID: FormFieldInvalid
+  readonly OPEN_FORM_SET_FAIL: OpenFormSetFail
+  readonly DUPLICATE_BIRTHDAY_FIELD: DuplicateBirthdayField
+  readonly DUPLICATE_CERT_NO: DuplicateCertNo
+  readonly INVALID_CERT_TYPE_AND_NO: InvalidCertTypeAndNo
+  readonly ILLEGAL_NULL_ARGUMENT: IllegalNullArgument
+  readonly OPEN_FORM_TEMPLATE_NOT_EXIST: OpenFormTemplateNotExist
+  readonly ILLEGAL_ARGUMENT_OUT_STRING: IllegalArgumentOutString
+  readonly OPEN_PROFILE_QUERY_FAIL: OpenProfileQueryFail
+  readonly REQUEST_ID_EXPIRE: RequestIdExpire
+  readonly REQUEST_ID_INVALID: RequestIdInvalid
+  readonly BENEFIT_NOT_EXIST: BenefitNotExist
+  readonly "isv.invalid-arguments": IsvInvalidArguments
+  readonly "isv.exceed-max-size": IsvExceedMaxSize
+  readonly "isv.unknown-fomat": IsvUnknownFomat
+  readonly "isv.image-unsafe": IsvImageUnsafe
+  readonly "isv.unknown-error": IsvUnknownError
+  readonly INVALID_PARAM: InvalidParam
+  readonly EXCEED_MAX_SIZE: ExceedMaxSize
+  readonly UNKNOWN_FORMAT: UnknownFormat
+  readonly INVALID_FILE_BYTES: InvalidFileBytes
+  readonly CAPACITY_EXCEEDED: CapacityExceeded
+}
+
+/**
+ * Every documented business sub-code.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type BusinessSubCode = keyof BusinessErrorMap
+
+/**
+ * The business error class of a sub-code.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type BusinessErrorOf<Code extends BusinessSubCode> = BusinessErrorMap[Code]
+
+/**
+ * Any documented business sub-code error.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type AnyBusinessSubCodeError = BusinessErrorMap[BusinessSubCode]
+
+/**
+ * The fields every answer-level error carries (gateway, business and undocumented).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AnswerFields = ConstructorParameters<typeof AlipayBusinessError>[0]
+
+/**
+ * Every business sub-code class, keyed by Alipay's code: `new BusinessErrors.CARD_NOT_EXIT({ ... })`.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export const BusinessErrors: {
+  readonly [Code in BusinessSubCode]: new(fields: AnswerFields) => BusinessErrorMap[Code]
+} = {
+  INVALID_PARAMETER: InvalidParameter,
+  SYSTEM_ERROR: SystemError,
+  TEMPLATE_NOT_EXIT: TemplateNotExit,
+  TEMPLATE_NOT_EXIST: TemplateNotExist,
+  CARD_TEMPLATE_NOT_EXIST: CardTemplateNotExist,
+  NO_CARD_TYPE: NoCardType,
+  TEMPLATE_OVER_LIMIT: TemplateOverLimit,
+  CARD_NOT_EXIT: CardNotExit,
+  CARD_IS_DELETED_ALREADY: CardIsDeletedAlready,
+  CARD_HAS_OPENED: CardHasOpened,
+  OPEN_CARD_NEED_OPENFORM: OpenCardNeedOpenform,
+  OPEN_CARD_CONCURRENTLY: OpenCardConcurrently,
+  USER_AUTH_FAIL: UserAuthFail,
+  PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG: PaidOuterCardLackTemplateConfig,
+  PAIDOUTERCARD_LACK_TEMPLATE_CONFIG: PaidoutercardLackTemplateConfig,
+  DUPLICATE_FORM_FIELD: DuplicateFormField,
+  FORM_FIELD_INVALID: FormFieldInvalid,
+  OPEN_FORM_SET_FAIL: OpenFormSetFail,
+  DUPLICATE_BIRTHDAY_FIELD: DuplicateBirthdayField,
+  DUPLICATE_CERT_NO: DuplicateCertNo,
+  INVALID_CERT_TYPE_AND_NO: InvalidCertTypeAndNo,
+  ILLEGAL_NULL_ARGUMENT: IllegalNullArgument,
+  OPEN_FORM_TEMPLATE_NOT_EXIST: OpenFormTemplateNotExist,
+  ILLEGAL_ARGUMENT_OUT_STRING: IllegalArgumentOutString,
+  OPEN_PROFILE_QUERY_FAIL: OpenProfileQueryFail,
+  REQUEST_ID_EXPIRE: RequestIdExpire,
+  REQUEST_ID_INVALID: RequestIdInvalid,
+  BENEFIT_NOT_EXIST: BenefitNotExist,
+  "isv.invalid-arguments": IsvInvalidArguments,
+  "isv.exceed-max-size": IsvExceedMaxSize,
+  "isv.unknown-fomat": IsvUnknownFomat,
+  "isv.image-unsafe": IsvImageUnsafe,
+  "isv.unknown-error": IsvUnknownError,
+  INVALID_PARAM: InvalidParam,
+  EXCEED_MAX_SIZE: ExceedMaxSize,
+  UNKNOWN_FORMAT: UnknownFormat,
+  INVALID_FILE_BYTES: InvalidFileBytes,
+  CAPACITY_EXCEEDED: CapacityExceeded
+}
+
+/**
+ * Every business sub-code class, as a list (for schemas).
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export const businessErrorClasses = [InvalidParameter, SystemError, TemplateNotExit, TemplateNotExist, CardTemplateNotExist, NoCardType, TemplateOverLimit, CardNotExit, CardIsDeletedAlready, CardHasOpened, OpenCardNeedOpenform, OpenCardConcurrently, UserAuthFail, PaidOuterCardLackTemplateConfig, PaidoutercardLackTemplateConfig, DuplicateFormField, FormFieldInvalid, OpenFormSetFail, DuplicateBirthdayField, DuplicateCertNo, InvalidCertTypeAndNo, IllegalNullArgument, OpenFormTemplateNotExist, IllegalArgumentOutString, OpenProfileQueryFail, RequestIdExpire, RequestIdInvalid, BenefitNotExist, IsvInvalidArguments, IsvExceedMaxSize, IsvUnknownFomat, IsvImageUnsafe, IsvUnknownError, InvalidParam, ExceedMaxSize, UnknownFormat, InvalidFileBytes, CapacityExceeded] as const
+
+/**
+ * Whether a string is a documented business sub-code.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export const isBusinessSubCode = (code: string): code is BusinessSubCode =>
+  Object.prototype.hasOwnProperty.call(BusinessErrors, code)
+
+/**
+ * Alipay's answer at gateway level (any code but 10000 and 40004).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AlipayGatewayError =
+  | AlipayServiceUnavailable
+  | AlipayAuthTokenError
+  | AlipayMissingArguments
+  | AlipayInvalidArguments
+  | AlipayInsufficientConditions
+  | AlipayInsufficientPermissions
+
+/**
+ * The failures every operation can have, whatever its documented sub-codes: nothing sent, transport, HTTP,
+ * signature, decoding, gateway codes, the sub-codes documented for all card APIs (`INVALID_PARAMETER`,
+ * `SYSTEM_ERROR`) and undocumented sub-codes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CommonError =
+  | AlipayRequestRejected
+  | AlipayTransportError
+  | AlipayTimeoutError
+  | AlipayHttpError
+  | AlipaySignatureError
+  | AlipayDecodeError
+  | AlipayGatewayError
+  | AlipayBusinessError
+  | InvalidParameter
+  | SystemError
+
+/**
+ * The sub-codes every operation may answer with (spec §7: "all card APIs").
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const commonSubCodes = ["INVALID_PARAMETER", "SYSTEM_ERROR"] as const
+
+/**
+ * Every error of this module.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AlipayError = CommonError | AnyBusinessSubCodeError
+
+/**
+ * Schema of every error of this module (for serialising errors across process boundaries).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AlipayError = Schema.Union(
+  AlipayRequestRejected,
+  AlipayTransportError,
+  AlipayTimeoutError,
+  AlipayHttpError,
+  AlipaySignatureError,
+  AlipayDecodeError,
+  AlipayServiceUnavailable,
+  AlipayAuthTokenError,
+  AlipayMissingArguments,
+  AlipayInvalidArguments,
+  AlipayInsufficientConditions,
+  AlipayInsufficientPermissions,
+  AlipayBusinessError,
+  ...businessErrorClasses
+)
+
+/**
+ * Whether a value is one of this module's errors.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isAlipayError = (u: unknown): u is AlipayError => Predicate.hasProperty(u, TypeId)
+
+const transientHttpStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500
+
+/**
+ * Whether an error is transient, i.e. the same request may succeed later: transport failures, timeouts, HTTP
+ * 408/429/5xx, gateway 20000, `isp.*` sub-codes, `SYSTEM_ERROR` and `OPEN_CARD_CONCURRENTLY`.
+ * Never a signature failure, never a rejected request, never a decode failure.
+ * The retry policy combines this with the operation's retry safety: unsafe writes are never retried.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryable = (error: AlipayError): boolean => {
+  switch (error._tag) {
+    case "AlipayTransportError":
+      return error.reason === "Transport" || error.reason === "ReadBody"
+    case "AlipayTimeoutError":
+    case "AlipayServiceUnavailable":
+    case "SYSTEM_ERROR":
+    case "OPEN_CARD_CONCURRENTLY":
+      return true
+    case "AlipayHttpError":
+      return transientHttpStatus(error.status)
+    case "AlipayBusinessError":
+      return (error.subCode !== undefined && error.subCode.startsWith("isp.")) ||
+        (error.httpStatus !== undefined && transientHttpStatus(error.httpStatus))
+    default:
+      return false
+  }
+}

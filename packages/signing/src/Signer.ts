@@ -1,0 +1,149 @@
+/**
+ * The `Signer` service: RSA PKCS#1 v1.5 signing and verification over bytes or UTF-8 strings. The default layer
+ * uses `node:crypto`; another backend (WebCrypto) can be swapped in by providing a different layer.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { sign as nodeSign, verify as nodeVerify } from "node:crypto"
+import type { PrivateKey, PublicKey } from "./Keys.js"
+import { SigningFailed } from "./SigningError.js"
+
+/**
+ * `RSA2` = SHA256withRSA (recommended), `RSA` = SHA1withRSA (legacy).
+ *
+ * @since 0.1.0
+ */
+export type SignType = "RSA2" | "RSA"
+
+/**
+ * What gets signed: bytes as they are, strings as UTF-8.
+ *
+ * @since 0.1.0
+ */
+export type SignInput = string | Uint8Array
+
+/**
+ * Node digest name of a sign type.
+ *
+ * @since 0.1.0
+ */
+export const digestOf = (algorithm: SignType): "sha256" | "sha1" => algorithm === "RSA" ? "sha1" : "sha256"
+
+/**
+ * WebCrypto hash name of a sign type (for `RSASSA-PKCS1-v1_5`).
+ *
+ * @since 0.1.0
+ */
+export const webCryptoHashOf = (algorithm: SignType): "SHA-256" | "SHA-1" => algorithm === "RSA" ? "SHA-1" : "SHA-256"
+
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/**
+ * Strict standard base64 (RFC 4648, padded, no whitespace) check; lenient decoders would otherwise ignore a changed
+ * character.
+ *
+ * @since 0.1.0
+ */
+export const isStrictBase64 = (text: string): boolean => text.length > 0 && STRICT_BASE64.test(text)
+
+/**
+ * The operations a signing backend provides. Both are Effects so that asynchronous backends fit.
+ *
+ * @since 0.1.0
+ */
+export interface Service {
+  /** Signs `data` with `key`; returns the standard base64 signature. */
+  readonly sign: (data: SignInput, key: PrivateKey, algorithm: SignType) => Effect.Effect<string, SigningFailed>
+  /** `true` iff `signature` (standard base64) is a valid signature of `data` under `key`; never fails. */
+  readonly verify: (
+    data: SignInput,
+    signature: string,
+    key: PublicKey,
+    algorithm: SignType
+  ) => Effect.Effect<boolean>
+}
+
+const toBuffer = (data: SignInput): Buffer =>
+  typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+
+/**
+ * Synchronous node:crypto signing (the hot path; no copies of the input beyond UTF-8 encoding).
+ *
+ * @since 0.1.0
+ */
+export const signSync = (data: SignInput, key: PrivateKey, algorithm: SignType): string =>
+  nodeSign(digestOf(algorithm), toBuffer(data), key.keyObject).toString("base64")
+
+/**
+ * Synchronous node:crypto verification; `false` for malformed signatures.
+ *
+ * @since 0.1.0
+ */
+export const verifySync = (data: SignInput, signature: string, key: PublicKey, algorithm: SignType): boolean => {
+  if (!isStrictBase64(signature)) return false
+  try {
+    return nodeVerify(digestOf(algorithm), toBuffer(data), key.keyObject, Buffer.from(signature, "base64"))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The node:crypto backend.
+ *
+ * @since 0.1.0
+ */
+export const node: Service = {
+  sign: (data, key, algorithm) =>
+    Effect.try({
+      try: () => signSync(data, key, algorithm),
+      catch: (cause) =>
+        new SigningFailed({ reason: cause instanceof Error ? cause.message.slice(0, 200) : "node:crypto sign failed" })
+    }),
+  verify: (data, signature, key, algorithm) => Effect.sync(() => verifySync(data, signature, key, algorithm))
+}
+
+/**
+ * The signing backend service.
+ *
+ * @since 0.1.0
+ */
+export class Signer extends Context.Tag("@membercard/signing/Signer")<Signer, Service>() {
+  /** @since 0.1.0 */
+  static readonly make: Effect.Effect<Service> = Effect.succeed(node)
+  /** @since 0.1.0 */
+  static readonly layer: Layer.Layer<Signer> = Layer.succeed(Signer, node)
+}
+
+/**
+ * The node:crypto layer (default).
+ *
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<Signer> = Signer.layer
+
+/**
+ * Signs with the `Signer` in context.
+ *
+ * @since 0.1.0
+ */
+export const sign = (
+  data: SignInput,
+  key: PrivateKey,
+  algorithm: SignType
+): Effect.Effect<string, SigningFailed, Signer> => Effect.flatMap(Signer, (s) => s.sign(data, key, algorithm))
+
+/**
+ * Verifies with the `Signer` in context.
+ *
+ * @since 0.1.0
+ */
+export const verify = (
+  data: SignInput,
+  signature: string,
+  key: PublicKey,
+  algorithm: SignType
+): Effect.Effect<boolean, never, Signer> => Effect.flatMap(Signer, (s) => s.verify(data, signature, key, algorithm))
