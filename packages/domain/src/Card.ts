@@ -18,7 +18,6 @@ import * as Validation from "./Validation.js"
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
-
 // -------------------------------------------------------------------------------------------------------------
 // limits local to the card APIs
 // -------------------------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import * as Validation from "./Validation.js"
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
-
 /**
  * Maximum image size: 5 MB (5242880 bytes, documented max of `image_content`).
  *

@@ -22,6 +22,7 @@
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: 3 (current create text) vs 4 (old/modify/query); chosen 4.
 export const cardActionListMax = 4
 
 /**
@@ -34,6 +35,7 @@ export const cardActionListMax = 4
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: 4 (current text) vs 3 (seed/old); chosen 3, valid under both.
 export const frontTextListMax = 3
 
 /**
@@ -45,6 +47,7 @@ export const frontTextListMax = 3
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: 10 (old create doc) vs 16 (modify/query); chosen 16.
 export const bizNoPrefixMax = 16
 
 /**
@@ -55,6 +58,7 @@ export const bizNoPrefixMax = 16
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: 32 (create) vs 64 (modify, English); chosen 32, valid under both.
 export const requestIdMax = 32
 
 /**
@@ -66,6 +70,7 @@ export const requestIdMax = 32
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: 32 (current texts) vs 128 / 1024 (old English); chosen 32.
 export const templateIdMax = 32
 
 /**
@@ -76,6 +81,7 @@ export const templateIdMax = 32
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: 10240 (old) vs 102400 (new); chosen the newer 102400.
 export const openFormFieldsTextMax = 102400
 
 /**
@@ -89,6 +95,7 @@ export const openFormFieldsTextMax = 102400
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: gopay requires 2 fields, old docs 7; chosen the old docs' 7 (strict on what we send).
 export const templateCreateRequiredFields = [
   "request_id",
   "card_type",
@@ -106,6 +113,7 @@ export const templateCreateRequiredFields = [
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: 16 (Alipay) vs 32 (scvzerng); chosen 16.
 export const columnValueMax = 16
 
 // -------------------------------------------------------------------------------------------------------------

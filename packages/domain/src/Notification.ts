@@ -16,6 +16,9 @@ import * as Card from "./Card.js"
 import * as Ids from "./Ids.js"
 import * as Validation from "./Validation.js"
 
+/** An optional key that may be absent but not `undefined` (form parameters are never `undefined`). */
+const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
 /**
  * `msg_method` of N1.
  *
@@ -63,29 +66,29 @@ const RestParams = Schema.Record({ key: Schema.String, value: Schema.String })
 
 const commonFields = {
   /** Notification id (50). */
-  notify_id: Schema.optional(Schema.String),
+  notify_id: optionalExact(Schema.String),
   /** Server time in epoch ms (13). */
-  utc_timestamp: Schema.optional(Schema.String),
+  utc_timestamp: optionalExact(Schema.String),
   /** Message name in standard (1.1) messages, e.g. `alipay.user.opencard.result.notify`. */
-  msg_method: Schema.optional(Schema.String),
+  msg_method: optionalExact(Schema.String),
   /** Message name in gateway-style messages (e.g. `alipay.open.servicemarket.order.notify`) and SPIs. */
-  method: Schema.optional(Schema.String),
+  method: optionalExact(Schema.String),
   /** Send time in gateway-style messages (`yyyy-MM-dd HH:mm:ss`). */
-  timestamp: Schema.optional(AlipayDateTime.Received),
+  timestamp: optionalExact(AlipayDateTime.Received),
   /** Notification type in classic notifications. */
-  notify_type: Schema.optional(Schema.String),
+  notify_type: optionalExact(Schema.String),
   /** Notification time in classic notifications (`yyyy-MM-dd HH:mm:ss`). */
-  notify_time: Schema.optional(AlipayDateTime.Received),
+  notify_time: optionalExact(AlipayDateTime.Received),
   /** Receiving app id (20). */
-  app_id: Schema.optional(Ids.ReceivedAppId),
+  app_id: optionalExact(Ids.ReceivedAppId),
   /** `1.0` or `1.1` (1.1 = standard message). */
-  version: Schema.optional(Schema.String),
+  version: optionalExact(Schema.String),
   /** JSON text with the business fields. */
-  biz_content: Schema.optional(Schema.String),
-  sign: Schema.optional(Schema.String),
-  sign_type: Schema.optional(Schema.String),
+  biz_content: optionalExact(Schema.String),
+  sign: optionalExact(Schema.String),
+  sign_type: optionalExact(Schema.String),
   /** Charset for signature verification / decryption. */
-  charset: Schema.optional(Schema.String)
+  charset: optionalExact(Schema.String)
 }
 
 /**
@@ -131,13 +134,13 @@ export const OpenCardResultBizContent = Schema.Struct({
   /** Y, 32. Alipay biz card no. */
   biz_card_no: Ids.ReceivedBizCardNo,
   /** Y, 64. Merchant external card no. */
-  external_card_no: Schema.optional(Ids.ReceivedExternalCardNo),
+  external_card_no: optionalExact(Ids.ReceivedExternalCardNo),
   /** Y, 10. Open result `true` / `false` (kept as string; see `isOpenCardSuccess`). */
-  success: Schema.optional(Schema.String),
+  success: optionalExact(Schema.String),
   /** C, 16. Alipay user id (exactly one of user_id / open_id). */
-  user_id: Schema.optional(Ids.ReceivedAlipayUserId),
+  user_id: optionalExact(Ids.ReceivedAlipayUserId),
   /** C, 128. User open_id. */
-  open_id: Schema.optional(Ids.ReceivedOpenId)
+  open_id: optionalExact(Ids.ReceivedOpenId)
 }).annotations({ identifier: "OpenCardResultBizContent" })
 
 /**
@@ -148,7 +151,7 @@ export type OpenCardResultBizContent = typeof OpenCardResultBizContent.Type
 
 /**
  * N1 `alipay.user.opencard.result.notify` as posted (form parameters, `biz_content` decoded from its JSON
- * text).
+ * text). Unknown parameters are ignored (decode the same parameters with `GenericNotification` to keep them).
  *
  * @since 0.1.0
  * @category N1
@@ -157,7 +160,7 @@ export const OpenCardResultNotify = Schema.Struct({
   ...commonFields,
   msg_method: Schema.Literal(OPEN_CARD_RESULT_NOTIFY),
   biz_content: Schema.parseJson(OpenCardResultBizContent)
-}, RestParams).annotations({ identifier: "OpenCardResultNotify" })
+}).annotations({ identifier: "OpenCardResultNotify" })
 
 /**
  * @since 0.1.0
@@ -186,9 +189,9 @@ export const isOpenCardSuccess = (content: OpenCardResultBizContent): boolean =>
  */
 export const OpenCardGetBizContent = Schema.Struct({
   /** N, 16. Alipay user id. */
-  user_id: Schema.optional(Ids.ReceivedAlipayUserId),
+  user_id: optionalExact(Ids.ReceivedAlipayUserId),
   /** N, 47. union id (app-group scope). */
-  union_id: Schema.optional(Schema.String),
+  union_id: optionalExact(Schema.String),
   /** Y, 32. Template id. */
   template_id: Ids.ReceivedTemplateId,
   /** Y, 32. Serial of this open action, globally unique (maintained by the card package). */
@@ -196,7 +199,7 @@ export const OpenCardGetBizContent = Schema.Struct({
   /** Y, 32. Biz card no pre-assigned by Alipay; must be echoed back in `card_info.biz_card_no`. */
   biz_card_no: Ids.ReceivedBizCardNo,
   /** Y, 10240. JSON array text of the submitted form (read it with `OpenForm.parseInfos`). */
-  user_info: Schema.optional(Schema.String)
+  user_info: optionalExact(Schema.String)
 }).annotations({ identifier: "OpenCardGetBizContent" })
 
 /**
@@ -217,17 +220,17 @@ export type OpenCardGetBizContent = typeof OpenCardGetBizContent.Type
  */
 export const OpenCardGetSpiRequest = Schema.Struct({
   method: Schema.Literal(OPEN_CARD_GET_SPI),
-  charset: Schema.optional(Schema.String),
-  version: Schema.optional(Schema.String),
+  charset: optionalExact(Schema.String),
+  version: optionalExact(Schema.String),
   /** Merchant app id (32). */
-  biz_app_id: Schema.optional(Ids.ReceivedAppId),
+  biz_app_id: optionalExact(Ids.ReceivedAppId),
   /** Caller app id (32). */
-  invoke_app_id: Schema.optional(Ids.ReceivedAppId),
-  utc_timestamp: Schema.optional(Schema.String),
-  sign_type: Schema.optional(Schema.String),
-  sign: Schema.optional(Schema.String),
+  invoke_app_id: optionalExact(Ids.ReceivedAppId),
+  utc_timestamp: optionalExact(Schema.String),
+  sign_type: optionalExact(Schema.String),
+  sign: optionalExact(Schema.String),
   biz_content: Schema.parseJson(OpenCardGetBizContent)
-}, RestParams).annotations({ identifier: "OpenCardGetSpiRequest" })
+}).annotations({ identifier: "OpenCardGetSpiRequest" })
 
 /**
  * @since 0.1.0
@@ -283,7 +286,7 @@ export type SpiCardInfo = typeof SpiCardInfo.Type
 export const OpenCardGetSpiReply = Schema.Struct({
   code: Validation.nonEmptyString(64),
   msg: Validation.nonEmptyString(256),
-  card_info: Schema.optional(SpiCardInfo)
+  card_info: optionalExact(SpiCardInfo)
 }).annotations({ identifier: "OpenCardGetSpiReply" })
 
 /**
@@ -330,9 +333,9 @@ export const echoesBizCardNo = (request: OpenCardGetBizContent, reply: OpenCardG
 export const MdCodeNotifyRequest = Schema.Struct({
   /** The card the code is for. */
   BizCardNo: Ids.ReceivedBizCardNo,
-  sign: Schema.optional(Schema.String),
-  sign_type: Schema.optional(Schema.String),
-  charset: Schema.optional(Schema.String)
+  sign: optionalExact(Schema.String),
+  sign_type: optionalExact(Schema.String),
+  charset: optionalExact(Schema.String)
 }, RestParams).annotations({ identifier: "MdCodeNotifyRequest" })
 
 /**

@@ -16,7 +16,6 @@ import * as Validation from "./Validation.js"
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
-
 // -------------------------------------------------------------------------------------------------------------
 // field codes
 // -------------------------------------------------------------------------------------------------------------
@@ -255,7 +254,9 @@ export const ActivateUrlApplyRequest = Schema.Struct({
    */
   callback: optionalExact(
     Validation.boundedString(10240).pipe(
-      Schema.filter((url) => !url.includes("?"), { message: () => "must not contain query parameters (use out_string)" })
+      Schema.filter((url) => !url.includes("?"), {
+        message: () => "must not contain query parameters (use out_string)"
+      })
     )
   ),
   /** Life-account (生活号) app id to show a "follow" prompt. N, [0,512]. */

@@ -63,8 +63,8 @@ export type V2Encoding = "biz_content" | "multipart-form"
  */
 export interface Operation<
   Name extends string,
-  Req extends Schema.Schema.Any,
-  Res extends Schema.Schema.Any
+  Req extends Schema.Schema.AnyNoContext,
+  Res extends Schema.Schema.AnyNoContext
 > {
   /** Short name, e.g. `"cardOpen"`. */
   readonly name: Name
@@ -106,7 +106,7 @@ export interface Operation<
  * @since 0.1.0
  * @category models
  */
-export type Any = Operation<string, Schema.Schema.Any, Schema.Schema.Any>
+export type Any = Operation<string, Schema.Schema.AnyNoContext, Schema.Schema.AnyNoContext>
 
 /**
  * The decoded request type of an operation.
@@ -126,8 +126,8 @@ export type Response<O extends Any> = Schema.Schema.Type<O["response"]>
 
 const make = <
   const Name extends string,
-  Req extends Schema.Schema.Any,
-  Res extends Schema.Schema.Any
+  Req extends Schema.Schema.AnyNoContext,
+  Res extends Schema.Schema.AnyNoContext
 >(op: {
   readonly name: Name
   readonly method: string
@@ -148,7 +148,13 @@ const make = <
   name: op.name,
   method: op.method,
   v2: op.v2 ?? { encoding: "biz_content" },
-  v3: { verb: op.v3.verb, path: op.v3.path, encoding: op.v3.encoding, query: op.v3.query ?? [], files: op.v3.files ?? [] },
+  v3: {
+    verb: op.v3.verb,
+    path: op.v3.path,
+    encoding: op.v3.encoding,
+    query: op.v3.query ?? [],
+    files: op.v3.files ?? []
+  },
   userAuthToken: op.userAuthToken ?? false,
   request: op.request,
   response: op.response,

@@ -76,6 +76,7 @@ export type CardType = typeof CardType.Type
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: `none` is FAQ-only; accepted.
 export const WriteOffType = Validation.literals(
   "qrcode",
   "barcode",
@@ -178,6 +179,7 @@ export type OpenCardSourceType = typeof OpenCardSourceType.Type
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: PAYMENT_RESULT is documented but "not supported yet"; accepted.
 export const PubChannel = Validation.literals("SHOP_DETAIL", "PAYMENT_RESULT")
 
 /**
@@ -193,7 +195,7 @@ export type PubChannel = typeof PubChannel.Type
  */
 export const BizNoSuffixLen = Schema.String.pipe(
   Schema.filter(
-    (s) => /^[0-9]{1,2}$/.test(s) && Number(s) >= Limits.bizNoSuffixLenMin && Number(s) <= Limits.bizNoSuffixLenMax,
+    (s) => /^[1-9][0-9]?$/.test(s) && Number(s) >= Limits.bizNoSuffixLenMin && Number(s) <= Limits.bizNoSuffixLenMax,
     { message: () => `must be a number from ${Limits.bizNoSuffixLenMin} to ${Limits.bizNoSuffixLenMax} as a string` }
   ),
   Schema.annotations({
@@ -266,6 +268,7 @@ export interface TemplateStyleInfoDTO extends Schema.Schema.Type<typeof Template
  */
 export const MoreInfoDTO = Schema.Struct({
   /** Title of the 2nd-level page (effective for openNative). Max 16. */
+  // UNCONFIRMED: required in old docs, omitted in Alipay's own example; optional.
   title: Validation.optional(text(16)),
   /** URL; required when operate_type=openWeb (cross-field rule). Max 256. */
   url: Validation.optional(text(256)),
@@ -749,6 +752,7 @@ export const batchQueryPageSizeMax = 20
  */
 export const TemplateBatchQueryRequest = Schema.Struct({
   /** Page number, from 1. */
+  // UNCONFIRMED: sources say "Y?"; required.
   page_no: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1, { message: () => "must be an integer of at least 1" })),
   /** Page size, 1..20 (default 20). */
   page_size: Validation.optional(

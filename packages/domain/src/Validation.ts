@@ -221,6 +221,7 @@ export const tolerantLiterals = <const Literals extends ReadonlyArray<string>>(
  *
  * @since 0.1.0
  */
+// UNCONFIRMED: the max length of a String[] field is read as the length of its JSON text.
 export const maxJsonLength = (max: number) => <S extends Schema.Schema.Any>(self: S): Schema.filter<S> =>
   self.pipe(
     Schema.filter((value: Schema.Schema.Type<S>) => JSON.stringify(value).length <= max, {

@@ -72,3 +72,45 @@ export * as TemplateValidation from "./TemplateValidation.js"
  * @since 0.1.0
  */
 export * as UpdateSemantics from "./UpdateSemantics.js"
+
+/**
+ * Open-card form: formtemplate.set, activateurl.apply, activateform.query and the `OPEN_FORM_FIELD_*` codes.
+ *
+ * @since 0.1.0
+ */
+export * as OpenForm from "./OpenForm.js"
+
+/**
+ * Member card DTOs and the card.open / query / update / delete / message.notify schemas.
+ *
+ * @since 0.1.0
+ */
+export * as Card from "./Card.js"
+
+/**
+ * image.upload: fields, file, size and format limits, response.
+ *
+ * @since 0.1.0
+ */
+export * as Image from "./Image.js"
+
+/**
+ * Notifications from Alipay: open-card result (N1), open-card SPI (N2), mdcode notify (N3), any other.
+ *
+ * @since 0.1.0
+ */
+export * as Notification from "./Notification.js"
+
+/**
+ * Catalogue of gateway codes and business sub-codes: meaning, retryability, v3 status and spelling.
+ *
+ * @since 0.1.0
+ */
+export * as AlipayCode from "./AlipayCode.js"
+
+/**
+ * The operation table: every API as data (v2 method, v3 route, field placement, schemas, retry class).
+ *
+ * @since 0.1.0
+ */
+export * as Operations from "./Operations.js"

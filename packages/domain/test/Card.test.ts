@@ -178,7 +178,10 @@ describe("Card: documented examples", () => {
 // limits, both sides
 // ------------------------------------------------------------------------------------------------------------
 
-const withExt = (ext: Record<string, unknown>) => ({ ...openExample, card_ext_info: { ...openExample.card_ext_info, ...ext } })
+const withExt = (ext: Record<string, unknown>) => ({
+  ...openExample,
+  card_ext_info: { ...openExample.card_ext_info, ...ext }
+})
 
 describe("Card: request limits", () => {
   it("out_serial_no (open) ≤ 64", () => {
@@ -194,9 +197,19 @@ describe("Card: request limits", () => {
 
   it("external_card_no is required on open, [1,64]", () => {
     expectValid(Card.CardOpenRequest, withExt({ external_card_no: "E".repeat(64) }))
-    expectIssue(Card.CardOpenRequest, withExt({ external_card_no: "E".repeat(65) }), "card_ext_info.external_card_no", "64")
+    expectIssue(
+      Card.CardOpenRequest,
+      withExt({ external_card_no: "E".repeat(65) }),
+      "card_ext_info.external_card_no",
+      "64"
+    )
     const { external_card_no: _, ...noExternal } = openExample.card_ext_info
-    expectIssue(Card.CardOpenRequest, { ...openExample, card_ext_info: noExternal }, "card_ext_info.external_card_no", "")
+    expectIssue(
+      Card.CardOpenRequest,
+      { ...openExample, card_ext_info: noExternal },
+      "card_ext_info.external_card_no",
+      ""
+    )
   })
 
   it("biz_card_no, template_id and mdcode_info are never sent in card_ext_info", () => {
@@ -235,7 +248,12 @@ describe("Card: request limits", () => {
 
   it("dates are yyyy-MM-dd HH:mm:ss, birthday yyyy-MM-dd", () => {
     expectIssue(Card.CardOpenRequest, withExt({ open_date: "2014-02-20T21:20:46" }), "card_ext_info.open_date", "yyyy")
-    expectIssue(Card.CardOpenRequest, withExt({ valid_date: "2020-02-30 00:00:00" }), "card_ext_info.valid_date", "yyyy")
+    expectIssue(
+      Card.CardOpenRequest,
+      withExt({ valid_date: "2020-02-30 00:00:00" }),
+      "card_ext_info.valid_date",
+      "yyyy"
+    )
     expectIssue(
       Card.CardOpenRequest,
       { ...openExample, member_ext_info: { birth: "1990/01/01" } },
@@ -248,9 +266,24 @@ describe("Card: request limits", () => {
   it("card_user_info: UID, 2088 user id, exactly one of user_uni_id / open_id", () => {
     const user = (u: Record<string, unknown>) => ({ ...openExample, card_user_info: u })
     expectValid(Card.CardOpenRequest, user({ user_uni_id_type: "UID", open_id: "o".repeat(128) }))
-    expectIssue(Card.CardOpenRequest, user({ user_uni_id_type: "UID", open_id: "o".repeat(129) }), "card_user_info.open_id", "128")
-    expectIssue(Card.CardOpenRequest, user({ user_uni_id_type: "OPENID", open_id: "x" }), "card_user_info.user_uni_id_type", "UID")
-    expectIssue(Card.CardOpenRequest, user({ user_uni_id_type: "UID", user_uni_id: "1088302463082075" }), "card_user_info.user_uni_id", "2088")
+    expectIssue(
+      Card.CardOpenRequest,
+      user({ user_uni_id_type: "UID", open_id: "o".repeat(129) }),
+      "card_user_info.open_id",
+      "128"
+    )
+    expectIssue(
+      Card.CardOpenRequest,
+      user({ user_uni_id_type: "OPENID", open_id: "x" }),
+      "card_user_info.user_uni_id_type",
+      "UID"
+    )
+    expectIssue(
+      Card.CardOpenRequest,
+      user({ user_uni_id_type: "UID", user_uni_id: "1088302463082075" }),
+      "card_user_info.user_uni_id",
+      "2088"
+    )
     expectIssue(Card.CardOpenRequest, user({ user_uni_id_type: "UID" }), "card_user_info", "exactly one")
     expectIssue(
       Card.CardOpenRequest,
@@ -274,14 +307,24 @@ describe("Card: request limits", () => {
 
   it("member_ext_info.gende is MALE / FEMALE", () => {
     expectValid(Card.CardOpenRequest, { ...openExample, member_ext_info: { gende: "FEMALE" } })
-    expectIssue(Card.CardOpenRequest, { ...openExample, member_ext_info: { gende: "M" } }, "member_ext_info.gende", "MALE")
+    expectIssue(
+      Card.CardOpenRequest,
+      { ...openExample, member_ext_info: { gende: "M" } },
+      "member_ext_info.gende",
+      "MALE"
+    )
   })
 
   it("card.query: target_card_no_type enum, target_card_no ≤ 32, ext_info ≤ 1024", () => {
     for (const t of ["BIZ_CARD", "D_QR_CODE", "D_BAR_CODE", "EXTERNAL_CARD"]) {
       expectValid(Card.CardQueryRequest, { ...queryExample, target_card_no_type: t })
     }
-    expectIssue(Card.CardQueryRequest, { ...queryExample, target_card_no_type: "QR" }, "target_card_no_type", "BIZ_CARD")
+    expectIssue(
+      Card.CardQueryRequest,
+      { ...queryExample, target_card_no_type: "QR" },
+      "target_card_no_type",
+      "BIZ_CARD"
+    )
     expectValid(Card.CardQueryRequest, { ...queryExample, target_card_no: "9".repeat(32) })
     expectIssue(Card.CardQueryRequest, { ...queryExample, target_card_no: "9".repeat(33) }, "target_card_no", "32")
     expectValid(Card.CardQueryRequest, { ...queryExample, ext_info: "x".repeat(1024) })
@@ -292,14 +335,24 @@ describe("Card: request limits", () => {
     expectValid(Card.CardUpdateRequest, { ...updateExample, target_card_no: "9".repeat(32) })
     expectIssue(Card.CardUpdateRequest, { ...updateExample, target_card_no: "9".repeat(33) }, "target_card_no", "32")
     expectIssue(Card.CardUpdateRequest, { ...updateExample, target_card_no: "" }, "target_card_no", "empty")
-    expectIssue(Card.CardUpdateRequest, { ...updateExample, target_card_no_type: "D_QR_CODE" }, "target_card_no_type", "BIZ_CARD")
+    expectIssue(
+      Card.CardUpdateRequest,
+      { ...updateExample, target_card_no_type: "D_QR_CODE" },
+      "target_card_no_type",
+      "BIZ_CARD"
+    )
     expectValid(Card.CardUpdateRequest, { ...updateExample, ext_info: "x".repeat(1024) })
     expectIssue(Card.CardUpdateRequest, { ...updateExample, ext_info: "x".repeat(1025) }, "ext_info", "1024")
   })
 
   it("card.update: mcard_style_info cannot be combined with card_info.template_id", () => {
     const style = { bg_color: "rgb(55,112,179)" }
-    expectIssue(Card.CardUpdateRequest, { ...updateExample, mcard_style_info: style }, "mcard_style_info", "template_id")
+    expectIssue(
+      Card.CardUpdateRequest,
+      { ...updateExample, mcard_style_info: style },
+      "mcard_style_info",
+      "template_id"
+    )
     const { template_id: _, ...cardInfo } = updateExample.card_info
     expectValid(Card.CardUpdateRequest, { ...updateExample, card_info: cardInfo, mcard_style_info: style })
   })
@@ -316,16 +369,39 @@ describe("Card: request limits", () => {
 
   it("mdcode_info: code_value and expire_time are required when SUCCESS only", () => {
     const md = (m: Record<string, unknown>) => ({ ...updateExample, card_info: { mdcode_info: m } })
-    expectIssue(Card.CardUpdateRequest, md({ code_status: "SUCCESS", time_stamp: 1 }), "card_info.mdcode_info.code_value", "SUCCESS")
-    expectIssue(Card.CardUpdateRequest, md({ code_status: "SUCCESS", time_stamp: 1 }), "card_info.mdcode_info.expire_time", "SUCCESS")
+    expectIssue(
+      Card.CardUpdateRequest,
+      md({ code_status: "SUCCESS", time_stamp: 1 }),
+      "card_info.mdcode_info.code_value",
+      "SUCCESS"
+    )
+    expectIssue(
+      Card.CardUpdateRequest,
+      md({ code_status: "SUCCESS", time_stamp: 1 }),
+      "card_info.mdcode_info.expire_time",
+      "SUCCESS"
+    )
     expectValid(Card.CardUpdateRequest, md({ code_status: "FAIL_RETRY", time_stamp: 1 }))
     expectValid(Card.CardUpdateRequest, md({ code_status: "FAIL_NOT_RETRY", time_stamp: 1496996459 }))
-    expectIssue(Card.CardUpdateRequest, md({ code_status: "OK", time_stamp: 1 }), "card_info.mdcode_info.code_status", "SUCCESS")
-    expectIssue(Card.CardUpdateRequest, md({ code_status: "FAIL_RETRY", time_stamp: -1 }), "card_info.mdcode_info.time_stamp", "epoch seconds")
+    expectIssue(
+      Card.CardUpdateRequest,
+      md({ code_status: "OK", time_stamp: 1 }),
+      "card_info.mdcode_info.code_status",
+      "SUCCESS"
+    )
+    expectIssue(
+      Card.CardUpdateRequest,
+      md({ code_status: "FAIL_RETRY", time_stamp: -1 }),
+      "card_info.mdcode_info.time_stamp",
+      "epoch seconds"
+    )
   })
 
   it("card.delete: out_serial_no ≤ 32, reason_code enum", () => {
-    expectValid(Card.CardDeleteRequest, { ...deleteExample, out_serial_no: "s".repeat(Limits.cardDeleteOutSerialNoMax) })
+    expectValid(Card.CardDeleteRequest, {
+      ...deleteExample,
+      out_serial_no: "s".repeat(Limits.cardDeleteOutSerialNoMax)
+    })
     expectIssue(
       Card.CardDeleteRequest,
       { ...deleteExample, out_serial_no: "s".repeat(Limits.cardDeleteOutSerialNoMax + 1) },
@@ -380,7 +456,13 @@ describe("Card: responses are tolerant", () => {
 
   it("accepts empty answers", () => {
     for (
-      const schema of [Card.CardOpenResponse, Card.CardQueryResponse, Card.CardUpdateResponse, Card.CardDeleteResponse, Card.MessageNotifyResponse]
+      const schema of [
+        Card.CardOpenResponse,
+        Card.CardQueryResponse,
+        Card.CardUpdateResponse,
+        Card.CardDeleteResponse,
+        Card.MessageNotifyResponse
+      ]
     ) {
       expect(Either.isRight(Validation.decodeReceived(schema as Schema.Schema<unknown, unknown, never>)({}))).toBe(true)
     }

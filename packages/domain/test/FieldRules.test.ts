@@ -6,9 +6,9 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import * as FieldRules from "../src/FieldRules.js"
 import type { FieldRuleLike } from "../src/FieldRules.js"
-import * as TestClock from "effect/TestClock"
 import * as Template from "../src/Template.js"
 
 const HOUR = 3_600_000

@@ -77,7 +77,12 @@ describe("Image: request", () => {
     const req = Either.getOrThrow(Validation.validate(Image.ImageUploadRequest)(example))
     const parts = Image.toParts(req)
     expect(parts.fields).toEqual({ image_type: "jpg", image_name: "海底捞", image_pid: "2088021822217233" })
-    expect(parts.file).toEqual({ name: "image_content", bytes: jpeg, fileName: "海底捞.jpg", contentType: "image/jpeg" })
+    expect(parts.file).toEqual({
+      name: "image_content",
+      bytes: jpeg,
+      fileName: "海底捞.jpg",
+      contentType: "image/jpeg"
+    })
     const named = Either.getOrThrow(
       Validation.validate(Image.ImageUploadRequest)({
         ...example,
@@ -110,11 +115,13 @@ describe("Image: request", () => {
 
 describe("Image: response", () => {
   it("§4.12 response example decodes, tolerant of extra fields and long ids", () => {
-    const res = Either.getOrThrow(Validation.decodeReceived(Image.ImageUploadResponse)({
-      image_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-      image_url: "http://oalipay-dl-django.alicdn.com/rest/1.0/image?fileIds=1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-      extra: 1
-    }))
+    const res = Either.getOrThrow(
+      Validation.decodeReceived(Image.ImageUploadResponse)({
+        image_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
+        image_url: "http://oalipay-dl-django.alicdn.com/rest/1.0/image?fileIds=1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
+        extra: 1
+      })
+    )
     expect(res.image_id).toBe("1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC")
     expect(
       Either.isRight(Validation.decodeReceived(Image.ImageUploadResponse)({ image_id: "x".repeat(100) }))

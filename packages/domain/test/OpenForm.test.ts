@@ -119,10 +119,12 @@ describe("OpenForm: formtemplate.set", () => {
   })
 
   it("nested arrays instead of JSON text are rejected (the SDK models type them as string)", () => {
-    expect(issues(OpenForm.FormTemplateSetRequest, {
-      ...setExample,
-      fields: { required: { common_fields: ["OPEN_FORM_FIELD_MOBILE"] } }
-    }).map((i) => i.path)).toContain("fields.required")
+    expect(
+      issues(OpenForm.FormTemplateSetRequest, {
+        ...setExample,
+        fields: { required: { common_fields: ["OPEN_FORM_FIELD_MOBILE"] } }
+      }).map((i) => i.path)
+    ).toContain("fields.required")
   })
 
   it("not JSON is rejected", () => {
@@ -142,7 +144,10 @@ describe("OpenForm: formtemplate.set", () => {
   })
 
   it("makeFields builds a valid request", () => {
-    const req = { template_id: setExample.template_id, fields: OpenForm.makeFields(["OPEN_FORM_FIELD_NAME"], ["OPEN_FORM_FIELD_CITY"]) }
+    const req = {
+      template_id: setExample.template_id,
+      fields: OpenForm.makeFields(["OPEN_FORM_FIELD_NAME"], ["OPEN_FORM_FIELD_CITY"])
+    }
     const encoded = Schema.encodeSync(OpenForm.FormTemplateSetRequest)(
       Schema.decodeUnknownSync(OpenForm.FormTemplateSetRequest)({
         template_id: req.template_id,
@@ -164,7 +169,10 @@ describe("OpenForm: formtemplate.set", () => {
       const optional = codes.slice(at)
       const ok = { ...setExample, fields: { required: json(required), optional: json(optional) } }
       expect(issues(OpenForm.FormTemplateSetRequest, ok)).toEqual([])
-      const overlap = { ...setExample, fields: { required: json(required), optional: json([...optional, required[0]!]) } }
+      const overlap = {
+        ...setExample,
+        fields: { required: json(required), optional: json([...optional, required[0]!]) }
+      }
       expect(issues(OpenForm.FormTemplateSetRequest, overlap).map((i) => i.path)).toContain("fields.optional")
     }
   )
@@ -199,14 +207,21 @@ describe("OpenForm: activateurl.apply", () => {
 
   it("follow_app_id [0,512]", () => {
     expect(issues(OpenForm.ActivateUrlApplyRequest, { ...example, follow_app_id: "1".repeat(512) })).toEqual([])
-    expectIssue(OpenForm.ActivateUrlApplyRequest, { ...example, follow_app_id: "1".repeat(513) }, "follow_app_id", "512")
+    expectIssue(
+      OpenForm.ActivateUrlApplyRequest,
+      { ...example, follow_app_id: "1".repeat(513) },
+      "follow_app_id",
+      "512"
+    )
   })
 
   it("response: apply_card_url is URL-encoded", () => {
-    const res = Either.getOrThrow(Validation.decodeReceived(OpenForm.ActivateUrlApplyResponse)({
-      apply_card_url: "https%3A%2F%2Fmemberprod.alipay.com%2Faccount%2Fopenform%2Factivecard.htm%3Fapp_id%3D1",
-      code: "10000"
-    }))
+    const res = Either.getOrThrow(
+      Validation.decodeReceived(OpenForm.ActivateUrlApplyResponse)({
+        apply_card_url: "https%3A%2F%2Fmemberprod.alipay.com%2Faccount%2Fopenform%2Factivecard.htm%3Fapp_id%3D1",
+        code: "10000"
+      })
+    )
     expect(OpenForm.decodeApplyCardUrl(res.apply_card_url)).toBe(
       "https://memberprod.alipay.com/account/openform/activecard.htm?app_id=1"
     )
@@ -243,9 +258,11 @@ describe("OpenForm: activateform.query", () => {
   })
 
   it("infos: the assumed array of single-key objects, or one object", () => {
-    const res = Either.getOrThrow(Validation.decodeReceived(OpenForm.ActivateFormQueryResponse)({
-      infos: "[{\"OPEN_FORM_FIELD_MOBILE\":\"13800000000\"},{\"OPEN_FORM_FIELD_NAME\":\"张三\"}]"
-    }))
+    const res = Either.getOrThrow(
+      Validation.decodeReceived(OpenForm.ActivateFormQueryResponse)({
+        infos: "[{\"OPEN_FORM_FIELD_MOBILE\":\"13800000000\"},{\"OPEN_FORM_FIELD_NAME\":\"张三\"}]"
+      })
+    )
     expect(Either.getOrThrow(OpenForm.parseInfos(res.infos ?? ""))).toEqual({
       OPEN_FORM_FIELD_MOBILE: "13800000000",
       OPEN_FORM_FIELD_NAME: "张三"

@@ -337,11 +337,10 @@ describe("Template", () => {
 
     it("column more_info: at most 2048 characters as JSON", () => {
       const path = ["column_info_list", 0, "more_info"]
-      // {"params":"…"} is n + 13 characters of JSON; params itself is limited to 1024, so use descs too
+      // each member stays within its own limit; the whole object is sized to the given JSON length
       const moreInfo = (jsonLength: number) => {
-        const base = { params: "p".repeat(1000), descs: [""] }
-        const rest = jsonLength - JSON.stringify(base).length
-        return { params: "p".repeat(1000), descs: ["d".repeat(rest)] }
+        const base = { title: "t".repeat(16), url: "u".repeat(256), params: "p".repeat(1024), descs: [""] }
+        return { ...base, descs: ["d".repeat(jsonLength - JSON.stringify(base).length)] }
       }
       expect(JSON.stringify(moreInfo(2048))).toHaveLength(2048)
       expect(isValid(Template.TemplateCreateRequest, setIn(validCreate, path, moreInfo(2048)))).toBe(true)
@@ -594,6 +593,22 @@ describe("Template", () => {
       const encoded = Schema.encodeSync(Template.TemplateQueryResponse)(r)
       expect(Schema.decodeUnknownSync(Template.TemplateQueryResponse)(encoded)).toStrictEqual(r)
     }, { fastCheck: { numRuns: 30 } })
+  })
+
+  it.prop("BizNoSuffixLen accepts exactly the canonical decimals 8..32", [
+    FastCheck.oneof(
+      FastCheck.integer({ min: -5, max: 120 }).map(String),
+      FastCheck.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, "0")),
+      FastCheck.string({ maxLength: 3 })
+    )
+  ], ([s]) => {
+    const allowed = Array.from({ length: 25 }, (_, i) => String(i + 8))
+    expect(isValid(Template.BizNoSuffixLen, s)).toBe(allowed.includes(s))
+  })
+
+  it.prop("BizNoSuffixLen arbitrary values are valid", [Arbitrary.make(Template.BizNoSuffixLen)], ([s]) => {
+    expect(Number(s)).toBeGreaterThanOrEqual(Limits.bizNoSuffixLenMin)
+    expect(Number(s)).toBeLessThanOrEqual(Limits.bizNoSuffixLenMax)
   })
 
   it.prop("received booleans: any string reads as true only when it is \"true\"", [FastCheck.string()], ([s]) => {

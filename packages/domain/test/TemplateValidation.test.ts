@@ -120,6 +120,14 @@ describe("TemplateValidation", () => {
       const cols = [{ code: "A", title: "a" }, { code: "B", title: "b" }, { code: "A", title: "c" }]
       expect(create({ ...base, column_info_list: cols })).toStrictEqual(["column_info_list[2].code"])
     })
+    it.prop(
+      "a duplicate is reported at every repeated index and nowhere else",
+      [FastCheck.array(FastCheck.constantFrom("A", "B", "C", "BALANCE", "POINT"), { maxLength: 10 })],
+      ([codes]) => {
+        const expected = codes.flatMap((c, i) => codes.indexOf(c) < i ? [`column_info_list[${i}].code`] : [])
+        expect(create({ ...base, column_info_list: codes.map((code) => ({ code })) })).toStrictEqual(expected)
+      }
+    )
     it("TELEPHONE supports only staticinfo", () => {
       expect(create({ ...base, column_info_list: [{ code: "TELEPHONE", operate_type: "staticinfo" }] }))
         .toStrictEqual([])
@@ -160,6 +168,14 @@ describe("TemplateValidation", () => {
         "card_action_list"
       ])
     })
+    it.prop(
+      "the count limit applies to distinct actions",
+      [FastCheck.array(FastCheck.nat({ max: 7 }), { maxLength: 12 })],
+      ([picks]) => {
+        const paths = create({ ...base, card_action_list: picks.map((i) => action(i)) })
+        expect(paths.includes("card_action_list")).toBe(new Set(picks).size > Limits.cardActionListMax)
+      }
+    )
     it("identical actions are de-duplicated, not reported, and count once", () => {
       const list = [...actions(Limits.cardActionListMax), action(0), action(1)]
       expect(create({ ...base, card_action_list: list })).toStrictEqual([])

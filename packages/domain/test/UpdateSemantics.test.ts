@@ -4,8 +4,8 @@ import * as FastCheck from "effect/FastCheck"
 import * as Card from "../src/Card.js"
 import * as Template from "../src/Template.js"
 import * as UpdateSemantics from "../src/UpdateSemantics.js"
-import * as Validation from "../src/Validation.js"
 import type { CardState, ReasonCode } from "../src/UpdateSemantics.js"
+import * as Validation from "../src/Validation.js"
 
 interface Card {
   readonly biz_card_no?: string
@@ -257,24 +257,28 @@ describe("UpdateSemantics", () => {
       bg_color: "rgb(55,112,179)"
     }
     it("applyTemplateModify takes a decoded modify request over a decoded create request", () => {
-      const created = Either.getOrThrow(Validation.validate(Template.TemplateCreateRequest)({
-        request_id: "r1",
-        card_type: "OUT_MEMBER_CARD",
-        biz_no_suffix_len: "10",
-        write_off_type: "qrcode",
-        template_style_info: style,
-        column_info_list: [{ code: "BALANCE", title: "余额" }],
-        field_rule_list: [{ field_name: "Point", rule_name: "CONST", rule_value: "0" }],
-        shop_ids: ["s1", "s2"]
-      }))
-      const modify = Either.getOrThrow(Validation.validate(Template.TemplateModifyRequest)({
-        request_id: "r2",
-        template_id: "20170308000000000058101000300045",
-        write_off_type: "barcode",
-        template_style_info: { ...style, card_show_name: "新名字" },
-        field_rule_list: [{ field_name: "Point", rule_name: "CONST", rule_value: "100" }],
-        shop_ids: ["s3", "s1"]
-      }))
+      const created = Either.getOrThrow(
+        Validation.validate(Template.TemplateCreateRequest)({
+          request_id: "r1",
+          card_type: "OUT_MEMBER_CARD",
+          biz_no_suffix_len: "10",
+          write_off_type: "qrcode",
+          template_style_info: style,
+          column_info_list: [{ code: "BALANCE", title: "余额" }],
+          field_rule_list: [{ field_name: "Point", rule_name: "CONST", rule_value: "0" }],
+          shop_ids: ["s1", "s2"]
+        })
+      )
+      const modify = Either.getOrThrow(
+        Validation.validate(Template.TemplateModifyRequest)({
+          request_id: "r2",
+          template_id: "20170308000000000058101000300045",
+          write_off_type: "barcode",
+          template_style_info: { ...style, card_show_name: "新名字" },
+          field_rule_list: [{ field_name: "Point", rule_name: "CONST", rule_value: "100" }],
+          shop_ids: ["s3", "s1"]
+        })
+      )
       const next = UpdateSemantics.applyTemplateModify(created, modify)
       expect(next.shop_ids).toStrictEqual(["s1", "s2", "s3"])
       expect(next.field_rule_list).toStrictEqual(created.field_rule_list)
@@ -285,16 +289,20 @@ describe("UpdateSemantics", () => {
     })
 
     it("applyCardUpdate takes a decoded card.update card_info over a decoded card", () => {
-      const info = Either.getOrThrow(Validation.validate(Card.MerchantCard)({
-        external_card_no: "EXT0001",
-        open_date: "2020-01-01 00:00:00",
-        point: "88"
-      }))
-      const update = Either.getOrThrow(Validation.validate(Card.MerchantCard)({
-        point: "100",
-        open_date: "2030-01-01 00:00:00",
-        template_id: "20170308000000000058101000300046"
-      }))
+      const info = Either.getOrThrow(
+        Validation.validate(Card.MerchantCard)({
+          external_card_no: "EXT0001",
+          open_date: "2020-01-01 00:00:00",
+          point: "88"
+        })
+      )
+      const update = Either.getOrThrow(
+        Validation.validate(Card.MerchantCard)({
+          point: "100",
+          open_date: "2030-01-01 00:00:00",
+          template_id: "20170308000000000058101000300046"
+        })
+      )
       const card: CardState<Card.MerchantCard> = {
         biz_card_no: "prex0000000001",
         template_id: "20170308000000000058101000300045",

@@ -412,7 +412,9 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
         links: undefined
       }, call.documented))
     }
-    return { node, traceId }
+    // The business fields are the node minus the gateway's `code` / `msg` (spec §2.1).
+    const { code: _code, msg: _msg, ...business } = node
+    return { node: business, traceId }
   })
 
 // ---- v3 --------------------------------------------------------------------------------------------------------

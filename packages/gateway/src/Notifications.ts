@@ -131,7 +131,19 @@ export const httpApp = <E, R>(
     )
   })
 
-const mdcodePublicKey = Effect.cached(Effect.sync(() => Keys.parsePublicKey(Notification.MDCODE_NOTIFY_PUBLIC_KEY)))
+/**
+ * Options of {@link mdcodeHttpApp}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MdCodeOptions {
+  /**
+   * The public key the requests are verified with; default Alipay's fixed mdcode key
+   * (`Notification.MDCODE_NOTIFY_PUBLIC_KEY`, published in the FAQ). Override it if Alipay rotates it.
+   */
+  readonly publicKey?: Keys.KeyInput | undefined
+}
 
 /**
  * The handler of N3 merchant dynamic-code requests posted to `mdcode_notify_conf.url`: verified with Alipay's
@@ -146,15 +158,16 @@ const mdcodePublicKey = Effect.cached(Effect.sync(() => Keys.parsePublicKey(Noti
  * @category handlers
  */
 export const mdcodeHttpApp = <E, R>(
-  handler: (request: Notification.MdCodeNotifyRequest) => Effect.Effect<void, E, R>
+  handler: (request: Notification.MdCodeNotifyRequest) => Effect.Effect<void, E, R>,
+  options: MdCodeOptions = {}
 ): Effect.Effect<
   HttpServerResponse.HttpServerResponse,
   never,
   R | HttpServerRequest.HttpServerRequest | NotificationStore
-> =>
-  Effect.gen(function*() {
+> => {
+  const key = Keys.parsePublicKey(options.publicKey ?? Notification.MDCODE_NOTIFY_PUBLIC_KEY)
+  return Effect.gen(function*() {
     const signer = yield* signerFromContext
-    const key = yield* Effect.flatten(mdcodePublicKey)
     if (Either.isLeft(key)) return yield* reject(500, "mdcode public key unusable")
     const body = yield* Effect.either(readBody)
     if (Either.isLeft(body)) return yield* reject(400, "unreadable body")
@@ -174,3 +187,4 @@ export const mdcodeHttpApp = <E, R>(
       Effect.withSpan("Notifications.mdcode")
     )
   })
+}

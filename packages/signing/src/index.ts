@@ -38,3 +38,7 @@ export * as V2Response from "./V2Response.js"
  * @since 0.1.0
  */
 export * as V3 from "./V3.js"
+/**
+ * @since 0.1.0
+ */
+export * as WebCryptoSigner from "./WebCryptoSigner.js"

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -8,6 +8,7 @@ import { generateKeyPairSync } from "node:crypto"
 import * as Aes from "../src/Aes.js"
 import * as Keys from "../src/Keys.js"
 import * as Signer from "../src/Signer.js"
+import type * as SigningError from "../src/SigningError.js"
 import * as V2 from "../src/V2.js"
 import * as V2Response from "../src/V2Response.js"
 
@@ -243,5 +244,53 @@ describe("V2 responses", () => {
       )
     )
       .toBe(true)
+  })
+})
+
+describe("V2 codecs", () => {
+  it.prop("formEncode round-trips through URLSearchParams", [paramsArb], ([params]) => {
+    const decoded = Object.fromEntries(new URLSearchParams(V2.formEncode(params)))
+    return JSON.stringify(decoded) === JSON.stringify(params)
+  })
+  it.prop("splitParams partitions: system parameters in the query, everything else in the body", [
+    paramsArb.map((p) => ({
+      ...p,
+      app_id: "1",
+      sign: "S",
+      biz_content: "{}"
+    }))
+  ], ([params]) => {
+    const { body, query } = V2.splitParams(params)
+    const allKeys = [...Object.keys(query), ...Object.keys(body)].sort()
+    return JSON.stringify(allKeys) === JSON.stringify(Object.keys(params).sort()) &&
+      Object.keys(query).every((k) => V2.SYSTEM_PARAMS.has(k)) &&
+      Object.keys(body).every((k) => !V2.SYSTEM_PARAMS.has(k)) && "biz_content" in body && "sign" in query
+  })
+  it.prop("extract finds nested JSON nodes of any shape byte for byte", [
+    FastCheck.dictionary(FastCheck.string(), FastCheck.jsonValue(), { maxKeys: 5 }),
+    FastCheck.dictionary(FastCheck.string(), FastCheck.jsonValue(), { maxKeys: 3 }),
+    FastCheck.constantFrom(0, 2)
+  ], ([node, extra, indent]) => {
+    const nodeText = JSON.stringify(node, null, indent)
+    const { x_response: _drop, sign: _s, error_response: _e, alipay_cert_sn: _c, ...others } = extra
+    const raw = `{${
+      Object.entries(others).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join("")
+    }"x_response":${nodeText},"sign":"QUJD"}`
+    const ex = Either.getOrThrow(V2Response.extract(raw, "x"))
+    return ex.content === nodeText && Option.getOrThrow(ex.sign) === "QUJD"
+  })
+  it("types: verification errors are in the error channel", () => {
+    expectTypeOf(V2Response.verify).returns.toEqualTypeOf<
+      Effect.Effect<
+        V2Response.Verified,
+        | SigningError.SignatureMissing
+        | SigningError.SignatureInvalid
+        | SigningError.MalformedResponse
+        | SigningError.DuplicateResponseKey
+        | SigningError.CertSnMismatch,
+        Signer.Signer
+      >
+    >()
+    expectTypeOf(V2.stringToSign).returns.toEqualTypeOf<string>()
   })
 })

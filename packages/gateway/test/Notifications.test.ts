@@ -1,0 +1,288 @@
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import iconv from "iconv-lite"
+import * as AlipayConfig from "../src/AlipayConfig.js"
+import * as Notifications from "../src/Notifications.js"
+import * as NotificationStore from "../src/NotificationStore.js"
+import { APP_ID, baseOptions, keys, rsaSign } from "./fake.js"
+
+type Params = Record<string, string>
+
+/** Alipay's V1 content: without sign / sign_type, blanks dropped, sorted. */
+const contentV1 = (params: Params) =>
+  Object.keys(params)
+    .filter((k) => k !== "sign" && k !== "sign_type" && params[k]!.trim() !== "")
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join("&")
+
+const percent = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) =>
+    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x2e ||
+      b === 0x5f || b === 0x2a
+      ? String.fromCharCode(b)
+      : b === 0x20
+      ? "+"
+      : `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")
+
+/** A form body in the given charset, signed with `privateKey` (V1 content, in that charset's bytes). */
+const signedBody = (params: Params, options: { privateKey?: string; charset?: "utf-8" | "GBK" } = {}) => {
+  const charset = options.charset ?? "utf-8"
+  const encode = (text: string) => charset === "GBK" ? iconv.encode(text, "gbk") : Buffer.from(text, "utf8")
+  const sign = rsaSign(encode(contentV1(params)), options.privateKey ?? keys.alipayPrivate)
+  const all = { ...params, sign }
+  return Object.entries(all).map(([k, v]) => `${percent(encode(k))}=${percent(encode(v))}`).join("&")
+}
+
+const n1 = (overrides: Params = {}): Params => ({
+  notify_id: "5608cccc09ddb39d41c2e3c06e3d9fejh2",
+  utc_timestamp: "1514210452731",
+  msg_method: "alipay.user.opencard.result.notify",
+  app_id: APP_ID,
+  version: "1.1",
+  charset: "utf-8",
+  sign_type: "RSA2",
+  biz_content: JSON.stringify({
+    template_id: "20200312000000000414103000300846",
+    biz_card_no: "000001",
+    external_card_no: "EXT0001",
+    success: "true",
+    user_id: "2088902351536970"
+  }),
+  ...overrides
+})
+
+const post = (body: string | Uint8Array, contentType = "application/x-www-form-urlencoded; charset=utf-8") =>
+  HttpServerRequest.fromWeb(
+    new Request("http://merchant.example/alipay/notify", {
+      method: "POST",
+      headers: { "content-type": contentType },
+      body
+    })
+  )
+
+const textOf = (response: HttpServerResponse.HttpServerResponse): string =>
+  response.body._tag === "Uint8Array" ? new TextDecoder().decode(response.body.body) : ""
+
+const env = Layer.mergeAll(AlipayConfig.layer(baseOptions), NotificationStore.layerMemory())
+
+/** Runs the notify app over one request, with a shared store and a record of what user code saw. */
+const harness = Effect.gen(function*() {
+  const seen = yield* Ref.make<ReadonlyArray<Notifications.NotificationEvent>>([])
+  const failNext = yield* Ref.make(false)
+  const app = Notifications.httpApp((event) =>
+    Effect.gen(function*() {
+      if (yield* Ref.getAndSet(failNext, false)) return yield* Effect.fail("handler failed")
+      yield* Ref.update(seen, (list) => [...list, event])
+    })
+  )
+  const send = (body: string | Uint8Array, contentType?: string) =>
+    Effect.provideService(app, HttpServerRequest.HttpServerRequest, post(body, contentType))
+  return { seen, failNext, send }
+})
+
+describe("Notifications.httpApp", () => {
+  it.effect("a valid N1 is verified, decoded, handed over once, and answered `success`", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* harness
+      const response = yield* send(signedBody(n1()))
+      expect(response.status).toBe(200)
+      expect(textOf(response)).toBe("success")
+      const events = yield* Ref.get(seen)
+      expect(events).toHaveLength(1)
+      const event = events[0]!
+      expect(event._tag).toBe("OpenCardResult")
+      if (event._tag === "OpenCardResult") expect(event.notification.biz_content.biz_card_no).toBe("000001")
+    }).pipe(Effect.provide(env)))
+
+  it.effect("a duplicate notify_id is acknowledged without calling user code again", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* harness
+      const body = signedBody(n1())
+      for (let i = 0; i < 3; i++) {
+        const response = yield* send(body)
+        expect(textOf(response)).toBe("success")
+      }
+      expect(yield* Ref.get(seen)).toHaveLength(1)
+    }).pipe(Effect.provide(env)))
+
+  it.effect("a handler failure answers 500 and the redelivery is processed", () =>
+    Effect.gen(function*() {
+      const { failNext, seen, send } = yield* harness
+      yield* Ref.set(failNext, true)
+      const body = signedBody(n1())
+      const first = yield* send(body)
+      expect(first.status).toBe(500)
+      expect(textOf(first)).toBe("fail")
+      const second = yield* send(body)
+      expect(textOf(second)).toBe("success")
+      expect(yield* Ref.get(seen)).toHaveLength(1)
+    }).pipe(Effect.provide(env)))
+
+  it.effect("forged notifications (other key, altered field, no sign) get 400 and reach no user code", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* harness
+      const forged = signedBody(n1(), { privateKey: keys.otherPrivate })
+      const altered = signedBody(n1()).replace("EXT0001", "EXT0002")
+      const unsigned = new URLSearchParams(n1()).toString()
+      for (const body of [forged, altered, unsigned]) {
+        const response = yield* send(body)
+        expect(response.status).toBe(400)
+      }
+      expect(yield* Ref.get(seen)).toHaveLength(0)
+    }).pipe(Effect.provide(env)))
+
+  it.effect("malformed notifications get 400: bad biz_content, another app_id, unknown charset", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* harness
+      const bodies = [
+        signedBody(n1({ biz_content: "{not json" })),
+        signedBody(n1({ app_id: "2021999999999999" })),
+        signedBody(n1({ charset: "klingon" }))
+      ]
+      for (const body of bodies) {
+        const response = yield* send(body)
+        expect(response.status).toBe(400)
+      }
+      expect(yield* Ref.get(seen)).toHaveLength(0)
+    }).pipe(Effect.provide(env)))
+
+  it.effect("a GBK-encoded notification verifies over its GBK bytes", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* harness
+      const params = n1({
+        charset: "GBK",
+        notify_id: "gbk-1",
+        biz_content: JSON.stringify({
+          template_id: "20200312000000000414103000300846",
+          biz_card_no: "000002",
+          external_card_no: "会员卡号七",
+          success: "true"
+        })
+      })
+      const response = yield* send(
+        new Uint8Array(Buffer.from(signedBody(params, { charset: "GBK" }), "latin1")),
+        "application/x-www-form-urlencoded; charset=GBK"
+      )
+      expect(textOf(response)).toBe("success")
+      const events = yield* Ref.get(seen)
+      expect(events).toHaveLength(1)
+      const event = events[0]!
+      if (event._tag === "OpenCardResult") expect(event.notification.biz_content.external_card_no).toBe("会员卡号七")
+      else expect.fail(`unexpected ${event._tag}`)
+    }).pipe(Effect.provide(env)))
+
+  it.effect("any other notification decodes as a generic event", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* harness
+      const response = yield* send(signedBody({
+        notify_id: "other-1",
+        notify_type: "some_other_notify",
+        app_id: APP_ID,
+        charset: "utf-8",
+        trade_no: "2024051322001400000000000000"
+      }))
+      expect(textOf(response)).toBe("success")
+      const events = yield* Ref.get(seen)
+      expect(events.map((e) => e._tag)).toEqual(["Other"])
+    }).pipe(Effect.provide(env)))
+
+  it.effect.prop(
+    "property: any single-character change of a signed value is refused",
+    [FastCheck.integer({ min: 0, max: 30 })],
+    ([position]) =>
+      Effect.gen(function*() {
+        const { seen, send } = yield* harness
+        const params = n1({ notify_id: `p-${position}` })
+        const sign = signedBody(params)
+        const value = params["external_card_no"] ?? params["biz_content"]!
+        const index = Math.min(position, value.length - 1)
+        const changed = value.slice(0, index) + (value[index] === "a" ? "b" : "a") + value.slice(index + 1)
+        const tampered = sign.replace(percent(Buffer.from(value)), percent(Buffer.from(changed)))
+        const response = yield* send(tampered)
+        expect(response.status).toBe(400)
+        expect(yield* Ref.get(seen)).toHaveLength(0)
+      }).pipe(Effect.provide(env)),
+    { fastCheck: { numRuns: 15 } }
+  )
+})
+
+describe("Notifications.mdcodeHttpApp (N3)", () => {
+  const mdParams = (extra: Params = {}): Params => ({ BizCardNo: "000001", shop: "上海店", ...extra })
+
+  const mdHarness = Effect.gen(function*() {
+    const seen = yield* Ref.make<ReadonlyArray<string>>([])
+    const app = Notifications.mdcodeHttpApp(
+      (request) => Ref.update(seen, (list) => [...list, request.BizCardNo]),
+      { publicKey: Redacted.make(keys.alipayPublic) }
+    )
+    const send = (body: string | Uint8Array) =>
+      Effect.provideService(app, HttpServerRequest.HttpServerRequest, post(body, "application/x-www-form-urlencoded"))
+    return { seen, send }
+  })
+
+  it.effect("a GBK mdcode request signed RSA2 (V1 content) is handed over and answered `success`", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* mdHarness
+      const body = signedBody(mdParams({ sign_type: "RSA2" }), { charset: "GBK" })
+      const response = yield* send(new Uint8Array(Buffer.from(body, "latin1")))
+      expect(textOf(response)).toBe("success")
+      expect(yield* Ref.get(seen)).toEqual(["000001"])
+    }).pipe(Effect.provide(NotificationStore.layerMemory())))
+
+  it.effect("a forged mdcode request gets 400", () =>
+    Effect.gen(function*() {
+      const { seen, send } = yield* mdHarness
+      const body = signedBody(mdParams(), { charset: "GBK", privateKey: keys.otherPrivate })
+      const response = yield* send(new Uint8Array(Buffer.from(body, "latin1")))
+      expect(response.status).toBe(400)
+      expect(yield* Ref.get(seen)).toHaveLength(0)
+    }).pipe(Effect.provide(NotificationStore.layerMemory())))
+
+  it.effect("the default key is Alipay's published mdcode key (our test key does not verify against it)", () =>
+    Effect.gen(function*() {
+      const seen = yield* Ref.make(0)
+      const app = Notifications.mdcodeHttpApp(() => Ref.update(seen, (n) => n + 1))
+      const body = signedBody(mdParams(), { charset: "GBK" })
+      const response = yield* Effect.provideService(
+        app,
+        HttpServerRequest.HttpServerRequest,
+        post(new Uint8Array(Buffer.from(body, "latin1")))
+      )
+      expect(response.status).toBe(400)
+      expect(yield* Ref.get(seen)).toBe(0)
+    }).pipe(Effect.provide(NotificationStore.layerMemory())))
+})
+
+describe("NotificationStore.layerMemory", () => {
+  it.effect.prop(
+    "claims each id once; release makes it claimable again; capacity bounds memory",
+    [FastCheck.array(FastCheck.string({ minLength: 1, maxLength: 4 }), { maxLength: 40 })],
+    ([ids]) =>
+      Effect.gen(function*() {
+        const store = yield* NotificationStore.makeMemory(1000)
+        const seen = new Set<string>()
+        for (const id of ids) {
+          const fresh = yield* store.claim(id)
+          expect(fresh).toBe(!seen.has(id))
+          seen.add(id)
+        }
+        for (const id of seen) {
+          yield* store.release(id)
+          expect(yield* store.claim(id)).toBe(true)
+        }
+        const small = yield* NotificationStore.makeMemory(2)
+        yield* small.claim("a")
+        yield* small.claim("b")
+        yield* small.claim("c")
+        expect(yield* small.claim("a")).toBe(true)
+        expect(yield* small.claim("c")).toBe(false)
+      })
+  )
+})

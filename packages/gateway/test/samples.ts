@@ -1,0 +1,36 @@
+import * as Arbitrary from "effect/Arbitrary"
+import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
+import * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
+import { operations } from "../src/internal/operations.js"
+import type * as MemberCards from "../src/MemberCards.js"
+
+export type Name = MemberCards.OperationName
+export const names = Object.keys(operations) as Array<Name>
+
+export const USER_TOKEN = "authusrB7c1e2d3f4a5b6c7d8e9f00112233"
+export const APP_AUTH_TOKEN = "202511BB5f0e8d7c6b5a4d3c2b1a0f9e8d7c6X"
+
+/** One valid request per operation (from the domain's request schemas). */
+export const sampleRequest = (name: Name): unknown =>
+  FastCheck.sample(
+    Arbitrary.make(operations[name].request as unknown as Schema.Schema<unknown, unknown, never>),
+    { numRuns: 1, seed: 3 }
+  )[0]
+
+type AnyMethod = (
+  request: unknown,
+  token?: Redacted.Redacted<string>
+) => Effect.Effect<unknown, { readonly _tag: string }>
+
+/** Calls a method by name with a sample request (and the user token where the method takes one). */
+export const callByName = (cards: MemberCards.MemberCards.Service, name: Name, request: unknown = sampleRequest(name)) =>
+  (cards[name] as unknown as AnyMethod)(request, Redacted.make(USER_TOKEN))
+
+/** Success body fields that decode with each operation's response schema. */
+export const successFields = (name: Name): Record<string, unknown> =>
+  name === "templateCreate" || name === "templateModify" ? { template_id: "20170308000000000058101000300045" } : {}
+
+/** Effect that never fails, just to keep imports used in type positions. */
+export const unit = Effect.void
