@@ -15,6 +15,10 @@ import * as Limits from "./Limits.js"
 import * as Money from "./Money.js"
 import * as Validation from "./Validation.js"
 
+/** An optional key of a received object: absent, or `null` (read as absent). */
+const optionalReceived = <S extends Schema.Schema.All>(schema: S) =>
+  Schema.optionalWith(schema, { exact: true, nullable: true })
+
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -461,8 +465,8 @@ export const McardNotifyMessage = Schema.Struct({
  * @category received
  */
 export const ReceivedCardFrontText = Schema.Struct({
-  label: Schema.optional(Schema.String),
-  value: Schema.optional(Schema.String)
+  label: optionalReceived(Schema.String),
+  value: optionalReceived(Schema.String)
 }).annotations({ identifier: "ReceivedCardFrontText" })
 
 /**
@@ -472,10 +476,10 @@ export const ReceivedCardFrontText = Schema.Struct({
  * @category received
  */
 export const ReceivedMdCodeInfo = Schema.Struct({
-  code_status: Schema.optional(Validation.tolerantLiterals("SUCCESS", "FAIL_RETRY", "FAIL_NOT_RETRY")),
-  code_value: Schema.optional(Schema.String),
-  expire_time: Schema.optional(AlipayDateTime.Received),
-  time_stamp: Schema.optional(Schema.Union(Schema.Number, Schema.String))
+  code_status: optionalReceived(Validation.tolerantLiterals("SUCCESS", "FAIL_RETRY", "FAIL_NOT_RETRY")),
+  code_value: optionalReceived(Schema.String),
+  expire_time: optionalReceived(AlipayDateTime.Received),
+  time_stamp: optionalReceived(Schema.Union(Schema.Number, Schema.String))
 }).annotations({ identifier: "ReceivedMdCodeInfo" })
 
 /**
@@ -486,18 +490,18 @@ export const ReceivedMdCodeInfo = Schema.Struct({
  */
 export const ReceivedMerchantCard = Schema.Struct({
   /** Alipay business card number — store it (card.open). */
-  biz_card_no: Schema.optional(Ids.ReceivedBizCardNo),
-  external_card_no: Schema.optional(Ids.ReceivedExternalCardNo),
-  open_date: Schema.optional(AlipayDateTime.Received),
-  valid_date: Schema.optional(AlipayDateTime.Received),
-  level: Schema.optional(Schema.String),
-  point: Schema.optional(Schema.String),
-  balance: Schema.optional(Schema.String),
-  template_id: Schema.optional(Ids.ReceivedTemplateId),
-  front_text_list: Schema.optional(Schema.Array(ReceivedCardFrontText)),
-  front_image_id: Schema.optional(Ids.ReceivedImageId),
-  mdcode_info: Schema.optional(ReceivedMdCodeInfo),
-  custom_assets: Schema.optional(Schema.String)
+  biz_card_no: optionalReceived(Ids.ReceivedBizCardNo),
+  external_card_no: optionalReceived(Ids.ReceivedExternalCardNo),
+  open_date: optionalReceived(AlipayDateTime.Received),
+  valid_date: optionalReceived(AlipayDateTime.Received),
+  level: optionalReceived(Schema.String),
+  point: optionalReceived(Schema.String),
+  balance: optionalReceived(Schema.String),
+  template_id: optionalReceived(Ids.ReceivedTemplateId),
+  front_text_list: optionalReceived(Schema.Array(ReceivedCardFrontText)),
+  front_image_id: optionalReceived(Ids.ReceivedImageId),
+  mdcode_info: optionalReceived(ReceivedMdCodeInfo),
+  custom_assets: optionalReceived(Schema.String)
 }).annotations({ identifier: "ReceivedMerchantCard" })
 
 /**
@@ -513,9 +517,9 @@ export type ReceivedMerchantCard = typeof ReceivedMerchantCard.Type
  * @category received
  */
 export const ReceivedPaidOuterCardInfo = Schema.Struct({
-  action: Schema.optional(Schema.String),
-  purchase_info: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  cycle_info: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  action: optionalReceived(Schema.String),
+  purchase_info: optionalReceived(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  cycle_info: optionalReceived(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 }).annotations({ identifier: "ReceivedPaidOuterCardInfo" })
 
 // -------------------------------------------------------------------------------------------------------------
@@ -569,9 +573,9 @@ export type CardOpenRequest = typeof CardOpenRequest.Type
  * @category card.open
  */
 export const CardOpenResponse = Schema.Struct({
-  card_info: Schema.optional(ReceivedMerchantCard),
-  open_card_channel: Schema.optional(Schema.String),
-  open_card_channel_id: Schema.optional(Schema.String)
+  card_info: optionalReceived(ReceivedMerchantCard),
+  open_card_channel: optionalReceived(Schema.String),
+  open_card_channel_id: optionalReceived(Schema.String)
 }).annotations({ identifier: "CardOpenResponse" })
 
 /**
@@ -621,12 +625,12 @@ export type CardQueryRequest = typeof CardQueryRequest.Type
  * @category card.query
  */
 export const CardQueryResponse = Schema.Struct({
-  card_info: Schema.optional(ReceivedMerchantCard),
+  card_info: optionalReceived(ReceivedMerchantCard),
   /** `alipays://` URL of the card detail page; present only if the card is in the card package. */
-  schema_url: Schema.optional(Schema.String),
+  schema_url: optionalReceived(Schema.String),
   /** pass id, parameter `p` of the schema URL. */
-  pass_id: Schema.optional(Schema.String),
-  paid_outer_card_info: Schema.optional(ReceivedPaidOuterCardInfo)
+  pass_id: optionalReceived(Schema.String),
+  paid_outer_card_info: optionalReceived(ReceivedPaidOuterCardInfo)
 }).annotations({ identifier: "CardQueryResponse" })
 
 /**
@@ -695,7 +699,7 @@ export type CardUpdateRequest = typeof CardUpdateRequest.Type
  * @category card.update
  */
 export const CardUpdateResponse = Schema.Struct({
-  result_code: Schema.optional(Schema.String)
+  result_code: optionalReceived(Schema.String)
 }).annotations({ identifier: "CardUpdateResponse" })
 
 /**
@@ -742,7 +746,7 @@ export type CardDeleteRequest = typeof CardDeleteRequest.Type
  * @category card.delete
  */
 export const CardDeleteResponse = Schema.Struct({
-  biz_serial_no: Schema.optional(Schema.String)
+  biz_serial_no: optionalReceived(Schema.String)
 }).annotations({ identifier: "CardDeleteResponse" })
 
 /**
@@ -792,7 +796,7 @@ export type MessageNotifyRequest = typeof MessageNotifyRequest.Type
  * @category message.notify
  */
 export const MessageNotifyResponse = Schema.Struct({
-  result_code: Schema.optional(Schema.String)
+  result_code: optionalReceived(Schema.String)
 }).annotations({ identifier: "MessageNotifyResponse" })
 
 /**

@@ -11,6 +11,10 @@ import * as Schema from "effect/Schema"
 import * as Ids from "./Ids.js"
 import * as Validation from "./Validation.js"
 
+/** An optional key of a received object: absent, or `null` (read as absent). */
+const optionalReceived = <S extends Schema.Schema.All>(schema: S) =>
+  Schema.optionalWith(schema, { exact: true, nullable: true })
+
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -255,8 +259,8 @@ export const toParts = (request: ImageUploadRequest): {
  * @category response
  */
 export const ImageUploadResponse = Schema.Struct({
-  image_id: Schema.optional(Ids.ReceivedImageId),
-  image_url: Schema.optional(Schema.String)
+  image_id: optionalReceived(Ids.ReceivedImageId),
+  image_url: optionalReceived(Schema.String)
 }).annotations({ identifier: "ImageUploadResponse" })
 
 /**

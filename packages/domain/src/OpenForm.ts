@@ -13,6 +13,10 @@ import * as Ids from "./Ids.js"
 import * as Limits from "./Limits.js"
 import * as Validation from "./Validation.js"
 
+/** An optional key of a received object: absent, or `null` (read as absent). */
+const optionalReceived = <S extends Schema.Schema.All>(schema: S) =>
+  Schema.optionalWith(schema, { exact: true, nullable: true })
+
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -132,6 +136,8 @@ export const CommonFieldsJson: Schema.Schema<CommonFields, string> = Schema.comp
   Schema.parseJson(CommonFields)
 ).annotations({ identifier: "CommonFieldsJson" })
 
+const birthdayFields: ReadonlySet<string> = new Set(["OPEN_FORM_FIELD_BIRTHDAY", "OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"])
+
 const fieldCodes = (fields: { readonly common_fields: ReadonlyArray<string> } | undefined): ReadonlyArray<string> =>
   fields === undefined ? [] : fields.common_fields
 
@@ -139,7 +145,8 @@ const fieldCodes = (fields: { readonly common_fields: ReadonlyArray<string> } | 
  * `OpenFormFieldDO` (`fields`): which form fields are required and which optional.
  *
  * Rules (spec §4.4, §6.4): `required` must contain at least `Limits.openFormRequiredMin` field;
- * required + optional ≤ `Limits.openFormFieldsMax` (20) fields in total; no code in both lists.
+ * required + optional ≤ `Limits.openFormFieldsMax` (20) fields in total; no code in both lists; at most one
+ * birthday field (`DUPLICATE_BIRTHDAY_FIELD`, UNCONFIRMED meaning).
  *
  * @since 0.1.0
  * @category formtemplate.set
@@ -165,6 +172,11 @@ export const OpenFormFieldDO = Schema.Struct({
         path: [],
         message: `must have at most ${Limits.openFormFieldsMax} fields in total (required + optional)`
       })
+    }
+    // UNCONFIRMED meaning of DUPLICATE_BIRTHDAY_FIELD (inferred from its name): at most one birthday field.
+    const birthdays = [...required, ...optional].filter((c) => birthdayFields.has(c))
+    if (birthdays.length > 1) {
+      issues.push({ path: [], message: `must contain at most one birthday field (got ${birthdays.join(", ")})` })
     }
     const requiredSet = new Set(required)
     const both = optional.filter((c) => requiredSet.has(c))
@@ -306,12 +318,12 @@ export const decodeApplyCardUrl = (url: string): string =>
 export const OpenFormCallback = Schema.Struct({
   auth_code: Schema.String,
   request_id: Ids.ReceivedOpenFormRequestId,
-  app_id: Schema.optional(Schema.String),
-  isv_app_id: Schema.optional(Schema.String),
-  template_id: Schema.optional(Ids.ReceivedTemplateId),
-  state: Schema.optional(Schema.String),
-  scope: Schema.optional(Schema.String),
-  out_string: Schema.optional(Schema.String)
+  app_id: optionalReceived(Schema.String),
+  isv_app_id: optionalReceived(Schema.String),
+  template_id: optionalReceived(Ids.ReceivedTemplateId),
+  state: optionalReceived(Schema.String),
+  scope: optionalReceived(Schema.String),
+  out_string: optionalReceived(Schema.String)
 }).annotations({ identifier: "OpenFormCallback" })
 
 /**
@@ -354,7 +366,7 @@ export type ActivateFormQueryRequest = typeof ActivateFormQueryRequest.Type
  * @category activateform.query
  */
 export const ActivateFormQueryResponse = Schema.Struct({
-  infos: Schema.optional(Schema.String)
+  infos: optionalReceived(Schema.String)
 }).annotations({ identifier: "ActivateFormQueryResponse" })
 
 /**

@@ -72,6 +72,11 @@ export interface Operation<
   readonly method: string
   readonly v2: {
     readonly encoding: V2Encoding
+    /**
+     * Request fields that travel in v2 as common (top-level) parameters instead of inside `biz_content`
+     * (template.create's `notify_url`: a v3 body field, a v2 common parameter).
+     */
+    readonly commonParams: ReadonlyArray<string>
   }
   readonly v3: {
     readonly verb: HttpVerb
@@ -131,7 +136,7 @@ const make = <
 >(op: {
   readonly name: Name
   readonly method: string
-  readonly v2?: { readonly encoding: V2Encoding }
+  readonly v2?: { readonly encoding?: V2Encoding; readonly commonParams?: ReadonlyArray<string> }
   readonly v3: {
     readonly verb: HttpVerb
     readonly path: string
@@ -147,7 +152,7 @@ const make = <
 }): Operation<Name, Req, Res> => ({
   name: op.name,
   method: op.method,
-  v2: op.v2 ?? { encoding: "biz_content" },
+  v2: { encoding: op.v2?.encoding ?? "biz_content", commonParams: op.v2?.commonParams ?? [] },
   v3: {
     verb: op.v3.verb,
     path: op.v3.path,
@@ -171,6 +176,7 @@ const make = <
 export const templateCreate = make({
   name: "templateCreate",
   method: "alipay.marketing.card.template.create",
+  v2: { commonParams: ["notify_url"] },
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/template/create", encoding: "json" },
   request: Template.TemplateCreateRequest,
   response: Template.TemplateCreateResponse,

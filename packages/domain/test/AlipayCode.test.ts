@@ -3,8 +3,9 @@ import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as AlipayCode from "../src/AlipayCode.js"
+import { sharedPath } from "./util/Shared.js"
 
-const spec = fs.readFileSync("/work/shared/spec/membercard-api.md", "utf8")
+const spec = fs.readFileSync(sharedPath("spec", "membercard-api.md"), "utf8")
 
 const section = (start: string, end: string): string => {
   const from = spec.indexOf(start)

@@ -37,8 +37,23 @@ describe("OpenForm: formtemplate.set", () => {
 
   it("every documented field code is accepted", () => {
     expect(OpenForm.openFormFieldCodes.length).toBe(12)
-    const req = { ...setExample, fields: { required: json(OpenForm.openFormFieldCodes) } }
-    expect(issues(OpenForm.FormTemplateSetRequest, req)).toEqual([])
+    for (const code of OpenForm.openFormFieldCodes) {
+      const req = { ...setExample, fields: { required: json([code]) } }
+      expect(issues(OpenForm.FormTemplateSetRequest, req)).toEqual([])
+    }
+    const all = OpenForm.openFormFieldCodes.filter((c) => c !== "OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR")
+    expect(issues(OpenForm.FormTemplateSetRequest, { ...setExample, fields: { required: json(all) } })).toEqual([])
+  })
+
+  it("at most one birthday field (DUPLICATE_BIRTHDAY_FIELD)", () => {
+    const found = issues(OpenForm.FormTemplateSetRequest, {
+      ...setExample,
+      fields: {
+        required: json(["OPEN_FORM_FIELD_BIRTHDAY"]),
+        optional: json(["OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"])
+      }
+    })
+    expect(found.some((i) => i.path === "fields" && i.message.includes("one birthday field"))).toBe(true)
   })
 
   it("unknown codes are rejected with the list of valid ones", () => {
@@ -162,7 +177,13 @@ describe("OpenForm: formtemplate.set", () => {
 
   it.prop(
     "disjoint non-empty selections are accepted, overlapping ones rejected",
-    [FastCheck.shuffledSubarray([...OpenForm.openFormFieldCodes], { minLength: 2 }), FastCheck.nat()],
+    [
+      FastCheck.shuffledSubarray(
+        OpenForm.openFormFieldCodes.filter((c) => c !== "OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"),
+        { minLength: 2 }
+      ),
+      FastCheck.nat()
+    ],
     ([codes, cut]) => {
       const at = 1 + (cut % (codes.length - 1))
       const required = codes.slice(0, at)

@@ -7,8 +7,9 @@ import * as AlipayCode from "../src/AlipayCode.js"
 import type * as Card from "../src/Card.js"
 import type * as Image from "../src/Image.js"
 import * as Operations from "../src/Operations.js"
+import { sharedPath } from "./util/Shared.js"
 
-const spec = fs.readFileSync("/work/shared/spec/membercard-api.md", "utf8")
+const spec = fs.readFileSync(sharedPath("spec", "membercard-api.md"), "utf8")
 
 /** Rows 1–13 of the §1 inventory: v2 method, v3 verb, v3 path. */
 const inventory = (): ReadonlyArray<{ readonly method: string; readonly verb: string; readonly path: string }> => {
@@ -99,6 +100,11 @@ describe("Operations", () => {
     expect(Operations.imageUpload.v3.encoding).toBe("multipart")
     expect(Operations.imageUpload.v3.files).toEqual(["image_content"])
     expect(Operations.imageUpload.v2.encoding).toBe("multipart-form")
+    expect(Operations.templateCreate.v2.commonParams).toEqual(["notify_url"])
+    expect(requestFields(Operations.templateCreate)).toContain("notify_url")
+    expect(Operations.all.filter((op) => op.v2.commonParams.length > 0).map((op) => op.name)).toEqual([
+      "templateCreate"
+    ])
     for (const op of Operations.all) {
       if (op.name !== "imageUpload") expect(op.v2.encoding).toBe("biz_content")
       // GET and DELETE carry no body; query-encoded operations list every request field

@@ -28,8 +28,8 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as AlipayError from "./AlipayError.js"
 import { AlipayConfig, type Protocol, type Resolved } from "./AlipayConfig.js"
+import * as AlipayError from "./AlipayError.js"
 import * as Answer from "./internal/answer.js"
 import { currentOverrides, scrub } from "./internal/overrides.js"
 
@@ -194,8 +194,9 @@ const isFile = (u: unknown): u is Uint8Array | { readonly bytes: Uint8Array } =>
 
 const splitFiles = (wire: Readonly<Record<string, unknown>>) => {
   const fields: Record<string, unknown> = {}
-  const files: Array<{ readonly name: string; readonly bytes: Uint8Array; readonly filename: string; readonly type: string }> =
-    []
+  const files: Array<
+    { readonly name: string; readonly bytes: Uint8Array; readonly filename: string; readonly type: string }
+  > = []
   for (const key of Object.keys(wire)) {
     const value = wire[key]
     if (value === undefined) continue
@@ -218,7 +219,9 @@ const splitFiles = (wire: Readonly<Record<string, unknown>>) => {
 
 const toFormData = (
   parts: ReadonlyArray<{ readonly name: string; readonly value: string; readonly type?: string }>,
-  files: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array; readonly filename: string; readonly type: string }>
+  files: ReadonlyArray<
+    { readonly name: string; readonly bytes: Uint8Array; readonly filename: string; readonly type: string }
+  >
 ): FormData => {
   const form = new FormData()
   for (const part of parts) {
@@ -244,7 +247,12 @@ const stringParams = (wire: Readonly<Record<string, unknown>>): Record<string, s
 const requestId = Effect.map(V3.makeNonce, (nonce) => nonce.replaceAll("-", ""))
 
 /** Decodes the (verified) business node with the operation's response schema. */
-const decodeNode = <R, RI>(name: string, schema: Schema.Schema<R, RI, never>, node: unknown, traceId: string | undefined) =>
+const decodeNode = <R, RI>(
+  name: string,
+  schema: Schema.Schema<R, RI, never>,
+  node: unknown,
+  traceId: string | undefined
+) =>
   Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })(node).pipe(
     Effect.mapError((error) =>
       new AlipayError.AlipayDecodeError({
@@ -389,7 +397,12 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
     const node = yield* Either.mapLeft(
       parseJson(content),
       (reason) =>
-        new AlipayError.AlipayDecodeError({ operation: name, ...withTrace(traceId), reason: "NotJson", description: reason })
+        new AlipayError.AlipayDecodeError({
+          operation: name,
+          ...withTrace(traceId),
+          reason: "NotJson",
+          description: reason
+        })
     )
     if (!isRecord(node)) {
       return yield* new AlipayError.AlipayDecodeError({
@@ -407,7 +420,9 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
         code: code ?? "unknown",
         msg: scrub(str(node["msg"]) ?? "", call.secrets),
         subCode: str(node["sub_code"]),
-        subMsg: Option.getOrUndefined(Option.map(Option.fromNullable(str(node["sub_msg"])), (m) => scrub(m, call.secrets))),
+        subMsg: Option.getOrUndefined(
+          Option.map(Option.fromNullable(str(node["sub_msg"])), (m) => scrub(m, call.secrets))
+        ),
         httpStatus: undefined,
         links: undefined
       }, call.documented))
@@ -573,7 +588,12 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
     const node = yield* Either.mapLeft(
       parseJson(content),
       (reason) =>
-        new AlipayError.AlipayDecodeError({ operation: name, ...withTrace(traceId), reason: "NotJson", description: reason })
+        new AlipayError.AlipayDecodeError({
+          operation: name,
+          ...withTrace(traceId),
+          reason: "NotJson",
+          description: reason
+        })
     )
     return { node, traceId }
   })
@@ -653,11 +673,18 @@ export const make: Effect.Effect<Service, never, AlipayConfig | HttpClient.HttpC
         Effect.timeoutFail({
           duration: timeout,
           onTimeout: () =>
-            new AlipayError.AlipayTimeoutError({ operation: operation.name, timeoutMillis: Duration.toMillis(timeout) })
+            new AlipayError.AlipayTimeoutError({
+              operation: operation.name,
+              timeoutMillis: Math.round(Duration.toMillis(timeout))
+            })
         }),
         Effect.tapError((error) =>
           Effect.logDebug("Alipay call failed").pipe(
-            Effect.annotateLogs({ operation: operation.name, error: error._tag, retryable: AlipayError.isRetryable(error) })
+            Effect.annotateLogs({
+              operation: operation.name,
+              error: error._tag,
+              retryable: AlipayError.isRetryable(error)
+            })
           )
         )
       )

@@ -338,10 +338,11 @@ export const layerConfig = (
 ): Layer.Layer<AlipayConfig, AlipayConfigError | ConfigError.ConfigError> =>
   Layer.effect(AlipayConfig, Effect.flatMap(Config.unwrap(config), (options) => resolveWith(options, false)))
 
+const ConfigErrorInvalid = (message: string): ConfigError.ConfigError => ConfigError.InvalidData([], message)
+
 const optionalString = (name: string) =>
   Config.string(name).pipe(Config.option, Config.map(Option.filter((s) => s.trim().length > 0)))
-const optionalRedacted = (name: string) =>
-  Config.redacted(name).pipe(Config.option)
+const optionalRedacted = (name: string) => Config.redacted(name).pipe(Config.option)
 
 /**
  * The `ALIPAY_*` environment variables (see {@link envVariables}) as `Options`.
@@ -401,8 +402,6 @@ export const fromEnv: Config.Config<Options> = Config.all({
   }
   return Either.right(options)
 }))
-
-const ConfigErrorInvalid = (message: string): ConfigError.ConfigError => ConfigError.InvalidData([], message)
 
 /**
  * A layer reading the `ALIPAY_*` environment variables (through the current `ConfigProvider`). A bad key fails

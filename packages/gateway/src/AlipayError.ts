@@ -34,7 +34,7 @@ const context = {
   /** The operation name from the operation table, e.g. `"cardOpen"`. */
   operation: Schema.String,
   /** Alipay's trace id (`alipay-trace-id` / `trace_id` header), when Alipay answered with one. */
-  traceId: Schema.optional(Schema.String)
+  traceId: Schema.optionalWith(Schema.String, { exact: true })
 }
 
 const where = (self: { readonly operation: string; readonly traceId?: string | undefined }): string =>
@@ -112,7 +112,7 @@ export class AlipayTimeoutError extends Schema.TaggedError<AlipayTimeoutError>(
   "@membercard/gateway/AlipayError/AlipayTimeoutError"
 )("AlipayTimeoutError", {
   ...context,
-  timeoutMillis: Schema.Number
+  timeoutMillis: Schema.NonNegativeInt
 }) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -133,9 +133,9 @@ export class AlipayHttpError extends Schema.TaggedError<AlipayHttpError>(
   "@membercard/gateway/AlipayError/AlipayHttpError"
 )("AlipayHttpError", {
   ...context,
-  status: Schema.Number,
+  status: Schema.Int,
   /** The first 512 characters of the body, for diagnosis. */
-  body: Schema.optional(Schema.String)
+  body: Schema.optionalWith(Schema.String, { exact: true })
 }) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -196,13 +196,16 @@ const answer = {
   /** Gateway message (v2 `msg`, v3 `message`). */
   msg: Schema.String,
   /** Alipay's sub-code (v2 `sub_code`, v3 `code`), as Alipay spelled it. */
-  subCode: Schema.optional(Schema.String),
+  subCode: Schema.optionalWith(Schema.String, { exact: true }),
   /** Alipay's description of the sub-code (v2 `sub_msg`, v3 `message`). */
-  subMsg: Schema.optional(Schema.String),
+  subMsg: Schema.optionalWith(Schema.String, { exact: true }),
   /** HTTP status of a v3 answer. */
-  httpStatus: Schema.optional(Schema.Number),
+  httpStatus: Schema.optionalWith(Schema.Int, { exact: true }),
   /** v3 `links`: where Alipay explains the error. */
-  links: Schema.optional(Schema.Array(Schema.Struct({ link: Schema.String, desc: Schema.optional(Schema.String) })))
+  links: Schema.optionalWith(
+    Schema.Array(Schema.Struct({ link: Schema.String, desc: Schema.optionalWith(Schema.String, { exact: true }) })),
+    { exact: true }
+  )
 }
 
 const describeAnswer = (
@@ -844,7 +847,46 @@ export const BusinessErrors: {
  * @since 0.1.0
  * @category business errors
  */
-export const businessErrorClasses = [InvalidParameter, SystemError, TemplateNotExit, TemplateNotExist, CardTemplateNotExist, NoCardType, TemplateOverLimit, CardNotExit, CardIsDeletedAlready, CardHasOpened, OpenCardNeedOpenform, OpenCardConcurrently, UserAuthFail, PaidOuterCardLackTemplateConfig, PaidoutercardLackTemplateConfig, DuplicateFormField, FormFieldInvalid, OpenFormSetFail, DuplicateBirthdayField, DuplicateCertNo, InvalidCertTypeAndNo, IllegalNullArgument, OpenFormTemplateNotExist, IllegalArgumentOutString, OpenProfileQueryFail, RequestIdExpire, RequestIdInvalid, BenefitNotExist, IsvInvalidArguments, IsvExceedMaxSize, IsvUnknownFomat, IsvImageUnsafe, IsvUnknownError, InvalidParam, ExceedMaxSize, UnknownFormat, InvalidFileBytes, CapacityExceeded] as const
+export const businessErrorClasses = [
+  InvalidParameter,
+  SystemError,
+  TemplateNotExit,
+  TemplateNotExist,
+  CardTemplateNotExist,
+  NoCardType,
+  TemplateOverLimit,
+  CardNotExit,
+  CardIsDeletedAlready,
+  CardHasOpened,
+  OpenCardNeedOpenform,
+  OpenCardConcurrently,
+  UserAuthFail,
+  PaidOuterCardLackTemplateConfig,
+  PaidoutercardLackTemplateConfig,
+  DuplicateFormField,
+  FormFieldInvalid,
+  OpenFormSetFail,
+  DuplicateBirthdayField,
+  DuplicateCertNo,
+  InvalidCertTypeAndNo,
+  IllegalNullArgument,
+  OpenFormTemplateNotExist,
+  IllegalArgumentOutString,
+  OpenProfileQueryFail,
+  RequestIdExpire,
+  RequestIdInvalid,
+  BenefitNotExist,
+  IsvInvalidArguments,
+  IsvExceedMaxSize,
+  IsvUnknownFomat,
+  IsvImageUnsafe,
+  IsvUnknownError,
+  InvalidParam,
+  ExceedMaxSize,
+  UnknownFormat,
+  InvalidFileBytes,
+  CapacityExceeded
+] as const
 
 /**
  * Whether a string is a documented business sub-code.

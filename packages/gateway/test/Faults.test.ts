@@ -28,7 +28,9 @@ const run = (name: Name, protocol: Protocol, behaviour: Behaviour, options: Part
     ({ result, sent }) => ({ result, attempts: sent.length })
   )
 
-const failure = (r: { readonly result: { readonly _tag: "Left" | "Right" } & ({ left: unknown } | { right: unknown }) }) => {
+const failure = (
+  r: { readonly result: { readonly _tag: "Left" | "Right" } & ({ left: unknown } | { right: unknown }) }
+) => {
   if (r.result._tag !== "Left" || !("left" in r.result)) return expect.fail("expected a failure")
   return r.result.left as AlipayError.AlipayError
 }
@@ -89,7 +91,12 @@ describe.each(["v3", "v2"] as const)("fault matrix over %s", (protocol) => {
   it.effect("5xx and 429 without an Alipay body: AlipayHttpError with the status, retried", () =>
     Effect.gen(function*() {
       for (const status of [500, 502, 503, 429]) {
-        const reply: Reply = { _tag: "Http", status, headers: { "content-type": "text/html" }, body: "<html>busy</html>" }
+        const reply: Reply = {
+          _tag: "Http",
+          status,
+          headers: { "content-type": "text/html" },
+          body: "<html>busy</html>"
+        }
         const r = yield* run(READ, protocol, always(reply))
         const e = failure(r)
         expect(e._tag).toBe("AlipayHttpError")
@@ -123,7 +130,7 @@ describe.each(["v3", "v2"] as const)("fault matrix over %s", (protocol) => {
   it.effect("truncated body: signed-then-cut is a signature failure, cut-then-signed a decode failure", () =>
     Effect.gen(function*() {
       if (protocol === "v2") {
-        const full = (v2Success(method(READ)) as Extract<Reply, { _tag: "Http" }>)
+        const full = v2Success(method(READ)) as Extract<Reply, { _tag: "Http" }>
         const cut: Reply = { ...full, body: full.body.slice(0, 60) }
         const r = yield* run(READ, protocol, always(cut))
         const e = failure(r)
@@ -216,7 +223,13 @@ describe.each(["v3", "v2"] as const)("fault matrix over %s", (protocol) => {
         ["40001", "isv.missing-signature", 400, "missing-signature", "AlipayMissingArguments"],
         ["40002", "isv.invalid-signature", 400, "invalid-signature", "AlipayInvalidArguments"],
         ["40003", "isv.decryption-error-unknown", 400, "decryption-error-unknown", "AlipayInsufficientConditions"],
-        ["40006", "isv.insufficient-isv-permissions", 403, "insufficient-isv-permissions", "AlipayInsufficientPermissions"]
+        [
+          "40006",
+          "isv.insufficient-isv-permissions",
+          403,
+          "insufficient-isv-permissions",
+          "AlipayInsufficientPermissions"
+        ]
       ]
       for (const [code, subCode, status, v3Code, tag] of cases) {
         const reply = protocol === "v2"

@@ -23,13 +23,16 @@ const contentV1 = (params: Params) =>
     .join("&")
 
 const percent = (bytes: Uint8Array): string =>
-  Array.from(bytes, (b) =>
-    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x2e ||
-      b === 0x5f || b === 0x2a
-      ? String.fromCharCode(b)
-      : b === 0x20
-      ? "+"
-      : `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")
+  Array.from(
+    bytes,
+    (b) =>
+      (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x2e ||
+        b === 0x5f || b === 0x2a
+        ? String.fromCharCode(b)
+        : b === 0x20
+        ? "+"
+        : `%${b.toString(16).toUpperCase().padStart(2, "0")}`
+  ).join("")
 
 /** A form body in the given charset, signed with `privateKey` (V1 content, in that charset's bytes). */
 const signedBody = (params: Params, options: { privateKey?: string; charset?: "utf-8" | "GBK" } = {}) => {

@@ -21,7 +21,10 @@ type AnyOp = {
 }
 const opOf = (name: Name): AnyOp => operations[name] as unknown as AnyOp
 
-type AnyMethod = (request: unknown, token?: Redacted.Redacted<string>) => Effect.Effect<unknown, { readonly _tag: string }>
+type AnyMethod = (
+  request: unknown,
+  token?: Redacted.Redacted<string>
+) => Effect.Effect<unknown, { readonly _tag: string }>
 const call = (cards: MemberCards.MemberCards.Service, name: Name, request: unknown) =>
   (cards[name] as unknown as AnyMethod)(request, Redacted.make(USER_TOKEN))
 
@@ -91,7 +94,7 @@ describe("every operation on both protocols", () => {
               options
             )
             if (result._tag === "Left") expect.fail(`${name}/${protocol}: ${String(result.left)}`)
-            expect(result.right).toEqual(Schema.decodeUnknownSync(op.response)(node))
+            expect(result.right).toEqual(Schema.decodeUnknownSync(op.response)(json(node)))
             expect(sent).toHaveLength(1)
             const received = sent[0]!
             expect(received.protocol).toBe(protocol)

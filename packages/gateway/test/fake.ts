@@ -7,12 +7,12 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { createSign, createVerify, generateKeyPairSync } from "node:crypto"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
+import { createSign, createVerify, generateKeyPairSync } from "node:crypto"
 import * as AlipayClient from "../src/AlipayClient.js"
 import * as AlipayConfig from "../src/AlipayConfig.js"
 import * as MemberCards from "../src/MemberCards.js"
@@ -39,8 +39,7 @@ export const keys = (() => {
 })()
 
 /** The base64 body of a PEM (what would leak if a key leaked). */
-export const pemBody = (pem: string): string =>
-  pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "")
+export const pemBody = (pem: string): string => pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "")
 
 export const APP_ID = "2021000000000001"
 
@@ -72,7 +71,12 @@ export interface Received {
 
 /** How the fake answers one request. */
 export type Reply =
-  | { readonly _tag: "Http"; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string }
+  | {
+    readonly _tag: "Http"
+    readonly status: number
+    readonly headers: Readonly<Record<string, string>>
+    readonly body: string
+  }
   | { readonly _tag: "Reset" }
   | { readonly _tag: "Hang" }
 
@@ -126,8 +130,17 @@ const parse = (request: HttpClientRequest.HttpClientRequest, url: URL): Received
     if (params["biz_content"] !== undefined && params["encrypt_type"] === undefined) {
       fields = JSON.parse(params["biz_content"]) as Record<string, unknown>
     } else if (form !== undefined) {
-      const { app_id: _a, method: _m, charset: _c, sign: _s, sign_type: _st, timestamp: _t, version: _v, format: _f, ...rest } =
-        params
+      const {
+        app_id: _a,
+        method: _m,
+        charset: _c,
+        sign: _s,
+        sign_type: _st,
+        timestamp: _t,
+        version: _v,
+        format: _f,
+        ...rest
+      } = params
       fields = rest
     }
     return {
@@ -166,7 +179,8 @@ const verifyV3 = (received: Received, body: string): boolean => {
   if (match === null) return false
   const target = received.url.pathname + received.url.search
   const token = received.headers["alipay-app-auth-token"]
-  const content = `${match[1]}\n${received.httpMethod}\n${target}\n${body}\n` + (token === undefined ? "" : `${token}\n`)
+  const content = `${match[1]}\n${received.httpMethod}\n${target}\n${body}\n` +
+    (token === undefined ? "" : `${token}\n`)
   return rsaVerify(content, match[2]!, keys.appPublic)
 }
 
@@ -201,7 +215,8 @@ export const v2Reply = (
   const signature = sign === "bad"
     ? rsaSign(content, keys.otherPrivate)
     : rsaSign(content, keys.alipayPrivate)
-  const body = `{"${options.key ?? responseKey(method)}":${content}` + (sign === "none" ? "}" : `,"sign":"${signature}"}`)
+  const body = `{"${options.key ?? responseKey(method)}":${content}` +
+    (sign === "none" ? "}" : `,"sign":"${signature}"}`)
   return {
     _tag: "Http",
     status: 200,
@@ -215,15 +230,23 @@ export const v2Success = (method: string, fields: Readonly<Record<string, unknow
   v2Reply(method, { code: "10000", msg: "Success", ...fields })
 
 /** A v2 business failure. */
-export const v2Failure = (method: string, code: string, subCode: string, subMsg = "业务失败", msg = "Business Failed") =>
-  v2Reply(method, { code, msg, sub_code: subCode, sub_msg: subMsg })
+export const v2Failure = (
+  method: string,
+  code: string,
+  subCode: string,
+  subMsg = "业务失败",
+  msg = "Business Failed"
+) => v2Reply(method, { code, msg, sub_code: subCode, sub_msg: subMsg })
 
 /** A v3 answer signed by the fake Alipay key. */
 export const v3Reply = (
   status: number,
   body: string,
-  options: { readonly sign?: "ok" | "none" | "bad" | "noNonce"; readonly traceId?: string; readonly signedBody?: string } =
-    {}
+  options: {
+    readonly sign?: "ok" | "none" | "bad" | "noNonce"
+    readonly traceId?: string
+    readonly signedBody?: string
+  } = {}
 ): Reply => {
   const timestamp = "1700000000000"
   const nonce = "8c3d5f2a-0000-4000-8000-000000000000"
@@ -246,7 +269,11 @@ export const v3Success = (fields: Readonly<Record<string, unknown>> = {}) => v3R
 export const v3Failure = (status: number, code: string, message = "业务失败") =>
   v3Reply(
     status,
-    JSON.stringify({ code, message, links: [{ link: "https://open.alipay.com/api/errCheck?traceId=x", desc: "解决方案" }] })
+    JSON.stringify({
+      code,
+      message,
+      links: [{ link: "https://open.alipay.com/api/errCheck?traceId=x", desc: "解决方案" }]
+    })
   )
 
 // ---- the client ------------------------------------------------------------------------------------------------

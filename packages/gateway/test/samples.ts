@@ -1,5 +1,5 @@
 import * as Arbitrary from "effect/Arbitrary"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
@@ -25,12 +25,12 @@ type AnyMethod = (
 ) => Effect.Effect<unknown, { readonly _tag: string }>
 
 /** Calls a method by name with a sample request (and the user token where the method takes one). */
-export const callByName = (cards: MemberCards.MemberCards.Service, name: Name, request: unknown = sampleRequest(name)) =>
-  (cards[name] as unknown as AnyMethod)(request, Redacted.make(USER_TOKEN))
+export const callByName = (
+  cards: MemberCards.MemberCards.Service,
+  name: Name,
+  request: unknown = sampleRequest(name)
+) => (cards[name] as unknown as AnyMethod)(request, Redacted.make(USER_TOKEN))
 
 /** Success body fields that decode with each operation's response schema. */
 export const successFields = (name: Name): Record<string, unknown> =>
   name === "templateCreate" || name === "templateModify" ? { template_id: "20170308000000000058101000300045" } : {}
-
-/** Effect that never fails, just to keep imports used in type positions. */
-export const unit = Effect.void

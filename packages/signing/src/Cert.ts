@@ -158,3 +158,16 @@ export const publicKeyFromCert = (pem: string): Either.Either<PublicKey, Invalid
       return bad("node:crypto cannot read the certificate")
     }
   })
+
+/**
+ * Decodes `alipay_cert_content` from `alipay.open.app.alipaycert.download` (base64 of the PEM text, §6.5) into PEM,
+ * checking that it holds a readable certificate. Use it when `alipay_cert_sn` / `alipay-sn` reports a rotated cert.
+ *
+ * @since 0.1.0
+ */
+export const fromDownloadedContent = (content: string): Either.Either<string, InvalidCertificate> => {
+  const text = content.replace(/\s+/g, "")
+  if (text.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return bad("alipay_cert_content is not base64")
+  const pem = Buffer.from(text, "base64").toString("utf8")
+  return Either.map(parse(pem), () => pem)
+}

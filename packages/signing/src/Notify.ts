@@ -146,7 +146,11 @@ export const contentBytes = (
       const e = kept[i]!
       const head = encodeText((i === 0 ? "" : "&") + e.name + "=", cs)
       const value = e.bytes ?? encodeText(e.value, cs)
-      if (head === undefined || value === undefined) return Either.left(new UnsupportedCharset({ charset }))
+      if (head === undefined || value === undefined) {
+        return Either.left(
+          new UnsupportedCharset({ charset: `${charset} (parameter "${e.name}" has no ${charset} encoding)` })
+        )
+      }
       parts.push(head, value)
     }
     return Either.right(Buffer.concat(parts))

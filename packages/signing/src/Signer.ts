@@ -70,7 +70,9 @@ const toBuffer = (data: SignInput): Buffer =>
   typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
 
 /**
- * Synchronous node:crypto signing (the hot path; no copies of the input beyond UTF-8 encoding).
+ * Synchronous node:crypto signing (the hot path; no copies of the input beyond UTF-8 encoding). Cannot fail for keys
+ * from `Keys.parsePrivateKey` (RSA is guaranteed); node:crypto throws for a hand-built `PrivateKey` around a non-RSA
+ * key object, so use {@link node}`.sign` / {@link sign} where that typed `SigningFailed` matters.
  *
  * @since 0.1.0
  */

@@ -41,7 +41,15 @@ export const isBlank = (value: ParamValue): boolean =>
  *
  * @since 0.1.0
  */
-export const stringify = (value: ParamValue): string => typeof value === "string" ? value : JSON.stringify(value)
+export const stringify = (value: ParamValue): string => {
+  if (typeof value === "string") return value
+  try {
+    return JSON.stringify(value) ?? ""
+  } catch {
+    // a cyclic object cannot be JSON text; whatever is produced is both signed and sent, so it stays consistent
+    return String(value)
+  }
+}
 
 /**
  * Drops `sign` and blank values, stringifies the rest (insertion order kept).

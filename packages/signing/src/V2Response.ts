@@ -75,18 +75,35 @@ const readString = (raw: string, what: string): Either.Either<string, MalformedR
 export const extract = (
   raw: string,
   method: string
+): Either.Either<Extracted, MalformedResponse | DuplicateResponseKey> =>
+  extractKey(raw, responseKey(method), ERROR_RESPONSE_KEY)
+
+/**
+ * Like {@link extract}, for an explicit node key (e.g. `response` in front-end payloads) and an optional fallback.
+ *
+ * @since 0.1.0
+ */
+export const extractKey = (
+  raw: string,
+  wanted: string,
+  fallback?: string
 ): Either.Either<Extracted, MalformedResponse | DuplicateResponseKey> => {
   const scan = scanTopLevel(raw)
   if (scan._tag === "Error") return Either.left(new MalformedResponse({ reason: scan.reason }))
-  const wanted = responseKey(method)
   const find = (key: string) => scan.members.filter((m) => m.key === key)
-  for (const key of [wanted, ERROR_RESPONSE_KEY, "sign", "alipay_cert_sn"]) {
+  for (const key of [wanted, fallback ?? wanted, "sign", "alipay_cert_sn"]) {
     if (find(key).length > 1) return Either.left(new DuplicateResponseKey({ key }))
   }
   const main = find(wanted)[0]
-  const node = main ?? find(ERROR_RESPONSE_KEY)[0]
+  const node = main ?? (fallback === undefined ? undefined : find(fallback)[0])
   if (node === undefined) {
-    return Either.left(new MalformedResponse({ reason: `neither "${wanted}" nor "${ERROR_RESPONSE_KEY}" in the body` }))
+    return Either.left(
+      new MalformedResponse({
+        reason: fallback === undefined
+          ? `no "${wanted}" in the body`
+          : `neither "${wanted}" nor "${fallback}" in the body`
+      })
+    )
   }
   const content = raw.slice(node.start, node.end)
   const first = content.charCodeAt(0)
@@ -161,7 +178,8 @@ export const verify: (
   ) {
     return yield* new CertSnMismatch({ expected: options.alipayCertSn, actual: extracted.alipayCertSn.value })
   }
-  if (Option.isNone(extracted.sign)) {
+  // an empty `sign` counts as absent (Java `StringUtils.isEmpty`)
+  if (Option.isNone(extracted.sign) || extracted.sign.value === "") {
     if (extracted.isErrorResponse) return { ...extracted, signed: false }
     return yield* new SignatureMissing({ what: `the response "${extracted.key}" has no sign` })
   }
@@ -209,5 +227,45 @@ export const signResponse: (
     const sign = yield* signer.sign(nodeText, privateKey, signType)
     const sn = alipayCertSn === undefined ? "" : `,"alipay_cert_sn":${JSON.stringify(alipayCertSn)}`
     return `{${JSON.stringify(key)}:${nodeText}${sn},"sign":${JSON.stringify(sign)}}`
+  }
+)
+
+/**
+ * Verifies a front-end payload handed over by the client, e.g. mini-program `my.getPhoneNumber`:
+ * `{"response":"<b64>","sign":"…","sign_type":"RSA2","encrypt_type":"AES","charset":"UTF-8"}`. The signed content is
+ * the raw value of `response` (with the quotes when it is an encrypted string), as for gateway responses (§7.2).
+ *
+ * @since 0.1.0
+ */
+export const verifyPayload: (
+  raw: string,
+  options: { readonly publicKey: PublicKey; readonly signType?: SignType; readonly key?: string }
+) => Effect.Effect<
+  Verified,
+  SignatureMissing | SignatureInvalid | MalformedResponse | DuplicateResponseKey,
+  Signer
+> = Effect.fn("V2Response.verifyPayload")(
+  function*(
+    raw: string,
+    options: { readonly publicKey: PublicKey; readonly signType?: SignType; readonly key?: string }
+  ) {
+    const extracted = yield* extractKey(raw, options.key ?? "response")
+    if (Option.isNone(extracted.sign) || extracted.sign.value === "") {
+      return yield* new SignatureMissing({ what: "the payload has no sign" })
+    }
+    const signer = yield* Signer
+    // UNCONFIRMED: the payload's own sign_type is used when none is configured (the Node SDK README sample uses
+    // RSA2); a configured sign type wins, as for notifications.
+    const scan = scanTopLevel(raw)
+    const member = scan._tag === "Ok" ? scan.members.find((m) => m.key === "sign_type") : undefined
+    const claimed: SignType = member !== undefined && raw.slice(member.start, member.end) === "\"RSA\"" ? "RSA" : "RSA2"
+    const ok = yield* signer.verify(
+      extracted.content,
+      extracted.sign.value,
+      options.publicKey,
+      options.signType ?? claimed
+    )
+    if (!ok) return yield* new SignatureInvalid({ what: `the payload "${extracted.key}"` })
+    return { ...extracted, signed: true }
   }
 )

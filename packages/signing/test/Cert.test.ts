@@ -64,3 +64,13 @@ describe("Cert", () => {
     return Either.isLeft(r) || Either.isRight(r)
   })
 })
+
+describe("downloaded certificates", () => {
+  it("decodes alipay_cert_content to PEM with the same SN", () => {
+    const content = Buffer.from(alipayCert, "utf8").toString("base64")
+    const pem = Either.getOrThrow(Cert.fromDownloadedContent(content))
+    expect(Either.getOrThrow(Cert.certSn(pem))).toBe("7513daaaa48aa3ba2e4018d84402479c")
+    expect(Either.isLeft(Cert.fromDownloadedContent("!!"))).toBe(true)
+    expect(Either.isLeft(Cert.fromDownloadedContent(Buffer.from("hello").toString("base64")))).toBe(true)
+  })
+})

@@ -6,9 +6,14 @@ import { AlipaySdk } from "alipay-sdk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { generateKeyPairSync } from "node:crypto"
+import * as fs from "node:fs"
 import type { IncomingMessage, Server, ServerResponse } from "node:http"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as Aes from "../src/Aes.js"
+import * as Cert from "../src/Cert.js"
 import * as Keys from "../src/Keys.js"
 import * as Notify from "../src/Notify.js"
 import * as Signer from "../src/Signer.js"
@@ -192,5 +197,43 @@ describe("alipay-sdk 4.14.0 interop", () => {
       Signer.layer
     )))
     expect(Either.isRight(ok)).toBe(true)
+  })
+
+  it("cert mode: the SDK derives the same app, Alipay and root SNs and the same Alipay key", () => {
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "vectors", "fixtures")
+    const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8")
+    const client = new AlipaySdk({
+      appId: "2021001161683774",
+      privateKey: appPair.pkcs1,
+      appCertContent: read("appCertPublicKey_2021001161683774.crt"),
+      alipayPublicCertContent: read("alipayCertPublicKey_RSA2.crt"),
+      alipayRootCertContent: read("alipayRootCert.crt")
+    })
+    expect(client.config.appCertSn).toBe(Either.getOrThrow(Cert.certSn(read("appCertPublicKey_2021001161683774.crt"))))
+    expect(client.config.alipayCertSn).toBe(Either.getOrThrow(Cert.certSn(read("alipayCertPublicKey_RSA2.crt"))))
+    expect(client.config.alipayRootCertSn).toBe(Either.getOrThrow(Cert.rootCertSn(read("alipayRootCert.crt"))))
+    const ours = Either.getOrThrow(Cert.publicKeyFromCert(read("alipayCertPublicKey_RSA2.crt")))
+    const theirs = Either.getOrThrow(Keys.parsePublicKey(client.config.alipayPublicKey))
+    expect(Buffer.from(Keys.exportSpkiDer(ours)).equals(Buffer.from(Keys.exportSpkiDer(theirs)))).toBe(true)
+  })
+
+  it("AES: the SDK decrypts what we encrypt, and we decrypt the SDK's encrypted biz_content", async () => {
+    const keyText = "Zm9vYmFyYmF6cXV4MTIzNA=="
+    const aes = Either.getOrThrow(Aes.parseAesKey(keyText))
+    const client = sdk({ encryptKey: keyText })
+    expect(client.aesDecrypt(Aes.encrypt("{\"a\":\"中文 😀\"}", aes))).toBe("{\"a\":\"中文 😀\"}")
+    let decrypted: string | undefined
+    let verified: boolean | undefined
+    handler = (req, body, res) => {
+      const url = new URL(req.url ?? "/", base)
+      const params = Object.fromEntries([...url.searchParams, ...new URLSearchParams(body)])
+      verified = run(V2.verifyRequest(params, appPub))
+      decrypted = Either.getOrThrow(Aes.decrypt(params["biz_content"]!, aes))
+      const node = JSON.stringify(Aes.encrypt("{\"code\":\"10000\",\"msg\":\"Success\"}", aes))
+      res.end(run(V2Response.signResponse("alipay_trade_query_response", node, alipay, "RSA2")))
+    }
+    await client.exec("alipay.trade.query", { bizContent: { out_trade_no: "中文" }, needEncrypt: true })
+    expect(verified).toBe(true)
+    expect(decrypted).toBe("{\"out_trade_no\":\"中文\"}")
   })
 })

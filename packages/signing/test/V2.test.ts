@@ -220,6 +220,14 @@ describe("V2 responses", () => {
     )
     expect(r2.signed).toBe(false)
     expect(r2.isErrorResponse).toBe(true)
+    const r3 = run(
+      V2Response.verify("{\"x_response\":{\"code\":\"10000\"},\"sign\":\"\"}", {
+        method: "x",
+        publicKey: pub,
+        signType: "RSA2"
+      })
+    )
+    expect(Either.isLeft(r3) && r3.left._tag).toBe("SignatureMissing")
   })
   it("encrypted nodes: signed with quotes, verified, then decrypted", () => {
     const aes = Either.getOrThrow(Aes.parseAesKey("Zm9vYmFyYmF6cXV4MTIzNA=="))
@@ -292,5 +300,25 @@ describe("V2 codecs", () => {
       >
     >()
     expectTypeOf(V2.stringToSign).returns.toEqualTypeOf<string>()
+  })
+})
+
+describe("front-end payloads", () => {
+  it("verifies {response, sign} over the quoted ciphertext, then decrypts", () => {
+    const aes = Either.getOrThrow(Aes.parseAesKey("Zm9vYmFyYmF6cXV4MTIzNA=="))
+    const quoted = JSON.stringify(Aes.encrypt("{\"mobile\":\"13800000000\"}", aes))
+    const sign = Either.getOrThrow(run(Signer.sign(quoted, key, "RSA2")))
+    const raw = `{"response":${quoted},"sign":"${sign}","sign_type":"RSA2","encrypt_type":"AES","charset":"UTF-8"}`
+    const v = Either.getOrThrow(run(V2Response.verifyPayload(raw, { publicKey: pub })))
+    expect(Either.getOrThrow(V2Response.decryptContent(v.content, aes))).toBe("{\"mobile\":\"13800000000\"}")
+    const unquoted = Either.getOrThrow(run(Signer.sign(quoted.slice(1, -1), key, "RSA2")))
+    const bad = raw.replace(sign, unquoted)
+    expect(Either.isLeft(run(V2Response.verifyPayload(bad, { publicKey: pub })))).toBe(true)
+    const sha1 = Either.getOrThrow(run(Signer.sign(quoted, key, "RSA")))
+    const rsa = raw.replace(sign, sha1).replace("\"RSA2\"", "\"RSA\"")
+    expect(Either.isRight(run(V2Response.verifyPayload(rsa, { publicKey: pub })))).toBe(true)
+    expect(Either.isLeft(run(V2Response.verifyPayload(rsa, { publicKey: pub, signType: "RSA2" })))).toBe(true)
+    const missing = run(V2Response.verifyPayload(`{"response":${quoted}}`, { publicKey: pub }))
+    expect(Either.isLeft(missing) && missing.left._tag).toBe("SignatureMissing")
   })
 })

@@ -55,10 +55,11 @@ const pub = (text: string) => Either.getOrThrow(Keys.parsePublicKey(text))
 /** Top-level keys that carry no cases. */
 const PASSIVE = new Set(["meta", "description", "keys", "notes", "serial_note", "app_id", "_provenance"])
 
-const checkGroups = (file: string, data: Json, handled: ReadonlyArray<string>) => {
-  const unknown = Object.keys(data).filter((k) => !PASSIVE.has(k) && !handled.includes(k))
-  expect(unknown, `${file}: groups this suite does not understand`).toEqual([])
-}
+const checkGroups = (file: string, data: Json, handled: ReadonlyArray<string>) =>
+  it(`${file}: every group is understood`, () => {
+    const unknown = Object.keys(data).filter((k) => !PASSIVE.has(k) && !handled.includes(k))
+    expect(unknown, `${file}: groups this suite does not understand`).toEqual([])
+  })
 
 const keysOf = (data: Json) => {
   const keys = obj(data, "keys")
@@ -70,6 +71,31 @@ const keysOf = (data: Json) => {
   }
 }
 
+/** Case fields that only inform (SDK behaviour, prose); every other field must be checked by the suite. */
+const informational = (key: string) =>
+  key.startsWith("sdk_") ||
+  ["description", "notes", "note", "reference_extractor_error", "alipay_public_key_source", "mode", "same_as_expected"]
+    .includes(key)
+
+/** Runs a case and fails if it has a (non-informational) field the handler never looked at. */
+const caseIt = (name: string, raw: Json, body: (c: Json) => void) =>
+  it(name, () => {
+    const read = new Set<string>(["id"])
+    const tracked = new Proxy(raw, {
+      get: (target, key) => {
+        if (typeof key === "string") read.add(key)
+        return Reflect.get(target, key)
+      },
+      has: (target, key) => {
+        if (typeof key === "string") read.add(key)
+        return Reflect.has(target, key)
+      }
+    })
+    body(tracked)
+    const unread = Object.keys(raw).filter((k) => !read.has(k) && !informational(k))
+    expect(unread, `${name}: fields this suite does not check`).toEqual([])
+  })
+
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex")
 
 const handlers: Record<string, (file: string) => void> = {
@@ -78,10 +104,11 @@ const handlers: Record<string, (file: string) => void> = {
     const { app } = keysOf(data)
     checkGroups(file, data, ["cases"])
     for (const c of arr(data, "cases")) {
-      it(`v2 request ${s(c, "id")}`, () => {
+      caseIt(`v2 request ${s(c, "id")}`, c, (c) => {
         const params = obj(c, "params_sent") as Record<string, string>
         const before = (obj(c, "input_params_before_dropping") ?? {}) as Record<string, string>
         const input = { ...params, ...before }
+        expect(params["method"]).toBe(s(c, "method"))
         expect(V2.stringToSign(input)).toBe(s(c, "string_to_sign"))
         expect(sha256(V2.stringToSign(input))).toBe(s(c, "string_to_sign_sha256_hex"))
         const signed = Either.getOrThrow(run(V2.signParams(input, app, s(c, "sign_type") as Signer.SignType)))
@@ -115,24 +142,27 @@ const handlers: Record<string, (file: string) => void> = {
     const { alipayPub } = keysOf(data)
     checkGroups(file, data, ["cases"])
     for (const c of arr(data, "cases")) {
-      it(`v2 response ${s(c, "id")}`, () => {
+      caseIt(`v2 response ${s(c, "id")}`, c, (c) => {
         const method = s(c, "method")
         const raw = s(c, "raw_body")
         const expected = c["expected_valid"]
         const extracted = V2Response.extract(raw, method)
         const signType = (c["sign_type"] ?? "RSA2") as Signer.SignType
+        if ("response_key" in c) expect(V2Response.responseKey(method)).toBe(s(c, "response_key"))
         const result = run(V2Response.verify(raw, { method, publicKey: alipayPub, signType, slashFallback: false }))
         if (expected === null) {
           // unsigned error_response: an error result without verification
           const v = Either.getOrThrow(result)
           expect(v.signed).toBe(false)
           expect(v.isErrorResponse).toBe(true)
+          expect([c["signed_content"], c["sign"]]).toEqual([null, null])
           return
         }
         if (c["signed_content"] === null) {
           expect(Either.isLeft(extracted)).toBe(true)
           expect(expected).toBe(false)
           expect(Either.isLeft(result) && result.left._tag).toBe("DuplicateResponseKey")
+          expect(raw).toContain(s(c, "sign"))
           return
         }
         const ex = Either.getOrThrow(extracted)
@@ -169,11 +199,13 @@ const handlers: Record<string, (file: string) => void> = {
     const { alipayPub } = keysOf(data)
     checkGroups(file, data, ["cases"])
     for (const c of arr(data, "cases")) {
-      it(`notification ${s(c, "id")}`, () => {
+      caseIt(`notification ${s(c, "id")}`, c, (c) => {
         const http = obj(c, "http")
         const params = obj(c, "params") as Record<string, string>
         const decoded = Either.getOrThrow(Notify.decodeForm(s(http, "body")))
         expect(decoded.params).toEqual(params)
+        expect(decoded.charset.toLowerCase()).toBe(s(c, "charset").toLowerCase())
+        const signType = s(c, "sign_type_used") as Signer.SignType
         if ("string_to_verify" in c) {
           const rule: Notify.Rule = s(c, "style").includes("only sign") ? "V2" : "V1"
           expect(Notify.contentToVerify(params, rule)).toBe(s(c, "string_to_verify"))
@@ -182,6 +214,8 @@ const handlers: Record<string, (file: string) => void> = {
             expect(Either.isRight(r)).toBe(c["expected_valid"])
             const auto = run(Notify.verify(input, { publicKey: alipayPub }))
             expect(Either.isRight(auto)).toBe(c["expected_valid"])
+            const configured = run(Notify.verify(input, { publicKey: alipayPub, rule, signType }))
+            expect(Either.isRight(configured)).toBe(c["expected_valid"])
           }
           if ("string_to_verify_bytes_hex" in c) {
             const bytes = Either.getOrThrow(Notify.contentBytes(decoded.entries, rule, decoded.charset))
@@ -192,6 +226,7 @@ const handlers: Record<string, (file: string) => void> = {
             expect(Buffer.from(fromParams).toString("hex")).toBe(s(c, "string_to_verify_bytes_hex"))
           }
         } else {
+          expect(s(c, "style")).toMatch(/sign_type included/)
           expect(Notify.contentToVerify(params, "V1")).toBe(s(c, "string_to_verify_excluding_sign_type"))
           expect(Notify.contentToVerify(params, "V2")).toBe(s(c, "string_to_verify_including_sign_type"))
           const v1 = run(Notify.verify({ params }, { publicKey: alipayPub, rule: "V1" }))
@@ -210,7 +245,7 @@ const handlers: Record<string, (file: string) => void> = {
     checkGroups(file, data, ["requests", "responses", "cert_mode"])
     const certMode = obj(data, "cert_mode")
     for (const c of arr(data, "requests")) {
-      it(`v3 request ${s(c, "id")}`, () => {
+      caseIt(`v3 request ${s(c, "id")}`, c, (c) => {
         const inputs = obj(c, "inputs")
         const fields = inputs["multipart_fields"] as Record<string, unknown> | null
         const bodyObject = inputs["body_object"]
@@ -220,6 +255,8 @@ const handlers: Record<string, (file: string) => void> = {
           body = Aes.encrypt(body, Either.getOrThrow(Aes.parseAesKey(s(aes, "key_base64"))))
         }
         if (fields === null) expect(body).toBe(s(c, "body_sent"))
+        else expect(s(c, "body_sent")).toMatch(/^\(multipart/)
+        expect(s(c, "url")).toBe(`https://openapi.alipay.com${s(c, "request_target")}`)
         const orNull = (k: string) => (inputs[k] === null ? undefined : s(inputs, k))
         const signed = Either.getOrThrow(run(V3.signRequest({
           appId: s(inputs, "app_id"),
@@ -246,7 +283,7 @@ const handlers: Record<string, (file: string) => void> = {
       })
     }
     for (const c of arr(data, "responses")) {
-      it(`v3 response ${s(c, "id")}`, () => {
+      caseIt(`v3 response ${s(c, "id")}`, c, (c) => {
         const headers = obj(c, "headers") as Record<string, string>
         const status = c["http_status"] as number
         const body = s(c, "body")
@@ -285,7 +322,7 @@ const handlers: Record<string, (file: string) => void> = {
     const data = read(file)
     checkGroups(file, data, ["certificates", "root_bundles", "public_key_from_certificate"])
     for (const c of arr(data, "certificates")) {
-      it(`cert SN ${s(c, "id")}`, () => {
+      caseIt(`cert SN ${s(c, "id")}`, c, (c) => {
         const info = Either.getOrThrow(Cert.parse(s(c, "certificate_pem")))
         expect(info.issuer).toBe(s(c, "issuer_string"))
         expect(info.serialDecimal).toBe(s(c, "serial_decimal"))
@@ -296,7 +333,7 @@ const handlers: Record<string, (file: string) => void> = {
       })
     }
     for (const c of arr(data, "root_bundles")) {
-      it(`root SN ${s(c, "id")}`, () => {
+      caseIt(`root SN ${s(c, "id")}`, c, (c) => {
         const bundle = s(c, "bundle_pem")
         expect(Either.getOrThrow(Cert.rootCertSn(bundle))).toBe(s(c, "expected_root_sn"))
         const all = Either.getOrThrow(Cert.parseAll(bundle))
@@ -332,7 +369,7 @@ const handlers: Record<string, (file: string) => void> = {
     const data = read(file)
     checkGroups(file, data, ["cases"])
     for (const c of arr(data, "cases")) {
-      it(`AES ${s(c, "id")}`, () => {
+      caseIt(`AES ${s(c, "id")}`, c, (c) => {
         const key = Either.getOrThrow(Aes.parseAesKey(s(c, "key_base64")))
         expect(key.bytes.length).toBe(c["key_bytes"])
         expect(Buffer.from(s(c, "plaintext"), "utf8").toString("hex")).toBe(s(c, "plaintext_utf8_hex"))
@@ -353,13 +390,13 @@ const handlers: Record<string, (file: string) => void> = {
     ])
     const message = s(data, "message")
     for (const c of arr(data, "private_key_cases")) {
-      it(`private key format ${s(c, "id")}`, () => {
+      caseIt(`private key format ${s(c, "id")}`, c, (c) => {
         const key = Either.getOrThrow(Keys.parsePrivateKey(s(c, "input_private_key")))
         expect(Signer.signSync(message, key, "RSA2")).toBe(s(data, "expected_signature_rsa2"))
       })
     }
     for (const c of arr(data, "public_key_cases")) {
-      it(`public key format ${s(c, "id")}`, () => {
+      caseIt(`public key format ${s(c, "id")}`, c, (c) => {
         const key = Either.getOrThrow(Keys.parsePublicKey(s(c, "input_public_key")))
         expect(Signer.verifySync(message, s(data, "alipay_signature_over_message_rsa2"), key, "RSA2")).toBe(
           c["verifies_alipay_signature"]
@@ -371,7 +408,7 @@ const handlers: Record<string, (file: string) => void> = {
     const data = read(file)
     checkGroups(file, data, ["notifications", "responses", "certificates"])
     for (const c of arr(data, "notifications")) {
-      it(`real notification ${s(c, "id")}`, () => {
+      caseIt(`real notification ${s(c, "id")}`, c, (c) => {
         const key = pub(s(c, "alipay_public_key_base64" in c ? "alipay_public_key_base64" : "alipay_public_key_pem"))
         const params = obj(c, "params") as Record<string, string>
         const rule: Notify.Rule = s(c, "rule").includes("only sign") ? "V2" : "V1"
@@ -385,7 +422,7 @@ const handlers: Record<string, (file: string) => void> = {
       })
     }
     for (const c of arr(data, "responses")) {
-      it(`real response ${s(c, "id")}`, () => {
+      caseIt(`real response ${s(c, "id")}`, c, (c) => {
         const key = pub(s(c, "alipay_public_key_pem"))
         const r = run(V2Response.verify(s(c, "raw_body"), { method: s(c, "method"), publicKey: key, signType: "RSA2" }))
         expect(Either.isRight(r)).toBe(c["expected_valid"])

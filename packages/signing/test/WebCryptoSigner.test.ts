@@ -354,12 +354,17 @@ signerSuite("WebCrypto", WebCryptoSigner.layer)
 
 const countingSubtle = () => {
   const calls = { importKey: 0 }
-  const subtle: WebCryptoSigner.SubtleCrypto = Object.create(webcrypto.subtle, {
-    importKey: {
-      value: (...args: Parameters<WebCryptoSigner.SubtleCrypto["importKey"]>) => {
-        calls.importKey++
-        return Reflect.apply(webcrypto.subtle.importKey, webcrypto.subtle, args)
+  const real = webcrypto.subtle
+  const subtle: WebCryptoSigner.SubtleCrypto = new Proxy(real, {
+    get: (target, property) => {
+      if (property === "importKey") {
+        return (...args: Parameters<WebCryptoSigner.SubtleCrypto["importKey"]>) => {
+          calls.importKey++
+          return Reflect.apply(target.importKey, target, args)
+        }
       }
+      const value: unknown = Reflect.get(target, property)
+      return typeof value === "function" ? value.bind(target) : value
     }
   })
   return { calls, subtle }

@@ -1,3 +1,4 @@
+import * as AlipayCode from "@membercard/domain/AlipayCode"
 import * as AlipayError from "../AlipayError.js"
 
 /**
@@ -40,11 +41,12 @@ export const businessError = <Codes extends AlipayError.BusinessSubCode>(
 }
 
 /**
- * v3 gateway codes (the v2 sub-codes without their `isv.`/`aop.`/`isp.` prefix) → v2 gateway code.
+ * v3 gateway codes (the v2 sub-codes without their `isv.`/`aop.`/`isp.` prefix) → v2 gateway code, for codes
+ * the domain catalogue does not list (observed in the SDKs' tests, spec signing §8.6).
  *
  * @internal
  */
-export const v3GatewayCodes: Readonly<Record<string, string>> = {
+export const extraV3GatewayCodes: Readonly<Record<string, string>> = {
   "unknow-error": "20000",
   "service-unavailable": "20000",
   "invalid-auth-token": "20001",
@@ -75,7 +77,25 @@ export const v3GatewayCodes: Readonly<Record<string, string>> = {
   "insufficient-user-permissions": "40006"
 }
 
-const gatewayError = (gatewayCode: string, fields: ReturnType<typeof fieldsOf>): AlipayError.CommonError | undefined => {
+const catalogue: ReadonlyArray<AlipayCode.GatewaySubCodeInfo> = Object.values(AlipayCode.gatewaySubCodes)
+
+/**
+ * The v2 gateway code a v3 error code corresponds to: the domain catalogue first, then the extra table;
+ * any `isp.*` is 20000.
+ *
+ * @internal
+ */
+export const gatewayCodeOfV3 = (v3Code: string): string | undefined => {
+  const unprefixed = AlipayCode.toV3Code(v3Code)
+  const known = catalogue.find((info) => info.v3Code === unprefixed || info.subCode === v3Code)
+  if (known !== undefined) return known.gatewayCode
+  return extraV3GatewayCodes[unprefixed] ?? (v3Code.startsWith("isp.") ? "20000" : undefined)
+}
+
+const gatewayError = (
+  gatewayCode: string,
+  fields: ReturnType<typeof fieldsOf>
+): AlipayError.CommonError | undefined => {
   switch (gatewayCode) {
     case "20000":
       return new AlipayError.AlipayServiceUnavailable(fields)
@@ -136,11 +156,13 @@ export const fromV3 = <Codes extends AlipayError.BusinessSubCode>(
   // A documented business code, as spelled (image.upload documents `isv.*` codes; v3 may drop the prefix).
   for (const candidate of [v3Code, `isv.${v3Code}`]) {
     if (includes(documented, candidate) || includes(AlipayError.commonSubCodes, candidate)) {
-      return businessError(candidate, fieldsOf({ ...base, code: "40004", msg: "Business Failed", subMsg: answer.message }))
+      return businessError(
+        candidate,
+        fieldsOf({ ...base, code: "40004", msg: "Business Failed", subMsg: answer.message })
+      )
     }
   }
-  const unprefixed = v3Code.replace(/^(isv|aop|isp)\./, "")
-  const gatewayCode = v3GatewayCodes[unprefixed] ?? (v3Code.startsWith("isp.") ? "20000" : undefined)
+  const gatewayCode = gatewayCodeOfV3(v3Code)
   if (gatewayCode !== undefined) {
     const gateway = gatewayError(gatewayCode, fieldsOf({ ...base, code: gatewayCode, msg: answer.message }))
     if (gateway !== undefined) return gateway

@@ -1,0 +1,172 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { operations } from "../src/internal/operations.js"
+import * as MemberCards from "../src/MemberCards.js"
+import { type Received, type Reply, v2Reply, v2Success, v3Reply, v3Success, withFake } from "./fake.js"
+import { APP_AUTH_TOKEN, callByName, USER_TOKEN } from "./samples.js"
+
+const aesKey = randomBytes(16)
+const aesKeyB64 = aesKey.toString("base64")
+const encrypt = (text: string) => {
+  const c = createCipheriv("aes-128-cbc", aesKey, Buffer.alloc(16))
+  return Buffer.concat([c.update(text, "utf8"), c.final()]).toString("base64")
+}
+const decrypt = (b64: string) => {
+  const d = createDecipheriv("aes-128-cbc", aesKey, Buffer.alloc(16))
+  return Buffer.concat([d.update(Buffer.from(b64, "base64")), d.final()]).toString("utf8")
+}
+
+const QUERY = operations.cardQuery.v2Method
+
+describe("ISV: withAppAuthToken", () => {
+  it.effect("v3 sends alipay-app-auth-token and signs it; v2 sends app_auth_token; the override wins", () =>
+    Effect.gen(function*() {
+      const token = Redacted.make(APP_AUTH_TOKEN)
+      const v3 = yield* withFake(
+        () => v3Success(),
+        (cards) => callByName(cards, "cardQuery").pipe(MemberCards.withAppAuthToken(token))
+      )
+      expect(v3.result._tag).toBe("Right")
+      expect(v3.sent[0]!.headers["alipay-app-auth-token"]).toBe(APP_AUTH_TOKEN)
+      expect(v3.sent[0]!.signatureValid).toBe(true)
+
+      const v2 = yield* withFake(
+        () => v2Success(QUERY),
+        (cards) => MemberCards.withAppAuthToken(callByName(cards, "cardQuery"), token),
+        { protocol: "v2" }
+      )
+      expect(v2.result._tag).toBe("Right")
+      expect(v2.sent[0]!.params["app_auth_token"]).toBe(APP_AUTH_TOKEN)
+      expect(v2.sent[0]!.signatureValid).toBe(true)
+
+      const configured = yield* withFake(
+        () => v3Success(),
+        (cards) => callByName(cards, "cardQuery"),
+        { appAuthToken: Redacted.make("configured-token") }
+      )
+      expect(configured.sent[0]!.headers["alipay-app-auth-token"]).toBe("configured-token")
+      const overridden = yield* withFake(
+        () => v3Success(),
+        (cards) => callByName(cards, "cardQuery").pipe(MemberCards.withAppAuthToken(token)),
+        { appAuthToken: Redacted.make("configured-token") }
+      )
+      expect(overridden.sent[0]!.headers["alipay-app-auth-token"]).toBe(APP_AUTH_TOKEN)
+
+      const none = yield* withFake(() => v3Success(), (cards) => callByName(cards, "cardQuery"))
+      expect(none.sent[0]!.headers["alipay-app-auth-token"]).toBeUndefined()
+    }))
+
+  it.effect("withProtocol overrides the configured protocol per call", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(
+        (received) => received.protocol === "v2" ? v2Success(QUERY) : v3Success(),
+        (cards) =>
+          Effect.zip(
+            callByName(cards, "cardQuery"),
+            callByName(cards, "cardQuery").pipe(MemberCards.withProtocol("v2"))
+          )
+      )
+      expect(r.result._tag).toBe("Right")
+      expect(r.sent.map((s) => s.protocol)).toEqual(["v3", "v2"])
+    }))
+
+  it.effect("user-authorised calls carry the user token; the token is never in the body", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(() => v3Success(), (cards) => callByName(cards, "cardOpen"))
+      const sent = r.sent[0]!
+      expect(sent.params["auth_token"]).toBe(USER_TOKEN)
+      expect(sent.bodyText).not.toContain(USER_TOKEN)
+    }))
+})
+
+describe("AES content encryption", () => {
+  const reply = (received: Received): Reply => {
+    const answer = { card_info: { biz_card_no: "000001" } }
+    if (received.protocol === "v3") {
+      // the request body is the ciphertext, the answer too (signed over the ciphertext)
+      JSON.parse(decrypt(received.bodyText))
+      return v3Reply(200, encrypt(JSON.stringify(answer)))
+    }
+    JSON.parse(decrypt(received.params["biz_content"]!))
+    return v2Reply(QUERY, JSON.stringify(encrypt(JSON.stringify({ code: "10000", msg: "Success", ...answer }))))
+  }
+
+  it.effect.each(["v3", "v2"] as const)(
+    "%s: request encrypted then signed, answer verified then decrypted",
+    (protocol) =>
+      Effect.gen(function*() {
+        const r = yield* withFake(reply, (cards) => callByName(cards, "cardQuery"), {
+          protocol,
+          encryptKey: Redacted.make(aesKeyB64)
+        })
+        if (r.result._tag === "Left") expect.fail(String(r.result.left))
+        expect(r.result.right).toMatchObject({ card_info: { biz_card_no: "000001" } })
+        const sent = r.sent[0]!
+        expect(sent.signatureValid).toBe(true)
+        if (protocol === "v3") {
+          expect(sent.headers["alipay-encrypt-type"]).toBe("AES")
+          expect(sent.headers["content-type"]).toContain("text/plain")
+        } else {
+          expect(sent.params["encrypt_type"]).toBe("AES")
+        }
+      })
+  )
+
+  it.effect("an encrypted answer without a configured key is a decode error", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(
+        () => v2Reply(QUERY, JSON.stringify(encrypt("{}"))),
+        (cards) => callByName(cards, "cardQuery"),
+        { protocol: "v2" }
+      )
+      expect(r.result._tag === "Left" && r.result.left._tag).toBe("AlipayDecodeError")
+    }))
+})
+
+describe("certificate mode", () => {
+  const fixtures = "/work/shared/vectors/fixtures"
+  const certificates = {
+    appCert: readFileSync(`${fixtures}/appCertPublicKey_2021001161683774.crt`, "utf8"),
+    alipayPublicCert: readFileSync(`${fixtures}/alipayCertPublicKey_RSA2.crt`, "utf8"),
+    alipayRootCert: readFileSync(`${fixtures}/alipayRootCert.crt`, "utf8")
+  }
+
+  it.effect("v3 puts app_cert_sn in the auth string and alipay-root-cert-sn in a header; a foreign alipay-sn is refused", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(
+        () => {
+          const base = v3Success() as Extract<Reply, { _tag: "Http" }>
+          return { ...base, headers: { ...base.headers, "alipay-sn": "not-our-cert" } }
+        },
+        (cards) => callByName(cards, "cardQuery"),
+        { alipayPublicKey: undefined, certificates }
+      )
+      const sent = r.sent[0]!
+      expect(sent.headers["authorization"]).toContain(",app_cert_sn=866efef280dec9137a87d047ac446315,")
+      expect(sent.headers["alipay-root-cert-sn"]).toBe(
+        "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6"
+      )
+      expect(sent.signatureValid).toBe(true)
+      if (r.result._tag === "Right") expect.fail("expected a failure")
+      expect(r.result.left).toMatchObject({ _tag: "AlipaySignatureError", reason: "CertSnMismatch" })
+      expect(r.sent).toHaveLength(1)
+    }))
+
+  it.effect("v2 sends app_cert_sn and alipay_root_cert_sn (signed)", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(
+        () => v2Success(QUERY),
+        (cards) => callByName(cards, "cardQuery"),
+        { protocol: "v2", alipayPublicKey: undefined, certificates }
+      )
+      const sent = r.sent[0]!
+      expect(sent.params["app_cert_sn"]).toBe("866efef280dec9137a87d047ac446315")
+      expect(sent.params["alipay_root_cert_sn"]).toBe(
+        "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6"
+      )
+      expect(sent.signatureValid).toBe(true)
+    }))
+})

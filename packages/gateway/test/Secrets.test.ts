@@ -1,0 +1,198 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
+import { randomBytes } from "node:crypto"
+import { inspect } from "node:util"
+import * as AlipayConfig from "../src/AlipayConfig.js"
+import type * as AlipayError from "../src/AlipayError.js"
+import { operations } from "../src/internal/operations.js"
+import * as MemberCards from "../src/MemberCards.js"
+import {
+  type Behaviour,
+  keys,
+  pemBody,
+  type Reply,
+  v2Failure,
+  v2Success,
+  v3Failure,
+  v3Reply,
+  v3Success,
+  withFake
+} from "./fake.js"
+import { APP_AUTH_TOKEN, callByName, type Name, USER_TOKEN } from "./samples.js"
+
+const aesKeyB64 = randomBytes(16).toString("base64")
+
+/** Byte strings that must never appear anywhere observable. */
+const forbidden = (() => {
+  const body = pemBody(keys.appPrivate)
+  const chunks: Array<string> = []
+  for (let i = 40; i + 24 < body.length; i += 97) chunks.push(body.slice(i, i + 24))
+  return [...chunks, aesKeyB64, USER_TOKEN, APP_AUTH_TOKEN, encodeURIComponent(USER_TOKEN), "ALIPAY-SHA256withRSA"]
+})()
+
+interface Captured {
+  readonly lines: Array<string>
+  readonly spans: Array<{ name: string; attributes: Map<string, unknown>; events: Array<string>; exit: string }>
+}
+
+const capture = (): Captured => ({ lines: [], spans: [] })
+
+const makeTracer = (captured: Captured): Tracer.Tracer =>
+  Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      const record = { name, attributes: new Map<string, unknown>(), events: [] as Array<string>, exit: "" }
+      captured.spans.push(record)
+      const span: Tracer.Span = {
+        _tag: "Span",
+        name,
+        spanId: `span-${captured.spans.length}`,
+        traceId: "trace-1",
+        parent,
+        context,
+        status: { _tag: "Started", startTime },
+        attributes: record.attributes,
+        links,
+        sampled: true,
+        kind,
+        end: (_endTime: bigint, exit: Exit.Exit<unknown, unknown>) => {
+          record.exit = exit._tag === "Failure" ? Cause.pretty(exit.cause) : "ok"
+        },
+        attribute: (key: string, value: unknown) => {
+          record.attributes.set(key, value)
+        },
+        event: (eventName: string, _startTime: bigint, attributes?: Record<string, unknown>) => {
+          record.events.push(`${eventName} ${JSON.stringify(attributes ?? {})}`)
+        },
+        addLinks: () => undefined
+      }
+      return span
+    },
+    context: (f) => f()
+  })
+
+const method = (name: Name) => operations[name].v2Method
+
+/** A gateway echo of the string to sign, as Alipay does for isv.invalid-signature (it contains the tokens). */
+const echo =
+  `验签出错，网关生成的验签字符串为：app_auth_token=${APP_AUTH_TOKEN}&amp;auth_token=${USER_TOKEN}&amp;charset=utf-8`
+
+const scenarios: ReadonlyArray<{ readonly name: Name; readonly behaviour: Behaviour; readonly protocol: "v2" | "v3" }> =
+  [
+    { name: "cardOpen", protocol: "v3", behaviour: () => v3Success({ card_info: { biz_card_no: "000001" } }) },
+    { name: "cardOpen", protocol: "v2", behaviour: () => v2Success(method("cardOpen")) },
+    { name: "activateFormQuery", protocol: "v3", behaviour: () => v3Success({ infos: "[]" }) },
+    { name: "cardOpen", protocol: "v3", behaviour: () => v3Failure(400, "invalid-signature", echo) },
+    {
+      name: "cardOpen",
+      protocol: "v2",
+      behaviour: () => v2Failure(method("cardOpen"), "40002", "isv.invalid-signature", echo)
+    },
+    {
+      name: "cardOpen",
+      protocol: "v3",
+      behaviour: () => ({ _tag: "Http", status: 502, headers: {}, body: echo }) as Reply
+    },
+    {
+      name: "cardOpen",
+      protocol: "v2",
+      behaviour: () => ({ _tag: "Http", status: 502, headers: {}, body: echo }) as Reply
+    },
+    { name: "cardQuery", protocol: "v3", behaviour: () => ({ _tag: "Reset" }) },
+    { name: "cardQuery", protocol: "v2", behaviour: () => v2Failure(method("cardQuery"), "40004", "SYSTEM_ERROR") },
+    { name: "cardQuery", protocol: "v3", behaviour: () => v3Reply(200, "{}", { sign: "bad" }) },
+    { name: "cardQuery", protocol: "v3", behaviour: () => ({ _tag: "Hang" }) }
+  ]
+
+describe("secrets never leak", () => {
+  it.effect("logs, errors (String, JSON, inspect) and span attributes/events hold no key or token bytes", () =>
+    Effect.gen(function*() {
+      const captured = capture()
+      const logger = Logger.make<unknown, void>((options) => {
+        captured.lines.push(Logger.logfmtLogger.log(options))
+        captured.lines.push(Logger.jsonLogger.log(options))
+      })
+      const errors: Array<AlipayError.AlipayError> = []
+      const runAll = Effect.gen(function*() {
+        for (const scenario of scenarios) {
+          const result = yield* withFake(
+            scenario.behaviour,
+            (cards) =>
+              callByName(cards, scenario.name).pipe(
+                MemberCards.withAppAuthToken(Redacted.make(APP_AUTH_TOKEN)),
+                Effect.tapError((e) => Effect.logError("call failed", e)),
+                Effect.withSpan("user.program")
+              ),
+            { protocol: scenario.protocol, encryptKey: Redacted.make(aesKeyB64), timeout: "1 second" }
+          )
+          if (result.result._tag === "Left") errors.push(result.result.left as AlipayError.AlipayError)
+        }
+        const rejected = yield* withFake(
+          () => v3Success(),
+          (cards) => callByName(cards, "cardDelete", { bad: USER_TOKEN })
+        )
+        if (rejected.result._tag === "Left") errors.push(rejected.result.left as AlipayError.AlipayError)
+      })
+      const fiber = yield* Effect.fork(
+        runAll.pipe(
+          Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+          Logger.withMinimumLogLevel(LogLevel.All),
+          Effect.withTracer(makeTracer(captured))
+        )
+      )
+      for (let i = 0; i < 10; i++) yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fiber)
+
+      expect(errors.length).toBeGreaterThanOrEqual(8)
+      expect(captured.spans.some((s) => s.name === "MemberCards.cardOpen")).toBe(true)
+      expect(captured.spans.some((s) => s.attributes.get("alipay.trace_id") === "0b1c2d3e4f-v3")).toBe(true)
+      expect(captured.spans.some((s) => s.attributes.get("alipay.operation") === "cardOpen")).toBe(true)
+      expect(captured.lines.length).toBeGreaterThan(0)
+      // the gateway's echo (which contained both tokens) reached the error, scrubbed
+      expect(errors.some((e) => "subMsg" in e && e.subMsg !== undefined && e.subMsg.includes("<redacted>"))).toBe(true)
+      // the platform's client span recorded headers, with authorization redacted
+      expect(
+        captured.spans.some((s) => s.attributes.has("http.request.header.authorization"))
+      ).toBe(true)
+
+      const texts: Array<string> = [
+        ...captured.lines,
+        ...errors.flatMap((e) => [String(e), JSON.stringify(e), inspect(e, { depth: 10 }), e.message]),
+        ...captured.spans.flatMap((s) => [
+          s.name,
+          ...[...s.attributes.entries()].map(([k, v]) => `${k}=${String(v)}`),
+          ...s.events,
+          s.exit
+        ])
+      ]
+      for (const text of texts) {
+        for (const secret of forbidden) {
+          if (text.includes(secret)) expect.fail(`secret ${secret.slice(0, 6)}… leaked in: ${text.slice(0, 300)}`)
+        }
+      }
+    }))
+
+  it.effect("the resolved config shows no key bytes either", () =>
+    Effect.gen(function*() {
+      const config = yield* AlipayConfig.make({
+        appId: "2021000000000001",
+        appPrivateKey: Redacted.make(keys.appPrivate),
+        alipayPublicKey: Redacted.make(keys.alipayPublic),
+        encryptKey: Redacted.make(aesKeyB64),
+        appAuthToken: Redacted.make(APP_AUTH_TOKEN)
+      })
+      const texts = [String(config.privateKey), JSON.stringify(config), inspect(config, { depth: 10 })]
+      for (const text of texts) for (const secret of forbidden) expect(text).not.toContain(secret)
+      expect(Option.isSome(config.aesKey)).toBe(true)
+      expect(Context.isTag(AlipayConfig.AlipayConfig)).toBe(true)
+    }))
+})

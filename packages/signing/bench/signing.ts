@@ -1,0 +1,539 @@
+/**
+ * Signing benchmark: our v2/v3 request signing and response verification (node:crypto and WebCrypto backends)
+ * side by side with raw `crypto.sign`/`crypto.verify` on a pre-parsed `KeyObject`, raw calls that parse the PEM
+ * every time, and alipay-sdk 4.14.0. One RSA-2048 key pair, parsed once; a typical `alipay.marketing.card.open`
+ * request and response. Every figure is the median over several rounds (cases interleaved within a round).
+ *
+ *   pnpm --filter @membercard/signing bench        (or: node_modules/.bin/tsx packages/signing/bench/signing.ts)
+ *
+ * Writes <repo>/bench/results/signing.json and prints a table. Import `runSigningBench` to run it from elsewhere.
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { generateKeyPairSync, type KeyObject, randomUUID, sign as cryptoSign, verify as cryptoVerify } from "node:crypto"
+import * as fs from "node:fs"
+import { createRequire } from "node:module"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import * as Keys from "../src/Keys.js"
+import * as Signer from "../src/Signer.js"
+import * as V2 from "../src/V2.js"
+import * as V2Response from "../src/V2Response.js"
+import * as V3 from "../src/V3.js"
+import * as WebCryptoSigner from "../src/WebCryptoSigner.js"
+
+/** ms/op figures, ratios, ops/s, and target verdicts. */
+export interface Results {
+  readonly meta: {
+    readonly node: string
+    readonly platform: string
+    readonly cpus: number
+    readonly cpu_model: string
+    readonly key_bits: 2048
+    readonly rounds: number
+    readonly iterations: Readonly<Record<string, number>>
+    readonly alipay_sdk: string
+    readonly request_string_to_sign_bytes: number
+    readonly response_body_bytes: number
+    readonly note: string
+  }
+  readonly figures: Readonly<Record<string, number>>
+  readonly targets: Readonly<Record<string, { readonly value: number; readonly target: string; readonly met: boolean }>>
+}
+
+/** Options of {@link runSigningBench}. */
+export interface BenchOptions {
+  /** rounds per case (median taken); default 7 */
+  readonly rounds?: number
+  /** scale for iteration counts; default 1 (0.2 for a quick smoke run) */
+  readonly scale?: number
+  /** progress lines to stderr; default false */
+  readonly verbose?: boolean
+}
+
+interface AlipaySdkUtil {
+  readonly sign: (method: string, params: Record<string, unknown>, config: Record<string, unknown>) => Record<
+    string,
+    unknown
+  >
+  readonly signatureV3: (signString: string, appPrivateKey: string) => string
+  readonly verifySignatureV3: (signString: string, expectedSignature: string, alipayPublicKey: string) => boolean
+}
+
+interface AlipaySdkInstance {
+  readonly config: Record<string, unknown>
+  readonly checkResponseSign: (raw: string, responseKey: string, serverSign: string, traceId: string) => void
+}
+
+interface AlipaySdkModule {
+  readonly AlipaySdk: new(config: Record<string, unknown>) => AlipaySdkInstance
+}
+
+const require = createRequire(import.meta.url)
+
+const loadAlipaySdk = async () => {
+  const pkgJson = require.resolve("alipay-sdk/package.json")
+  const dir = path.dirname(pkgJson)
+  const version = (JSON.parse(fs.readFileSync(pkgJson, "utf8")) as { version: string }).version
+  const main = (await import("alipay-sdk")) as unknown as AlipaySdkModule
+  // `sign` / `signatureV3` / `verifySignatureV3` are what the SDK calls internally; they are not in its exports map
+  const util = (await import(pathToFileURL(path.join(dir, "dist/esm/util.js")).href)) as AlipaySdkUtil
+  return { main, util, version }
+}
+
+// A typical card.open call.
+
+const APP_ID = "2021004100000001"
+const METHOD = "alipay.marketing.card.open"
+const RESPONSE_KEY = V2Response.responseKey(METHOD)
+
+const bizContent = {
+  out_serial_no: "20261123100000000001",
+  card_template_id: "20261123000000001234567890123456",
+  card_user_info: { user_uni_id: "2088102146225135", user_uni_id_type: "UID" },
+  card_ext_info: {
+    external_card_no: "EXT20261123000001",
+    open_date: "2026-11-23 10:00:00",
+    valid_date: "2036-11-23 23:59:59",
+    level: "VIP1",
+    point: "88",
+    balance: "128.50",
+    front_text_list: [{ label: "专属顾问", value: "小王 138****0000" }]
+  },
+  member_ext_info: { name: "张三", gende: "FEMALE", birth: "1990-01-01", cell: "13800000000" },
+  open_card_channel: "20161534000000000008863",
+  open_card_channel_id: "SHOP"
+}
+
+const v2Params = {
+  app_id: APP_ID,
+  method: METHOD,
+  format: "JSON",
+  charset: "utf-8",
+  sign_type: "RSA2",
+  timestamp: "2026-11-23 10:00:00",
+  version: "1.0",
+  auth_token: "authusrB" + "0123456789abcdef0123456789abcdef",
+  biz_content: JSON.stringify(bizContent)
+}
+
+const responseNode = JSON.stringify({
+  code: "10000",
+  msg: "Success",
+  card_info: {
+    biz_card_no: "000001234567",
+    external_card_no: "EXT20261123000001",
+    open_date: "2026-11-23 10:00:00",
+    valid_date: "2036-11-23 23:59:59",
+    level: "VIP1",
+    point: "88",
+    balance: "128.50",
+    front_text_list: [{ label: "专属顾问", value: "小王 138****0000" }]
+  },
+  open_card_channel: "20161534000000000008863",
+  open_card_channel_id: "SHOP"
+})
+
+const V3_TARGET = "/v3/alipay/marketing/card/open?auth_token=authusrB0123456789abcdef0123456789abcdef"
+const v3Body = JSON.stringify(bizContent)
+
+// Timing
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** One case: runs `n` operations and returns the elapsed milliseconds. */
+type Case = (n: number) => Promise<number>
+
+const syncCase = (op: () => unknown): Case => (n) => {
+  const start = now()
+  for (let i = 0; i < n; i++) op()
+  return Promise.resolve(now() - start)
+}
+
+/** `n` operations inside ONE Effect (as inside a running program), so the runtime entry is not what is measured. */
+const effectCase = <A, E>(op: Effect.Effect<A, E, Signer.Signer>, signer: Signer.Service, sync: boolean): Case => {
+  const loop = (n: number) =>
+    Effect.gen(function*() {
+      for (let i = 0; i < n; i++) yield* op
+    }).pipe(Effect.provideService(Signer.Signer, signer))
+  return (n) => {
+    const program = loop(n)
+    const start = now()
+    if (sync) {
+      Effect.runSync(program)
+      return Promise.resolve(now() - start)
+    }
+    return Effect.runPromise(program).then(() => now() - start)
+  }
+}
+
+const asyncCase = (op: () => Promise<unknown>): Case => async (n) => {
+  const start = now()
+  for (let i = 0; i < n; i++) await op()
+  return now() - start
+}
+
+const fixed = (n: number): number => n
+
+/**
+ * Runs the benchmark and returns the figures (ms per operation, ratios, ops/s).
+ */
+export const runSigningBench = async (options: BenchOptions = {}): Promise<Results> => {
+  const rounds = options.rounds ?? 7
+  const scale = options.scale ?? 1
+  const log = (line: string) => {
+    if (options.verbose === true) process.stderr.write(line + "\n")
+  }
+  const sdk = await loadAlipaySdk()
+
+  // keys: generated once, parsed once
+  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  const privatePem = pair.privateKey.export({ format: "pem", type: "pkcs1" }).toString()
+  const publicPem = pair.publicKey.export({ format: "pem", type: "spki" }).toString()
+  const privateKey = Either.getOrThrow(Keys.parsePrivateKey(privatePem))
+  const publicKey = Either.getOrThrow(Keys.parsePublicKey(publicPem))
+  const privateKeyObject: KeyObject = privateKey.keyObject
+  const publicKeyObject: KeyObject = publicKey.keyObject
+  const alipaySdk = new sdk.main.AlipaySdk({
+    appId: APP_ID,
+    privateKey: privatePem,
+    alipayPublicKey: publicPem,
+    signType: "RSA2"
+  })
+  const sdkConfig = alipaySdk.config
+  const sdkPrivateKey = String(sdkConfig["privateKey"])
+  const sdkPublicKey = String(sdkConfig["alipayPublicKey"])
+
+  const node = Signer.node
+  const web = Effect.runSync(WebCryptoSigner.make)
+
+  // inputs and their signatures
+  const v2StringToSign = V2.stringToSign(v2Params)
+  const v2Bytes = Buffer.from(v2StringToSign, "utf8")
+  const v3Signed = Effect.runSync(
+    V3.signRequest({
+      appId: APP_ID,
+      privateKey,
+      method: "POST",
+      target: V3_TARGET,
+      body: v3Body,
+      nonce: randomUUID(),
+      timestampMs: 1795400000000
+    }).pipe(Effect.provideService(Signer.Signer, node))
+  )
+  const v3StringToSign = v3Signed.stringToSign
+  const rawBody = Effect.runSync(
+    V2Response.signResponse(RESPONSE_KEY, responseNode, privateKey, "RSA2").pipe(
+      Effect.provideService(Signer.Signer, node)
+    )
+  )
+  const responseSign = (JSON.parse(rawBody) as { sign: string }).sign
+  const v3Headers = Effect.runSync(
+    V3.signResponse({ body: responseNode, privateKey, timestamp: "1795400000000", nonce: randomUUID() }).pipe(
+      Effect.provideService(Signer.Signer, node)
+    )
+  )
+  const v3ResponseContent = V3.responseContent(v3Headers["alipay-timestamp"]!, v3Headers["alipay-nonce"]!, responseNode)
+  const v3ResponseSign = v3Headers["alipay-signature"]!
+
+  // sanity: every path agrees before anything is timed
+  const sdkV2 = sdk.util.sign(METHOD, { ...v2Params, biz_content: bizContent }, sdkConfig)
+  const check = (ok: boolean, what: string) => {
+    if (!ok) return Promise.reject(new Error(`benchmark sanity check failed: ${what}`))
+    return Promise.resolve()
+  }
+  await check(typeof sdkV2["sign"] === "string", "alipay-sdk v2 sign")
+  await check(sdk.util.verifySignatureV3(v3ResponseContent, v3ResponseSign, sdkPublicKey), "alipay-sdk v3 verify")
+  alipaySdk.checkResponseSign(rawBody, RESPONSE_KEY, responseSign, "bench")
+  await check(
+    Effect.runSync(
+      V2Response.verify(rawBody, { method: METHOD, publicKey, signType: "RSA2" }).pipe(
+        Effect.provideService(Signer.Signer, node),
+        Effect.map((v) => v.signed),
+        Effect.orElseSucceed(() => false)
+      )
+    ),
+    "our v2 verify"
+  )
+  await check(
+    await Effect.runPromise(
+      V2.signParams(v2Params, privateKey, "RSA2").pipe(
+        Effect.provideService(Signer.Signer, web),
+        Effect.map((s) => s.sign === Signer.signSync(v2StringToSign, privateKey, "RSA2")),
+        Effect.orElseSucceed(() => false)
+      )
+    ),
+    "webcrypto v2 sign equals node"
+  )
+
+  const v2SignOp = V2.signParams(v2Params, privateKey, "RSA2")
+  const v3SignOp = V3.signRequest({ appId: APP_ID, privateKey, method: "POST", target: V3_TARGET, body: v3Body })
+  const v2VerifyOp = V2Response.verify(rawBody, { method: METHOD, publicKey, signType: "RSA2" })
+  const v3VerifyOp = V3.verifyResponse({ headers: v3Headers, body: responseNode, publicKey })
+
+  const subtle = globalThis.crypto.subtle
+  const webSignKey = await Effect.runPromise(web.importPrivateKey(privateKey, "RSA2"))
+  const webVerifyKey = await Effect.runPromise(web.importPublicKey(publicKey, "RSA2"))
+  const v2ResponseBytes = Buffer.from(responseNode, "utf8")
+
+  const SIGN_N = Math.max(5, Math.round(150 * scale))
+  const VERIFY_N = Math.max(20, Math.round(2500 * scale))
+  const PEM_VERIFY_N = Math.max(10, Math.round(400 * scale))
+
+  const cases: Array<{ readonly key: string; readonly n: number; readonly run: Case }> = [
+    // request signing
+    {
+      key: "raw_sign_keyobject_ms",
+      n: SIGN_N,
+      run: syncCase(() => cryptoSign("sha256", Buffer.from(v2StringToSign, "utf8"), privateKeyObject).toString("base64"))
+    },
+    {
+      key: "raw_v3_sign_keyobject_ms",
+      n: SIGN_N,
+      run: syncCase(() => cryptoSign("sha256", Buffer.from(v3StringToSign, "utf8"), privateKeyObject).toString("base64"))
+    },
+    {
+      key: "raw_sign_pem_ms",
+      n: SIGN_N,
+      run: syncCase(() => cryptoSign("sha256", Buffer.from(v2StringToSign, "utf8"), privatePem).toString("base64"))
+    },
+    { key: "v2_sign_ms", n: SIGN_N, run: effectCase(v2SignOp, node, true) },
+    { key: "v3_sign_ms", n: SIGN_N, run: effectCase(v3SignOp, node, true) },
+    {
+      key: "alipay_sdk_v2_sign_ms",
+      n: SIGN_N,
+      run: syncCase(() => sdk.util.sign(METHOD, { ...v2Params, biz_content: bizContent }, sdkConfig))
+    },
+    {
+      key: "alipay_sdk_v3_sign_ms",
+      n: SIGN_N,
+      run: syncCase(() => {
+        // what AlipaySdk.curl does to build the Authorization header
+        const auth = `app_id=${APP_ID},nonce=${randomUUID()},timestamp=${Date.now()}`
+        const content = `${auth}\nPOST\n${V3_TARGET}\n${v3Body}\n`
+        return `ALIPAY-SHA256withRSA ${auth},sign=${sdk.util.signatureV3(content, sdkPrivateKey)}`
+      })
+    },
+    { key: "webcrypto_v2_sign_ms", n: SIGN_N, run: effectCase(v2SignOp, web, false) },
+    { key: "webcrypto_v3_sign_ms", n: SIGN_N, run: effectCase(v3SignOp, web, false) },
+    {
+      key: "raw_webcrypto_sign_ms",
+      n: SIGN_N,
+      run: asyncCase(() => subtle.sign(WebCryptoSigner.ALGORITHM, webSignKey, v2Bytes))
+    },
+    // response verification
+    {
+      key: "raw_verify_keyobject_ms",
+      n: VERIFY_N,
+      run: syncCase(() =>
+        cryptoVerify(
+          "sha256",
+          Buffer.from(responseNode, "utf8"),
+          publicKeyObject,
+          Buffer.from(responseSign, "base64")
+        )
+      )
+    },
+    {
+      key: "raw_v3_verify_keyobject_ms",
+      n: VERIFY_N,
+      run: syncCase(() =>
+        cryptoVerify(
+          "sha256",
+          Buffer.from(v3ResponseContent, "utf8"),
+          publicKeyObject,
+          Buffer.from(v3ResponseSign, "base64")
+        )
+      )
+    },
+    {
+      key: "raw_verify_pem_ms",
+      n: PEM_VERIFY_N,
+      run: syncCase(() =>
+        cryptoVerify("sha256", Buffer.from(responseNode, "utf8"), publicPem, Buffer.from(responseSign, "base64"))
+      )
+    },
+    { key: "v2_verify_ms", n: VERIFY_N, run: effectCase(v2VerifyOp, node, true) },
+    { key: "v3_verify_ms", n: VERIFY_N, run: effectCase(v3VerifyOp, node, true) },
+    {
+      key: "alipay_sdk_v2_verify_ms",
+      n: PEM_VERIFY_N,
+      run: syncCase(() => {
+        // what AlipaySdk.exec does with a response: parse it for `sign`, then checkResponseSign
+        const serverSign = (JSON.parse(rawBody) as { sign: string }).sign
+        alipaySdk.checkResponseSign(rawBody, RESPONSE_KEY, serverSign, "bench")
+      })
+    },
+    {
+      key: "alipay_sdk_v3_verify_ms",
+      n: PEM_VERIFY_N,
+      run: syncCase(() => {
+        const content = `${v3Headers["alipay-timestamp"]}\n${v3Headers["alipay-nonce"]}\n${responseNode}\n`
+        return sdk.util.verifySignatureV3(content, v3ResponseSign, sdkPublicKey)
+      })
+    },
+    { key: "webcrypto_v2_verify_ms", n: PEM_VERIFY_N, run: effectCase(v2VerifyOp, web, false) },
+    { key: "webcrypto_v3_verify_ms", n: PEM_VERIFY_N, run: effectCase(v3VerifyOp, web, false) },
+    {
+      key: "raw_webcrypto_verify_ms",
+      n: PEM_VERIFY_N,
+      run: asyncCase(() =>
+        subtle.verify(WebCryptoSigner.ALGORITHM, webVerifyKey!, Buffer.from(responseSign, "base64"), v2ResponseBytes)
+      )
+    }
+  ]
+
+  // warm-up: JIT, key caches, lazy OpenSSL state
+  for (const c of cases) await c.run(Math.max(2, Math.round(c.n / 10)))
+
+  const samples = new Map<string, Array<number>>(cases.map((c) => [c.key, []]))
+  for (let r = 0; r < rounds; r++) {
+    // rotate the order every round so that no case always runs first or right after a noisy neighbour
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[(i + r) % cases.length]!
+      const elapsed = await c.run(c.n)
+      samples.get(c.key)!.push(elapsed / c.n)
+    }
+    log(`round ${r + 1}/${rounds} done`)
+  }
+  const figures: Record<string, number> = {}
+  for (const [key, xs] of samples) figures[key] = median(xs)
+
+  // throughput with several operations in flight
+  const THROUGHPUT_OPS = Math.max(16, Math.round(800 * scale))
+  const throughput = async (signer: Signer.Service, concurrency: number): Promise<number> => {
+    // a fresh sign Effect per operation (the node backend computes when `sign` is called)
+    const program = Effect.forEach(Array.from({ length: THROUGHPUT_OPS }, fixed), () =>
+      signer.sign(v2StringToSign, privateKey, "RSA2"), {
+      concurrency,
+      discard: true
+    })
+    const perRound: Array<number> = []
+    for (let r = 0; r < Math.max(3, Math.ceil(rounds / 2)); r++) {
+      const start = now()
+      await Effect.runPromise(program)
+      perRound.push(THROUGHPUT_OPS / ((now() - start) / 1000))
+    }
+    return median(perRound)
+  }
+  for (const concurrency of [1, 2, 4, 8]) {
+    figures[`webcrypto_sign_ops_per_s_c${concurrency}`] = await throughput(web, concurrency)
+    figures[`node_sign_ops_per_s_c${concurrency}`] = await throughput(node, concurrency)
+    log(`throughput at ${concurrency} done`)
+  }
+
+  // ratios: the median of per-round ratios (both cases measured within the same round, so load from other
+  // processes on the machine affects both alike); throughput ratios from the medians
+  const ratio = (a: string, b: string) => {
+    const xs = samples.get(a)
+    const ys = samples.get(b)
+    if (xs === undefined || ys === undefined) return figures[a]! / figures[b]!
+    return median(xs.map((x, i) => x / ys[i]!))
+  }
+  const ratios: Record<string, number> = {
+    v2_sign_vs_raw_ratio: ratio("v2_sign_ms", "raw_sign_keyobject_ms"),
+    v3_sign_vs_raw_ratio: ratio("v3_sign_ms", "raw_v3_sign_keyobject_ms"),
+    v2_sign_vs_alipay_sdk_ratio: ratio("v2_sign_ms", "alipay_sdk_v2_sign_ms"),
+    v3_sign_vs_alipay_sdk_ratio: ratio("v3_sign_ms", "alipay_sdk_v3_sign_ms"),
+    v2_verify_vs_raw_ratio: ratio("v2_verify_ms", "raw_verify_keyobject_ms"),
+    v3_verify_vs_raw_ratio: ratio("v3_verify_ms", "raw_v3_verify_keyobject_ms"),
+    v2_verify_vs_alipay_sdk_ratio: ratio("v2_verify_ms", "alipay_sdk_v2_verify_ms"),
+    v3_verify_vs_alipay_sdk_ratio: ratio("v3_verify_ms", "alipay_sdk_v3_verify_ms"),
+    raw_sign_pem_vs_keyobject_ratio: ratio("raw_sign_pem_ms", "raw_sign_keyobject_ms"),
+    raw_verify_pem_vs_keyobject_ratio: ratio("raw_verify_pem_ms", "raw_verify_keyobject_ms"),
+    webcrypto_v2_sign_vs_node_ratio: ratio("webcrypto_v2_sign_ms", "v2_sign_ms"),
+    webcrypto_v3_sign_vs_node_ratio: ratio("webcrypto_v3_sign_ms", "v3_sign_ms"),
+    webcrypto_v2_sign_vs_raw_webcrypto_ratio: ratio("webcrypto_v2_sign_ms", "raw_webcrypto_sign_ms"),
+    webcrypto_v2_verify_vs_node_ratio: ratio("webcrypto_v2_verify_ms", "v2_verify_ms"),
+    webcrypto_v3_verify_vs_node_ratio: ratio("webcrypto_v3_verify_ms", "v3_verify_ms"),
+    webcrypto_v2_verify_vs_raw_webcrypto_ratio: ratio("webcrypto_v2_verify_ms", "raw_webcrypto_verify_ms"),
+    webcrypto_sign_scaling_c2_vs_c1: ratio("webcrypto_sign_ops_per_s_c2", "webcrypto_sign_ops_per_s_c1"),
+    webcrypto_sign_scaling_c8_vs_c1: ratio("webcrypto_sign_ops_per_s_c8", "webcrypto_sign_ops_per_s_c1")
+  }
+  Object.assign(figures, ratios)
+
+  const target = (key: string, max: number) => ({ value: figures[key]!, target: `<= ${max}`, met: figures[key]! <= max })
+  const targets = {
+    v2_sign_vs_raw_ratio: target("v2_sign_vs_raw_ratio", 1.05),
+    v3_sign_vs_raw_ratio: target("v3_sign_vs_raw_ratio", 1.05),
+    v2_sign_vs_alipay_sdk_ratio: target("v2_sign_vs_alipay_sdk_ratio", 0.3),
+    v3_sign_vs_alipay_sdk_ratio: target("v3_sign_vs_alipay_sdk_ratio", 0.3),
+    v2_verify_vs_raw_ratio: target("v2_verify_vs_raw_ratio", 1.1),
+    v3_verify_vs_raw_ratio: target("v3_verify_vs_raw_ratio", 1.1),
+    v2_verify_vs_alipay_sdk_ratio: target("v2_verify_vs_alipay_sdk_ratio", 0.2),
+    v3_verify_vs_alipay_sdk_ratio: target("v3_verify_vs_alipay_sdk_ratio", 0.2)
+  }
+
+  return {
+    meta: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? "unknown",
+      key_bits: 2048,
+      rounds,
+      iterations: { sign: SIGN_N, verify: VERIFY_N, pem_and_webcrypto_verify: PEM_VERIFY_N, throughput: THROUGHPUT_OPS },
+      alipay_sdk: sdk.version,
+      request_string_to_sign_bytes: v2Bytes.length,
+      response_body_bytes: Buffer.byteLength(rawBody),
+      note:
+        "ms per operation, median of rounds; our Effect cases run N operations inside one Effect (provideService " +
+        "Signer), as inside a running program; alipay-sdk parses its PEM key on every call"
+    },
+    figures,
+    targets
+  }
+}
+
+const fmt = (key: string, value: number): string =>
+  key.endsWith("_ms")
+    ? `${(value * 1000).toFixed(1)} µs`
+    : key.includes("ops_per_s")
+    ? `${value.toFixed(0)} ops/s`
+    : `${value.toFixed(3)}×`
+
+/** The figures as an aligned text table. */
+export const formatTable = (results: Results): string => {
+  const lines = Object.entries(results.figures).map(([k, v]) => `${k.padEnd(46)} ${fmt(k, v).padStart(14)}`)
+  const verdicts = Object.entries(results.targets).map(([k, t]) =>
+    `${k.padEnd(46)} ${t.value.toFixed(3).padStart(8)} ${t.target.padEnd(7)} ${t.met ? "met" : "MISSED"}`
+  )
+  return [
+    `signing benchmark: node ${results.meta.node}, ${results.meta.cpus} × ${results.meta.cpu_model}, RSA-2048, ` +
+    `alipay-sdk ${results.meta.alipay_sdk}, median of ${results.meta.rounds} rounds`,
+    "",
+    ...lines,
+    "",
+    "targets:",
+    ...verdicts
+  ].join("\n")
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/** `<repo>/bench/results/signing.json` */
+export const RESULTS_FILE = path.resolve(here, "../../../bench/results/signing.json")
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+
+if (isMain) {
+  const quick = process.argv.includes("--quick")
+  runSigningBench({ verbose: true, ...(quick ? { rounds: 3, scale: 0.2 } : {}) }).then(
+    (results) => {
+      fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true })
+      fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n")
+      process.stdout.write(formatTable(results) + `\n\nwritten to ${RESULTS_FILE}\n`)
+    },
+    (error: unknown) => {
+      process.stderr.write(`signing benchmark failed: ${String(error)}\n`)
+      process.exitCode = 1
+    }
+  )
+}

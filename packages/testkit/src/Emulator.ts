@@ -1,0 +1,348 @@
+/**
+ * The wire emulator: the model of Alipay's member card service behind a real HTTP server that speaks the v2
+ * gateway (`POST /gateway.do`) and the v3 REST routes (`/v3/alipay/...`) as Alipay does — request signatures
+ * verified with the app public key, answers signed with the emulator's Alipay key, notifications posted as signed
+ * forms — plus a control API under `/__emulator/`. Any client in any language can use it; in-process it is a
+ * layer.
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as AlipayClient from "@membercard/gateway/AlipayClient"
+import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
+import * as MemberCards from "@membercard/gateway/MemberCards"
+import * as Keys from "@membercard/signing/Keys"
+import type * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import { generateKeyPairSync } from "node:crypto"
+import { createServer } from "node:http"
+import * as AlipayModel from "./AlipayModel.js"
+import * as Server from "./internal/emulatorServer.js"
+
+/**
+ * The emulator cannot start or cannot do what was asked (bad key material, port in use, unparsable time…).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EmulatorError extends Schema.TaggedError<EmulatorError>("@membercard/testkit/EmulatorError")(
+  "EmulatorError",
+  { reason: Schema.String }
+) {
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/**
+ * Key material given to the emulator (PEM or bare base64). The emulator needs the app PUBLIC key (to verify
+ * requests) and its Alipay PRIVATE key (to sign answers); the other two halves are optional and only
+ * handed back to clients (`gatewayOptions`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KeysInput {
+  readonly appPublicKey: string
+  readonly alipayPrivateKey: string | Redacted.Redacted<string>
+  readonly appPrivateKey?: string | Redacted.Redacted<string> | undefined
+  readonly alipayPublicKey?: string | undefined
+}
+
+/**
+ * The emulator's keys, as PEM text: what a client needs is `appPrivateKey` and `alipayPublicKey`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EmulatorKeys {
+  /** Known when the keys were generated or given. */
+  readonly appPrivateKey: Option.Option<Redacted.Redacted<string>>
+  readonly appPublicKey: string
+  readonly alipayPrivateKey: Redacted.Redacted<string>
+  readonly alipayPublicKey: string
+}
+
+/**
+ * Options of {@link make} / {@link layer}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** TCP port; `0` (the default) picks a free one. */
+  readonly port?: number | undefined
+  /** Listen address, default `127.0.0.1`. */
+  readonly host?: string | undefined
+  /** The merchant app id the emulator serves, default `AlipayModel.DEFAULT_APP_ID`. */
+  readonly appId?: string | undefined
+  /** Keys to use; fresh RSA-2048 pairs are generated when absent. */
+  readonly keys?: KeysInput | undefined
+  /** Options of the model the emulator creates (ignored by {@link layerWithModel}). */
+  readonly model?: Omit<AlipayModel.Options, "appId"> | undefined
+}
+
+/**
+ * A fault to inject (see the control API `POST /__emulator/faults`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault = Server.Fault
+
+/**
+ * The schema of a {@link Fault} (the JSON body of `POST /__emulator/faults`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Fault: Schema.Schema<Fault, Schema.Schema.Encoded<typeof Server.FaultSchema>> = Server.FaultSchema
+
+/**
+ * What happened to one delivered notification (`status`/`response` are the receiver's answer; `null` when it
+ * could not be posted or no URL was known).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Delivery = Server.Delivery
+
+/**
+ * UNCONFIRMED: the status of a v3 request whose signature does not verify (401; see the internal note).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const V3_INVALID_SIGNATURE_STATUS: number = Server.V3_INVALID_SIGNATURE_STATUS
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export declare namespace Emulator {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /** `http://127.0.0.1:PORT` — the v3 endpoint. */
+    readonly endpoint: string
+    /** `http://127.0.0.1:PORT/gateway.do` — the v2 gateway. */
+    readonly gatewayUrl: string
+    readonly port: number
+    readonly appId: string
+    readonly keys: EmulatorKeys
+    /** The model behind the wire (inspect state, mint users, submit forms…). */
+    readonly model: AlipayModel.AlipayModel.Service
+    /**
+     * Sets the emulator's clock to a Beijing wall time `yyyy-MM-dd HH:mm:ss`. It keeps running from there, unless
+     * `frozen` (then it stays until the next `setNow` / `reset`).
+     */
+    readonly setNow: (now: string, options?: { readonly frozen?: boolean }) => Effect.Effect<void, EmulatorError>
+    /** Queues a fault for the next call(s) of an operation. */
+    readonly injectFault: (fault: Fault) => Effect.Effect<void>
+    /** Drains the outbox and posts each notification, signed, to `url` (or the template's `notify_url`). */
+    readonly deliverNotifications: (url?: string) => Effect.Effect<ReadonlyArray<Delivery>>
+    /** The signed form parameters of a queued notification, as they would be posted. */
+    readonly notificationParams: (entry: AlipayModel.OutboxEntry) => Effect.Effect<Record<string, string>>
+    /** Empty model, no faults, clock back to its base. */
+    readonly reset: Effect.Effect<void>
+    /** Gateway options pointing at the emulator with its keys (merge `overrides` on top). */
+    readonly gatewayOptions: (overrides?: Partial<AlipayConfig.Options>) => AlipayConfig.Options
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Emulator extends Context.Tag("@membercard/testkit/Emulator")<Emulator, Emulator.Service>() {}
+
+/**
+ * A fresh RSA-2048 pair as PEM (`spki` public, `pkcs8` private).
+ *
+ * @since 0.1.0
+ * @category keys
+ */
+export const generateKeyPair: Effect.Effect<{ readonly publicKey: string; readonly privateKey: string }> = Effect.sync(
+  () =>
+    generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" }
+    })
+)
+
+/**
+ * Fresh app and Alipay pairs.
+ *
+ * @since 0.1.0
+ * @category keys
+ */
+export const generateKeys: Effect.Effect<KeysInput> = Effect.gen(function*() {
+  const app = yield* generateKeyPair
+  const alipay = yield* generateKeyPair
+  return {
+    appPublicKey: app.publicKey,
+    appPrivateKey: Redacted.make(app.privateKey),
+    alipayPrivateKey: Redacted.make(alipay.privateKey),
+    alipayPublicKey: alipay.publicKey
+  }
+})
+
+const keyFailure = (which: string) => (error: { readonly reason: string }) =>
+  new EmulatorError({ reason: `${which}: ${error.reason}` })
+
+const reveal = (k: string | Redacted.Redacted<string>): string => typeof k === "string" ? k : Redacted.value(k)
+
+const urlHost = (host: string): string => host.includes(":") ? `[${host}]` : host
+
+/** The model with every effect run on the emulator's clock (so direct calls agree with calls over the wire). */
+const clocked = (model: AlipayModel.AlipayModel.Service, clock: Clock.Clock): AlipayModel.AlipayModel.Service => {
+  const on = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.withClock(effect, clock)
+  return {
+    execute: (operation, request, ctx) => on(model.execute(operation, request, ctx)),
+    mintUser: (options) => on(model.mintUser(options)),
+    mintAppAuthToken: on(model.mintAppAuthToken),
+    submitActivateForm: (input) => on(model.submitActivateForm(input)),
+    showDynamicCode: (biz_card_no) => on(model.showDynamicCode(biz_card_no)),
+    walletView: (biz_card_no) => on(model.walletView(biz_card_no)),
+    state: on(model.state),
+    outbox: on(model.outbox),
+    takeOutbox: on(model.takeOutbox),
+    failNext: (operation, rejection) => on(model.failNext(operation, rejection)),
+    delayNext: (operation, duration) => on(model.delayNext(operation, duration)),
+    reset: on(model.reset)
+  }
+}
+
+const serve = (
+  model: AlipayModel.AlipayModel.Service,
+  options: Options
+): Effect.Effect<Emulator.Service, EmulatorError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const input = options.keys ?? (yield* generateKeys)
+    const appPublicKey = yield* Either.mapLeft(Keys.parsePublicKey(input.appPublicKey), keyFailure("appPublicKey"))
+    const alipayPrivateKey = yield* Either.mapLeft(
+      Keys.parsePrivateKey(input.alipayPrivateKey),
+      keyFailure("alipayPrivateKey")
+    )
+    const alipayPublicPem = input.alipayPublicKey ??
+      String(Keys.publicKeyOf(alipayPrivateKey).keyObject.export({ type: "spki", format: "pem" }))
+    const keys: EmulatorKeys = {
+      appPrivateKey: Option.map(
+        Option.fromNullable(input.appPrivateKey),
+        (k) => typeof k === "string" ? Redacted.make(k) : k
+      ),
+      appPublicKey: input.appPublicKey,
+      alipayPrivateKey: Redacted.make(reveal(input.alipayPrivateKey)),
+      alipayPublicKey: alipayPublicPem
+    }
+    const appId = options.appId ?? AlipayModel.DEFAULT_APP_ID
+    const host = options.host ?? "127.0.0.1"
+    const clock = Server.makeClock(yield* Effect.clock)
+    const notifier = yield* HttpClient.HttpClient.pipe(Effect.provide(FetchHttpClient.layer))
+    const env: Server.ServerEnv = {
+      appId,
+      appPublicKey,
+      alipayPrivateKey,
+      model,
+      clock,
+      faults: yield* Ref.make<ReadonlyArray<Fault>>([]),
+      traceCounter: yield* Ref.make(0),
+      notifier
+    }
+    const server = yield* NodeHttpServer.make(() => createServer(), {
+      port: options.port ?? 0,
+      host,
+      // 1,000 concurrent clients must not overflow the accept queue (node's default is 511)
+      backlog: 4096
+    }).pipe(Effect.mapError((e) => new EmulatorError({ reason: `cannot listen on ${host}:${options.port ?? 0}: ${e.message}` })))
+    yield* server.serve(Server.app(env))
+    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    const endpoint = `http://${urlHost(host)}:${port}`
+    return Emulator.of({
+      endpoint,
+      gatewayUrl: `${endpoint}/gateway.do`,
+      port,
+      appId,
+      keys,
+      model: clocked(model, clock.clock),
+      setNow: (now, setOptions) =>
+        Server.setNow(env, now, setOptions?.frozen === true)
+          ? Effect.void
+          : Effect.fail(new EmulatorError({ reason: `now must be yyyy-MM-dd HH:mm:ss (Beijing time), got ${now}` })),
+      injectFault: (fault) => Ref.update(env.faults, (all) => [...all, fault]),
+      deliverNotifications: (url) => Server.deliver(env, url).pipe(Effect.withClock(env.clock.clock)),
+      notificationParams: (entry) => Server.notificationParams(env, entry),
+      reset: Effect.gen(function*() {
+        yield* model.reset
+        yield* Ref.set(env.faults, [])
+        env.clock.reset()
+      }),
+      gatewayOptions: (overrides) => ({
+        appId,
+        endpoint,
+        gatewayUrl: `${endpoint}/gateway.do`,
+        appPrivateKey: Option.getOrElse(keys.appPrivateKey, () => Redacted.make("")),
+        alipayPublicKey: Redacted.make(keys.alipayPublicKey),
+        ...overrides
+      })
+    })
+  })
+
+/**
+ * Starts an emulator on a fresh model; the server stops when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Emulator.Service, EmulatorError, Scope.Scope> =>
+  Effect.flatMap(
+    AlipayModel.make({ ...options.model, appId: options.appId ?? AlipayModel.DEFAULT_APP_ID }),
+    (model) => serve(model, options)
+  ).pipe(Effect.withSpan("Emulator.make"))
+
+/**
+ * The emulator as a layer (its model is `service.model`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorError> => Layer.scoped(Emulator, make(options))
+
+/**
+ * The emulator on the `AlipayModel` of the context (share one model between the fake and the wire).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithModel = (options: Options = {}): Layer.Layer<Emulator, EmulatorError, AlipayModel.AlipayModel> =>
+  Layer.scoped(Emulator, Effect.flatMap(AlipayModel.AlipayModel, (model) => serve(model, options)))
+
+/**
+ * The gateway's `MemberCards` wired to the emulator over real HTTP (`FetchHttpClient`) with real signatures.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemberCards = (
+  overrides?: Partial<AlipayConfig.Options>
+): Layer.Layer<MemberCards.MemberCards, AlipayConfig.AlipayConfigError, Emulator> =>
+  MemberCards.layer.pipe(
+    Layer.provide(AlipayClient.layer),
+    Layer.provide(
+      Layer.unwrapEffect(Effect.map(Emulator, (emulator) => AlipayConfig.layer(emulator.gatewayOptions(overrides))))
+    ),
+    Layer.provide(FetchHttpClient.layer)
+  )

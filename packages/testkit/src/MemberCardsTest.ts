@@ -1,0 +1,331 @@
+/**
+ * The fake `MemberCards` layer: the gateway's `MemberCards` service implemented on the {@link AlipayModel} in
+ * memory. Requests are validated exactly as the gateway validates them before sending (same schemas, same
+ * strict options, same `AlipayRequestRejected`), and Alipay's answers fail with the very same error classes
+ * as the real gateway. A companion `Control` service injects failures and delays, records calls, mints
+ * users and simulates what users do in the Alipay app.
+ *
+ * @since 0.1.0
+ */
+import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
+import * as Operations from "@membercard/domain/Operations"
+import * as Validation from "@membercard/domain/Validation"
+import * as AlipayError from "@membercard/gateway/AlipayError"
+import * as MemberCards from "@membercard/gateway/MemberCards"
+import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as AlipayModel from "./AlipayModel.js"
+
+type OperationName = MemberCards.OperationName
+
+/**
+ * One call the application made through the fake `MemberCards`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedCall {
+  readonly operation: OperationName
+  /** The request as the application passed it. */
+  readonly request: unknown
+  /** Beijing time of the call (`yyyy-MM-dd HH:mm:ss`, from `Clock`). */
+  readonly at: string
+  /** Whether a user `auth_token` was passed (never the token itself). */
+  readonly withUserAuthToken: boolean
+  /** `"success"` or the `_tag` of the error the call failed with. */
+  readonly outcome: string
+  readonly response?: unknown
+  readonly error?: AlipayError.AlipayError
+}
+
+/**
+ * What `failNext` accepts: an error instance of the gateway (e.g. `new AlipayError.AlipayTimeoutError(...)`),
+ * failed as is, or an Alipay rejection (`{ subCode: "SYSTEM_ERROR" }`) that goes through the model and the
+ * gateway's mapping like a real answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Injected = AlipayError.AlipayError | AlipayModel.RejectionInput
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export declare namespace Control {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /** The next call of `operation` fails with `error` (nothing reaches the model's state). */
+    readonly failNext: (operation: OperationName, error: Injected) => Effect.Effect<void>
+    /** The next call of `operation` first sleeps `duration` (use `TestClock.adjust` to let it through). */
+    readonly delayNext: (operation: OperationName, duration: Duration.DurationInput) => Effect.Effect<void>
+    /** Every call so far, oldest first. */
+    readonly calls: Effect.Effect<ReadonlyArray<RecordedCall>>
+    /** The calls of one operation. */
+    readonly callsOf: (operation: OperationName) => Effect.Effect<ReadonlyArray<RecordedCall>>
+    /** Forget the recorded calls. */
+    readonly clearCalls: Effect.Effect<void>
+    /** A new Alipay user: `user_id`, `open_id` and the `auth_token` to pass to `cardOpen`. */
+    readonly mintUser: (
+      options?: { readonly userId?: string; readonly openId?: string }
+    ) => Effect.Effect<AlipayModel.MintedUser & { readonly authToken: Redacted.Redacted<string> }>
+    /** A new merchant for ISV mode: its `app_auth_token` (use with `MemberCards.withAppAuthToken`). */
+    readonly mintAppAuthToken: Effect.Effect<Redacted.Redacted<string>>
+    /** The user submits the claim form (after `activateUrlApply`); gives the callback's `request_id`. */
+    readonly submitActivateForm: (input: {
+      readonly template_id: string
+      readonly auth_token: string | Redacted.Redacted<string>
+      readonly values?: Readonly<Record<string, string>>
+    }) => Effect.Effect<AlipayModel.FormSubmission, AlipayModel.ControlError>
+    /** The user shows a `dqrcode` / `dbarcode` card: a dynamic code valid for ~2 minutes. */
+    readonly showDynamicCode: AlipayModel.AlipayModel.Service["showDynamicCode"]
+    /** The card as the wallet renders it through its current template. */
+    readonly walletView: AlipayModel.AlipayModel.Service["walletView"]
+    /** A snapshot of the model's state. */
+    readonly state: Effect.Effect<AlipayModel.ModelState>
+    /** Queued open-card notifications. */
+    readonly outbox: Effect.Effect<ReadonlyArray<AlipayModel.OutboxEntry>>
+    /** Empty state, no injections, no recorded calls. */
+    readonly reset: Effect.Effect<void>
+    /** The model itself. */
+    readonly model: AlipayModel.AlipayModel.Service
+  }
+}
+
+/**
+ * The control service of the fake.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Control extends Context.Tag("@membercard/testkit/MemberCardsTest/Control")<Control, Control.Service>() {}
+
+/**
+ * Options of the fake layer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends AlipayModel.Options {}
+
+// The gateway keeps per-call overrides (`MemberCards.withAppAuthToken`) in a global FiberRef; reading the same
+// global lets the fake honour `withAppAuthToken` exactly like the real gateway.
+interface CallOverrides {
+  readonly appAuthToken?: Redacted.Redacted<string>
+}
+const currentOverrides: FiberRef.FiberRef<CallOverrides> = globalValue(
+  Symbol.for("@membercard/gateway/currentOverrides"),
+  () => FiberRef.unsafeMake<CallOverrides>({})
+)
+
+const includes = <Codes extends string>(codes: ReadonlyArray<Codes>, code: string): code is Codes =>
+  (codes as ReadonlyArray<string>).includes(code)
+
+/**
+ * Maps the model's answer to the gateway's error class, as the gateway maps a v2 answer: gateway codes to
+ * their classes, documented sub-codes (of this operation, plus `INVALID_PARAMETER` / `SYSTEM_ERROR`) to their
+ * own class, anything else to `AlipayBusinessError`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const toGatewayError = <N extends OperationName>(
+  operation: N,
+  rejection: AlipayModel.ModelRejection
+): MemberCards.ErrorOf<N> => {
+  const fields = {
+    operation,
+    code: rejection.code,
+    msg: rejection.msg,
+    ...(rejection.subCode === undefined ? {} : { subCode: rejection.subCode }),
+    ...(rejection.subMsg === undefined ? {} : { subMsg: rejection.subMsg })
+  }
+  switch (rejection.code) {
+    case "20000":
+      return new AlipayError.AlipayServiceUnavailable(fields)
+    case "20001":
+      return new AlipayError.AlipayAuthTokenError(fields)
+    case "40001":
+      return new AlipayError.AlipayMissingArguments(fields)
+    case "40002":
+      return new AlipayError.AlipayInvalidArguments(fields)
+    case "40003":
+      return new AlipayError.AlipayInsufficientConditions(fields)
+    case "40006":
+      return new AlipayError.AlipayInsufficientPermissions(fields)
+  }
+  const sub = rejection.subCode
+  const documented: ReadonlyArray<AlipayError.BusinessSubCode> = MemberCards.documentedSubCodes[operation]
+  if (sub !== undefined && (includes(documented, sub) || includes(AlipayError.commonSubCodes, sub))) {
+    const Class = AlipayError.BusinessErrors[sub]
+    // The sub-code is one of this operation's documented codes, so the instance is in `ErrorOf<N>`.
+    return new Class(fields) as MemberCards.ErrorOf<N>
+  }
+  return new AlipayError.AlipayBusinessError(fields)
+}
+
+type Queued = { readonly _tag: "Delay"; readonly duration: Duration.DurationInput } | {
+  readonly _tag: "Fail"
+  readonly error: AlipayError.AlipayError
+}
+
+const isRejectionInput = (u: Injected): u is AlipayModel.RejectionInput => !AlipayError.isAlipayError(u)
+
+/**
+ * Builds the fake `MemberCards` and its `Control` on a model.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  model: AlipayModel.AlipayModel.Service
+): Effect.Effect<{ readonly memberCards: MemberCards.MemberCards.Service; readonly control: Control.Service }> =>
+  Effect.gen(function*() {
+    const calls = yield* Ref.make<ReadonlyArray<RecordedCall>>([])
+    const queue = yield* Ref.make<ReadonlyMap<OperationName, ReadonlyArray<Queued>>>(new Map())
+
+    const take = (operation: OperationName) =>
+      Ref.modify(queue, (map): [Queued | undefined, ReadonlyMap<OperationName, ReadonlyArray<Queued>>] => {
+        const [head, ...rest] = map.get(operation) ?? []
+        return [head, new Map(map).set(operation, rest)]
+      })
+    const enqueue = (operation: OperationName, item: Queued) =>
+      Ref.update(queue, (map) => new Map(map).set(operation, [...(map.get(operation) ?? []), item]))
+
+    const run = <N extends OperationName>(
+      operation: N,
+      request: AlipayModel.RequestOf<N>,
+      userAuthToken: Redacted.Redacted<string> | undefined
+    ): Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> => {
+      const op: Operations.Any = Operations.byName[operation]
+      const schema = op.request as Schema.Schema<AlipayModel.RequestOf<N>, unknown, never>
+      const call = Effect.gen(function*() {
+        for (;;) {
+          const queued = yield* take(operation)
+          if (queued === undefined) break
+          if (queued._tag === "Delay") yield* Effect.sleep(queued.duration)
+          else return yield* Effect.fail(queued.error as MemberCards.ErrorOf<N>)
+        }
+        if (op.userAuthToken && userAuthToken === undefined) {
+          return yield* new AlipayError.AlipayRequestRejected({
+            operation,
+            issues: [{ path: "auth_token", message: "this operation needs the user's auth token" }]
+          })
+        }
+        // Exactly the gateway's pre-send validation: a strict encode with the operation's request schema.
+        const wire = yield* Schema.encode(schema, Validation.strictOptions)(request).pipe(
+          Effect.mapError((error) =>
+            new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
+          )
+        )
+        // What Alipay receives: the wire object, decoded again.
+        const received = yield* Schema.decodeUnknown(schema)(wire).pipe(
+          Effect.mapError((error) =>
+            new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
+          )
+        )
+        const overrides = yield* FiberRef.get(currentOverrides)
+        const ctx: AlipayModel.CallContext = {
+          ...(overrides.appAuthToken === undefined ? {} : { appAuthToken: Redacted.value(overrides.appAuthToken) }),
+          ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
+        }
+        return yield* model.execute(operation, received, ctx).pipe(
+          Effect.mapError((rejection) => toGatewayError(operation, rejection))
+        )
+      })
+      return Effect.gen(function*() {
+        const at = AlipayDateTime.format(yield* DateTime.now)
+        const exit = yield* Effect.exit(call)
+        const base = { operation, request, at, withUserAuthToken: userAuthToken !== undefined }
+        const record: RecordedCall = exit._tag === "Success"
+          ? { ...base, outcome: "success", response: exit.value }
+          : {
+            ...base,
+            outcome: exit.cause._tag === "Fail" ? exit.cause.error._tag : "defect",
+            ...(exit.cause._tag === "Fail" ? { error: exit.cause.error } : {})
+          }
+        yield* Ref.update(calls, (all) => [...all, record])
+        return yield* exit
+      }).pipe(Effect.withSpan(`MemberCardsTest.${operation}`))
+    }
+
+    const method = <N extends OperationName>(operation: N) => (request: AlipayModel.RequestOf<N>) =>
+      run(operation, request, undefined)
+    const userMethod = <N extends OperationName>(operation: N) =>
+    (
+      request: AlipayModel.RequestOf<N>,
+      token: Redacted.Redacted<string>
+    ) => run(operation, request, token)
+
+    const memberCards = MemberCards.MemberCards.of({
+      templateCreate: method("templateCreate"),
+      templateModify: method("templateModify"),
+      templateQuery: method("templateQuery"),
+      templateBatchQuery: method("templateBatchQuery"),
+      formTemplateSet: method("formTemplateSet"),
+      activateUrlApply: method("activateUrlApply"),
+      activateFormQuery: userMethod("activateFormQuery"),
+      cardOpen: userMethod("cardOpen"),
+      cardQuery: method("cardQuery"),
+      cardUpdate: method("cardUpdate"),
+      cardDelete: method("cardDelete"),
+      messageNotify: method("messageNotify"),
+      imageUpload: method("imageUpload")
+    })
+
+    const control: Control.Service = {
+      failNext: (operation, error) =>
+        isRejectionInput(error)
+          ? model.failNext(operation, error)
+          : enqueue(operation, { _tag: "Fail", error }),
+      delayNext: (operation, duration) => enqueue(operation, { _tag: "Delay", duration }),
+      calls: Ref.get(calls),
+      callsOf: (operation) => Effect.map(Ref.get(calls), (all) => all.filter((c) => c.operation === operation)),
+      clearCalls: Ref.set(calls, []),
+      mintUser: (options) =>
+        Effect.map(model.mintUser(options), (user) => ({ ...user, authToken: Redacted.make(user.auth_token) })),
+      mintAppAuthToken: Effect.map(model.mintAppAuthToken, Redacted.make),
+      submitActivateForm: (input) =>
+        model.submitActivateForm({
+          template_id: input.template_id,
+          auth_token: Redacted.isRedacted(input.auth_token) ? Redacted.value(input.auth_token) : input.auth_token,
+          ...(input.values === undefined ? {} : { values: input.values })
+        }),
+      showDynamicCode: model.showDynamicCode,
+      walletView: model.walletView,
+      state: model.state,
+      outbox: model.outbox,
+      reset: Effect.all([model.reset, Ref.set(calls, []), Ref.set(queue, new Map())], { discard: true }),
+      model
+    }
+    return { memberCards, control }
+  })
+
+/**
+ * The fake: `MemberCards` (the gateway's tag), `Control` and the `AlipayModel` it runs on, with fresh state.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options?: Options
+): Layer.Layer<MemberCards.MemberCards | Control | AlipayModel.AlipayModel> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const model = yield* AlipayModel.make(options)
+    const { control, memberCards } = yield* make(model)
+    return Context.make(MemberCards.MemberCards, memberCards).pipe(
+      Context.add(Control, control),
+      Context.add(AlipayModel.AlipayModel, model)
+    )
+  }))
