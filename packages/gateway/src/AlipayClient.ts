@@ -644,7 +644,7 @@ export const make: Effect.Effect<Service, never, AlipayConfig | HttpClient.HttpC
         Redacted.value
       )
       const userAuthToken = Option.map(Option.fromNullable(options.userAuthToken), Redacted.value)
-      if (operation.userAuthToken && Option.isNone(userAuthToken)) {
+      if (operation.userAuthToken && Option.isNone(Option.filter(userAuthToken, (t) => t.trim() !== ""))) {
         return yield* new AlipayError.AlipayRequestRejected({
           operation: operation.name,
           issues: [{ path: "auth_token", message: "this operation needs the user's auth token" }]

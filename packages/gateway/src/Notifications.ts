@@ -94,6 +94,9 @@ const runOnce = <E, R>(
 
 /**
  * The handler of notifications posted to `notify_url` / the application gateway (N1 and any other message).
+ *
+ * UNCONFIRMED: N2 SPI requests (`spi.alipay.user.opencard.get`) are verified and handed over as events too, but
+ * answered `success`: the signed SPI reply format is not documented in the sources we have.
  * Verified with Alipay's public key (V1 then V2 content rule), the message's charset honoured; a message for
  * another `app_id` is refused. The handler runs once per `notify_id`; when it fails, the answer is 500 `fail`
  * and the id is released so that Alipay's redelivery is processed.

@@ -1,3 +1,5 @@
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { describe, expect, it } from "@effect/vitest"
@@ -214,6 +216,37 @@ describe("Notifications.httpApp", () => {
       }).pipe(Effect.provide(env)),
     { fastCheck: { numRuns: 15 } }
   )
+})
+
+describe("mounted in an HttpRouter", () => {
+  it.effect("serves Alipay over a web handler: success once, 400 for a forgery", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const router = HttpRouter.empty.pipe(
+        HttpRouter.post(
+          "/alipay/notify",
+          Notifications.httpApp((event) => Effect.sync(() => seen.push(event._tag)))
+        )
+      )
+      const { dispose, handler } = HttpApp.toWebHandlerLayer(router, env)
+      const postTo = (body: string) =>
+        Effect.promise(() =>
+          handler(
+            new Request("http://merchant.example/alipay/notify", {
+              method: "POST",
+              headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+              body
+            })
+          )
+        )
+      const ok = yield* postTo(signedBody(n1({ notify_id: "router-1" })))
+      expect(ok.status).toBe(200)
+      expect(yield* Effect.promise(() => ok.text())).toBe("success")
+      const forged = yield* postTo(signedBody(n1({ notify_id: "router-2" }), { privateKey: keys.otherPrivate }))
+      expect(forged.status).toBe(400)
+      expect(seen).toEqual(["OpenCardResult"])
+      yield* Effect.promise(() => dispose())
+    }))
 })
 
 describe("Notifications.mdcodeHttpApp (N3)", () => {

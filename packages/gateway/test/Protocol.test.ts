@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import type * as Card from "@membercard/domain/Card"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto"
@@ -6,7 +7,7 @@ import { readFileSync } from "node:fs"
 import { operations } from "../src/internal/operations.js"
 import * as MemberCards from "../src/MemberCards.js"
 import { type Received, type Reply, v2Reply, v2Success, v3Reply, v3Success, withFake } from "./fake.js"
-import { APP_AUTH_TOKEN, callByName, USER_TOKEN } from "./samples.js"
+import { APP_AUTH_TOKEN, callByName, sampleRequest, USER_TOKEN } from "./samples.js"
 
 const aesKey = randomBytes(16)
 const aesKeyB64 = aesKey.toString("base64")
@@ -79,6 +80,21 @@ describe("ISV: withAppAuthToken", () => {
       const sent = r.sent[0]!
       expect(sent.params["auth_token"]).toBe(USER_TOKEN)
       expect(sent.bodyText).not.toContain(USER_TOKEN)
+    }))
+})
+
+describe("user tokens", () => {
+  it.effect("a blank user token is rejected before sending", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(
+        () => v3Success(),
+        (cards) => cards.cardOpen(sampleRequest("cardOpen") as Card.CardOpenRequest, Redacted.make("  "))
+      )
+      expect(r.result._tag === "Left" && r.result.left).toMatchObject({
+        _tag: "AlipayRequestRejected",
+        issues: [{ path: "auth_token" }]
+      })
+      expect(r.sent).toHaveLength(0)
     }))
 })
 

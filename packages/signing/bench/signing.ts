@@ -44,7 +44,7 @@ export interface Results {
 
 /** Options of {@link runSigningBench}. */
 export interface BenchOptions {
-  /** rounds per case (median taken); default 7 */
+  /** rounds per case (median taken); default 11 */
   readonly rounds?: number
   /** scale for iteration counts; default 1 (0.2 for a quick smoke run) */
   readonly scale?: number
@@ -157,12 +157,20 @@ const syncCase = (op: () => unknown): Case => (n) => {
   return Promise.resolve(now() - start)
 }
 
-/** `n` operations inside ONE Effect (as inside a running program), so the runtime entry is not what is measured. */
-const effectCase = <A, E>(op: Effect.Effect<A, E, Signer.Signer>, signer: Signer.Service, sync: boolean): Case => {
+/**
+ * `n` operations inside ONE Effect (as inside a running program), so the runtime entry is not what is measured; each
+ * operation is a fresh call (`op()`), as in real use. `tracing: false` runs them with the tracer disabled.
+ */
+const effectCase = <A, E>(
+  op: () => Effect.Effect<A, E, Signer.Signer>,
+  signer: Signer.Service,
+  sync: boolean,
+  tracing = true
+): Case => {
   const loop = (n: number) =>
     Effect.gen(function*() {
-      for (let i = 0; i < n; i++) yield* op
-    }).pipe(Effect.provideService(Signer.Signer, signer))
+      for (let i = 0; i < n; i++) yield* op()
+    }).pipe(Effect.provideService(Signer.Signer, signer), Effect.withTracerEnabled(tracing))
   return (n) => {
     const program = loop(n)
     const start = now()
@@ -186,7 +194,7 @@ const fixed = (n: number): number => n
  * Runs the benchmark and returns the figures (ms per operation, ratios, ops/s).
  */
 export const runSigningBench = async (options: BenchOptions = {}): Promise<Results> => {
-  const rounds = options.rounds ?? 7
+  const rounds = options.rounds ?? 11
   const scale = options.scale ?? 1
   const log = (line: string) => {
     if (options.verbose === true) process.stderr.write(line + "\n")
@@ -273,19 +281,19 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     "webcrypto v2 sign equals node"
   )
 
-  const v2SignOp = V2.signParams(v2Params, privateKey, "RSA2")
-  const v3SignOp = V3.signRequest({ appId: APP_ID, privateKey, method: "POST", target: V3_TARGET, body: v3Body })
-  const v2VerifyOp = V2Response.verify(rawBody, { method: METHOD, publicKey, signType: "RSA2" })
-  const v3VerifyOp = V3.verifyResponse({ headers: v3Headers, body: responseNode, publicKey })
+  const v2SignOp = () => V2.signParams(v2Params, privateKey, "RSA2")
+  const v3SignOp = () => V3.signRequest({ appId: APP_ID, privateKey, method: "POST", target: V3_TARGET, body: v3Body })
+  const v2VerifyOp = () => V2Response.verify(rawBody, { method: METHOD, publicKey, signType: "RSA2" })
+  const v3VerifyOp = () => V3.verifyResponse({ headers: v3Headers, body: responseNode, publicKey })
 
   const subtle = globalThis.crypto.subtle
   const webSignKey = await Effect.runPromise(web.importPrivateKey(privateKey, "RSA2"))
   const webVerifyKey = await Effect.runPromise(web.importPublicKey(publicKey, "RSA2"))
   const v2ResponseBytes = Buffer.from(responseNode, "utf8")
 
-  const SIGN_N = Math.max(5, Math.round(150 * scale))
-  const VERIFY_N = Math.max(20, Math.round(2500 * scale))
-  const PEM_VERIFY_N = Math.max(10, Math.round(400 * scale))
+  const SIGN_N = Math.max(5, Math.round(100 * scale))
+  const VERIFY_N = Math.max(20, Math.round(1500 * scale))
+  const PEM_VERIFY_N = Math.max(10, Math.round(300 * scale))
 
   const cases: Array<{ readonly key: string; readonly n: number; readonly run: Case }> = [
     // request signing
@@ -306,6 +314,8 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     },
     { key: "v2_sign_ms", n: SIGN_N, run: effectCase(v2SignOp, node, true) },
     { key: "v3_sign_ms", n: SIGN_N, run: effectCase(v3SignOp, node, true) },
+    { key: "v2_sign_tracing_off_ms", n: SIGN_N, run: effectCase(v2SignOp, node, true, false) },
+    { key: "v3_sign_tracing_off_ms", n: SIGN_N, run: effectCase(v3SignOp, node, true, false) },
     {
       key: "alipay_sdk_v2_sign_ms",
       n: SIGN_N,
@@ -362,6 +372,13 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     },
     { key: "v2_verify_ms", n: VERIFY_N, run: effectCase(v2VerifyOp, node, true) },
     { key: "v3_verify_ms", n: VERIFY_N, run: effectCase(v3VerifyOp, node, true) },
+    { key: "v2_verify_tracing_off_ms", n: VERIFY_N, run: effectCase(v2VerifyOp, node, true, false) },
+    { key: "v3_verify_tracing_off_ms", n: VERIFY_N, run: effectCase(v3VerifyOp, node, true, false) },
+    {
+      key: "v2_extract_only_ms",
+      n: VERIFY_N,
+      run: syncCase(() => V2Response.extract(rawBody, METHOD))
+    },
     {
       key: "alipay_sdk_v2_verify_ms",
       n: PEM_VERIFY_N,
@@ -445,6 +462,10 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     v2_verify_vs_raw_ratio: ratio("v2_verify_ms", "raw_verify_keyobject_ms"),
     v3_verify_vs_raw_ratio: ratio("v3_verify_ms", "raw_v3_verify_keyobject_ms"),
     v2_verify_vs_alipay_sdk_ratio: ratio("v2_verify_ms", "alipay_sdk_v2_verify_ms"),
+    v2_sign_tracing_off_vs_raw_ratio: ratio("v2_sign_tracing_off_ms", "raw_sign_keyobject_ms"),
+    v3_sign_tracing_off_vs_raw_ratio: ratio("v3_sign_tracing_off_ms", "raw_v3_sign_keyobject_ms"),
+    v2_verify_tracing_off_vs_raw_ratio: ratio("v2_verify_tracing_off_ms", "raw_verify_keyobject_ms"),
+    v3_verify_tracing_off_vs_raw_ratio: ratio("v3_verify_tracing_off_ms", "raw_v3_verify_keyobject_ms"),
     v3_verify_vs_alipay_sdk_ratio: ratio("v3_verify_ms", "alipay_sdk_v3_verify_ms"),
     raw_sign_pem_vs_keyobject_ratio: ratio("raw_sign_pem_ms", "raw_sign_keyobject_ms"),
     raw_verify_pem_vs_keyobject_ratio: ratio("raw_verify_pem_ms", "raw_verify_keyobject_ms"),

@@ -18,8 +18,9 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
   "2.5.4.6": "C",
   "2.5.4.7": "L",
   "2.5.4.8": "ST",
-  // UNCONFIRMED: names outside CN/OU/O/C/L/ST never occur in Alipay's CAs (§6.4); we follow the Node SDK
-  // (`E` for emailAddress, the dotted OID otherwise) rather than Java's `#hex` form.
+  // UNCONFIRMED: names outside CN/OU/O/C/L/ST never occur in Alipay's CAs (§6.4). `E` for emailAddress follows the
+  // Node SDK; for other types we write the dotted OID with the raw value (Node writes an empty name, Java `OID=#hex`):
+  // neither SDK can be matched byte for byte without their DN quirks, and the case does not arise in practice.
   "1.2.840.113549.1.9.1": "E"
 }
 

@@ -322,3 +322,23 @@ describe("front-end payloads", () => {
     expect(Either.isLeft(missing) && missing.left._tag).toBe("SignatureMissing")
   })
 })
+
+describe("V2 response scanner robustness", () => {
+  it.prop("any text (including truncated or mutated bodies) gives a value or a typed error, never an exception", [
+    FastCheck.oneof(
+      FastCheck.string(),
+      FastCheck.tuple(FastCheck.jsonValue(), FastCheck.nat(), FastCheck.string({ maxLength: 3 })).map(
+        ([v, at, ins]) => {
+          const text = `{"x_response":${JSON.stringify(v)},"sign":"QUJD"}`
+          const i = at % (text.length + 1)
+          return text.slice(0, i) + ins + text.slice(i + 1)
+        }
+      )
+    )
+  ], ([raw]) => {
+    const r = V2Response.extract(raw, "x")
+    return Either.isRight(r)
+      ? raw.includes(r.right.content)
+      : ["MalformedResponse", "DuplicateResponseKey"].includes(r.left._tag)
+  }, { fastCheck: { numRuns: 300 } })
+})

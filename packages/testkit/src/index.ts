@@ -37,3 +37,10 @@ export * as Emulator from "./Emulator.js"
  * @since 0.1.0
  */
 export * as TestKeys from "./TestKeys.js"
+
+/**
+ * Arbitraries of valid (and named-invalid) requests for property tests.
+ *
+ * @since 0.1.0
+ */
+export * as Arbitraries from "./Arbitraries.js"

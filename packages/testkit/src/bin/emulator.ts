@@ -182,4 +182,7 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<void, Emulator.
     return yield* Effect.never
   }).pipe(Effect.scoped)
 
-NodeRuntime.runMain(main(process.argv.slice(2)))
+NodeRuntime.runMain(
+  main(process.argv.slice(2)).pipe(Effect.tapError((error) => Console.error(`emulator: ${error.reason}`))),
+  { disableErrorReporting: true }
+)

@@ -19,6 +19,7 @@ import * as Signer from "@membercard/signing/Signer"
 import * as V2 from "@membercard/signing/V2"
 import * as V2Response from "@membercard/signing/V2Response"
 import * as V3 from "@membercard/signing/V3"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -762,7 +763,11 @@ export const app = (env: ServerEnv) =>
     HttpRouter.all("/v3/*", v3App(env)),
     HttpRouter.all("*", Effect.succeed(bad("not found", 404))),
     Effect.catchAllCause((cause) =>
-      Effect.as(Effect.logError("emulator failure", cause), HttpServerResponse.text("internal error", { status: 500 }))
+      Effect.as(
+        // a client that hangs up (its timeout) interrupts the handler: nothing to report
+        Cause.isInterruptedOnly(cause) ? Effect.void : Effect.logError("emulator failure", cause),
+        HttpServerResponse.text("internal error", { status: 500 })
+      )
     ),
     Effect.withClock(env.clock.clock)
   )

@@ -1,0 +1,306 @@
+/**
+ * The whole product in one run: `pnpm demo`.
+ *
+ * Starts the wire emulator (a model of Alipay's member card service behind a real HTTP server, with its own RSA
+ * keys) in this process on a free loopback port, then walks every step of a member card's life through
+ * `MemberCards` — first over the v3 REST protocol, then over the v2 gateway — with real signatures both ways:
+ * template with field rules, open-card form, activate URL, a user claims and opens a card, points and balance,
+ * query, a message on the card, the open-card notification received by our notification handler, a typed
+ * error caught on purpose, and the card deleted.
+ *
+ * With `ALIPAY_APP_ID` (and the other `ALIPAY_*` variables of `AlipayConfig.layerFromEnv`) set, the same demo
+ * targets that environment (e.g. Alipay's sandbox) instead. The steps that need an Alipay user (open, update,
+ * query, message, delete) then need `DEMO_USER_ID` and `DEMO_USER_AUTH_TOKEN` (a user access token of that user,
+ * with the `auth_user` scope) and a form the user submitted (`DEMO_FORM_REQUEST_ID`); without them they are skipped.
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as AlipayClient from "@membercard/gateway/AlipayClient"
+import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
+import * as MemberCards from "@membercard/gateway/MemberCards"
+import type * as Notifications from "@membercard/gateway/Notifications"
+import * as NotificationStore from "@membercard/gateway/NotificationStore"
+import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
+import * as Emulator from "@membercard/testkit/Emulator"
+import * as Config from "effect/Config"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
+import { pathToFileURL } from "node:url"
+import * as Notify from "./notifications.js"
+import * as Requests from "./requests.js"
+
+// -------------------------------------------------------------------------------------------------------------
+// Where the demo runs: the in-process emulator, or a real Alipay environment
+// -------------------------------------------------------------------------------------------------------------
+
+/** An Alipay user the demo opens a card for. */
+export interface DemoUser {
+  readonly userId: string
+  readonly authToken: Redacted.Redacted<string>
+}
+
+/** What the demo needs from the place it runs against, besides `MemberCards`. */
+export interface Target {
+  readonly name: string
+  /** A user who can receive a card (the emulator mints one; on Alipay it comes from the environment). */
+  readonly user: Effect.Effect<Option.Option<DemoUser>>
+  /** The user opens the activate URL and submits the form; the `request_id` of the callback. */
+  readonly submitForm: (templateId: string, user: DemoUser) => Effect.Effect<Option.Option<string>>
+  /** Alipay posts the queued notifications to `url`; `None` where we cannot make it do so (a real Alipay). */
+  readonly deliverNotifications: (url: string) => Effect.Effect<Option.Option<number>>
+}
+
+/** @internal */
+export class DemoTarget extends Context.Tag("examples/DemoTarget")<DemoTarget, Target>() {}
+
+/** A failure of the demo itself (an expected step did not happen). */
+export class DemoFailure extends Data.TaggedError("DemoFailure")<{ readonly reason: string }> {}
+
+// -------------------------------------------------------------------------------------------------------------
+// Transcript
+// -------------------------------------------------------------------------------------------------------------
+
+const short = (value: unknown, max = 150): string => {
+  const text = JSON.stringify(value, (_key, v: unknown) => v instanceof Uint8Array ? `<${v.length} bytes>` : v) ??
+    "undefined"
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
+const line = (text: string) => Console.log(text)
+
+/** One call: what was sent, what came back. */
+const call = <Req, A, E, R>(label: string, request: Req, run: (request: Req) => Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    yield* line(`  → ${label.padEnd(18)} ${short(request)}`)
+    const started = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const result = yield* run(request)
+    const ended = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    yield* line(`  ← ${"".padEnd(18)} ${short(result)}  (${ended - started} ms)`)
+    return result
+  })
+
+const need = <A>(value: A | undefined, what: string): Effect.Effect<A, DemoFailure> =>
+  value === undefined ? Effect.fail(new DemoFailure({ reason: `expected ${what} in Alipay's answer` })) : Effect.succeed(value)
+
+// -------------------------------------------------------------------------------------------------------------
+// The walk-through, once per protocol
+// -------------------------------------------------------------------------------------------------------------
+
+const walk = (
+  protocol: AlipayConfig.Protocol,
+  notifications: { readonly url: string; readonly events: Queue.Queue<Notifications.NotificationEvent> }
+) =>
+  Effect.gen(function*() {
+    const cards = yield* MemberCards.MemberCards
+    const target = yield* DemoTarget
+    const runId = `${protocol}${yield* Effect.clockWith((clock) => clock.currentTimeMillis)}`
+    yield* line(`\n══ ${target.name} · protocol ${protocol} ══`)
+
+    yield* line("1. a member card template with field rules (CONST, ASSIGN_FROM_REQUEST, DATE_IN_FUTURE)")
+    const templateRequest = yield* Requests.templateCreate({ requestId: runId, notifyUrl: notifications.url })
+    const { template_id } = yield* call("templateCreate", templateRequest, cards.templateCreate)
+
+    yield* line("2. the open-card form (mobile required; name, gender optional)")
+    yield* call("formTemplateSet", yield* Requests.formTemplateSet(template_id), cards.formTemplateSet)
+
+    yield* line("3. the link users open in the Alipay app to claim the card")
+    const applied = yield* call(
+      "activateUrlApply",
+      yield* Requests.activateUrlApply(template_id, `demo-${protocol}`),
+      cards.activateUrlApply
+    )
+    yield* line(`   apply_card_url: ${decodeURIComponent(applied.apply_card_url).slice(0, 110)}…`)
+
+    yield* line("4. a typed error on purpose: query a template that does not exist")
+    const missing = yield* Requests.templateQuery("20260000000000000000000000000000")
+    yield* line(`  → ${"templateQuery".padEnd(18)} ${short(missing)}`)
+    const caught = yield* cards.templateQuery(missing).pipe(
+      Effect.as("no error?"),
+      Effect.catchTag("TEMPLATE_NOT_EXIT", (error) =>
+        Effect.succeed(`caught ${error._tag} (code ${error.code}, ${error.subMsg ?? error.msg}) with Effect.catchTag`))
+    )
+    yield* line(`  ✗ ${"".padEnd(18)} ${caught}`)
+    if (!caught.startsWith("caught TEMPLATE_NOT_EXIT")) {
+      return yield* Effect.fail(new DemoFailure({ reason: "templateQuery of an unknown template did not fail with TEMPLATE_NOT_EXIT" }))
+    }
+
+    const user = yield* target.user
+    if (Option.isNone(user)) {
+      yield* line("5–10. skipped: no Alipay user to open a card for (set DEMO_USER_ID and DEMO_USER_AUTH_TOKEN)")
+      return
+    }
+    const { authToken, userId } = user.value
+    yield* line(`5. user ${userId} opens the link and submits the form; we read what they entered`)
+    const formRequestId = yield* target.submitForm(template_id, user.value)
+    if (Option.isSome(formRequestId)) {
+      const form = yield* call(
+        "activateFormQuery",
+        yield* Requests.activateFormQuery(template_id, formRequestId.value),
+        (request) => cards.activateFormQuery(request, authToken)
+      )
+      yield* line(`   the user entered: ${form.infos}`)
+    } else {
+      yield* line("   (no submitted form: set DEMO_FORM_REQUEST_ID after the user submitted it)")
+    }
+
+    yield* line("6. open the card (100 points, 50.00 balance from the request; level VIP1 and valid date from the rules)")
+    const opened = yield* call(
+      "cardOpen",
+      yield* Requests.cardOpen({
+        templateId: template_id,
+        userId,
+        serialNo: `open-${runId}`,
+        externalCardNo: `EXT-${runId}`
+      }),
+      (request) => cards.cardOpen(request, authToken)
+    )
+    const bizCardNo = yield* need(opened.card_info?.biz_card_no, "card_info.biz_card_no")
+    yield* line(
+      `   card ${bizCardNo}: level ${opened.card_info?.level ?? "?"}, valid until ${opened.card_info?.valid_date ?? "?"}`
+    )
+
+    yield* line("7. a purchase: points 100 → 120, balance 50.00 → 32.50; then query the card")
+    const occurTime = yield* AlipayDateTime.now
+    yield* call(
+      "cardUpdate",
+      yield* Requests.cardUpdate({ bizCardNo, occurTime, point: "120", balance: "32.50" }),
+      cards.cardUpdate
+    )
+    const queried = yield* call("cardQuery", yield* Requests.cardQuery(bizCardNo), cards.cardQuery)
+    if (queried.card_info?.point !== "120" || queried.card_info?.balance !== "32.50") {
+      return yield* Effect.fail(new DemoFailure({ reason: `card query shows ${short(queried.card_info)}, expected 120 / 32.50` }))
+    }
+
+    yield* line("8. a message on the card")
+    yield* call(
+      "messageNotify",
+      yield* Requests.messageNotify({ bizCardNo, occurTime, notifyNo: `msg-${runId}` }),
+      cards.messageNotify
+    )
+
+    yield* line(`9. Alipay notifies the opening to ${notifications.url}; our verified handler receives it`)
+    const delivered = yield* target.deliverNotifications(notifications.url)
+    if (Option.isNone(delivered)) {
+      yield* line("   (a real Alipay posts it to the template's notify_url: expose your server publicly to see it)")
+    } else {
+      const event = yield* Queue.take(notifications.events).pipe(
+        Effect.timeoutFail({
+          duration: "5 seconds",
+          onTimeout: () => new DemoFailure({ reason: "the open-card notification did not arrive" })
+        })
+      )
+      const summary = event._tag === "OpenCardResult"
+        ? `OpenCardResult for ${event.notification.biz_content.biz_card_no}, success=${event.notification.biz_content.success}`
+        : event._tag
+      yield* line(`  ⇐ notification       ${summary} (signature verified, answered "success"; ${delivered.value} posted)`)
+    }
+
+    yield* line("10. delete the card (the user unbound it)")
+    yield* call(
+      "cardDelete",
+      yield* Requests.cardDelete({ bizCardNo, serialNo: `del-${runId}` }),
+      cards.cardDelete
+    )
+    const gone = yield* cards.cardQuery(yield* Requests.cardQuery(bizCardNo)).pipe(
+      Effect.as("still there"),
+      Effect.catchTag("CARD_NOT_EXIT", (error) => Effect.succeed(`gone: cardQuery now fails with ${error._tag}`))
+    )
+    yield* line(`   ${gone}`)
+  }).pipe(MemberCards.withProtocol(protocol))
+
+/**
+ * The demo: the walk-through on v3, then on v2. Needs `MemberCards`, the `AlipayConfig` it uses (the
+ * notification handler verifies with it) and a {@link DemoTarget}.
+ */
+export const program = Effect.gen(function*() {
+  const events = yield* Queue.unbounded<Notifications.NotificationEvent>()
+  const { url } = yield* Notify.listen((event) => Queue.offer(events, event)).pipe(
+    Effect.provide(NotificationStore.layerMemory())
+  )
+  yield* walk("v3", { url, events })
+  yield* walk("v2", { url, events })
+  yield* line("\n✓ demo finished: every step answered as expected, on both protocols")
+}).pipe(Effect.scoped)
+
+// -------------------------------------------------------------------------------------------------------------
+// Targets
+// -------------------------------------------------------------------------------------------------------------
+
+/** The target of an emulator in the context. */
+export const emulatorTarget: Layer.Layer<DemoTarget, never, Emulator.Emulator> = Layer.effect(
+  DemoTarget,
+  Effect.map(Emulator.Emulator, (emulator) => ({
+    name: `wire emulator at ${emulator.endpoint}`,
+    user: Effect.map(emulator.model.mintUser(), (u) =>
+      Option.some({ userId: u.user_id, authToken: Redacted.make(u.auth_token) })),
+    submitForm: (templateId, user) =>
+      emulator.model.submitActivateForm({
+        template_id: templateId,
+        auth_token: Redacted.value(user.authToken),
+        values: { OPEN_FORM_FIELD_MOBILE: "13912345678", OPEN_FORM_FIELD_NAME: "张三" }
+      }).pipe(Effect.map((submission) => Option.some(submission.request_id)), Effect.orDie),
+    deliverNotifications: (url) =>
+      Effect.map(emulator.deliverNotifications(url), (deliveries) => Option.some(deliveries.length))
+  }))
+)
+
+/**
+ * Everything the demo needs, against a fresh in-process emulator (fresh keys, free loopback port): the
+ * emulator, `MemberCards` wired to it over HTTP, its `AlipayConfig`, and the target.
+ */
+export const EmulatorLive = Layer.mergeAll(
+  emulatorTarget,
+  MemberCards.layer.pipe(
+    Layer.provide(AlipayClient.layer),
+    Layer.provide(FetchHttpClient.layer),
+    Layer.provideMerge(
+      Layer.unwrapEffect(Effect.map(Emulator.Emulator, (emulator) => AlipayConfig.layer(emulator.gatewayOptions())))
+    )
+  )
+).pipe(Layer.provideMerge(Emulator.layer()))
+
+/** The target of a real Alipay environment (`ALIPAY_*`), with an optional demo user from the environment. */
+export const EnvironmentLive = Layer.mergeAll(
+  Layer.effect(
+    DemoTarget,
+    Effect.gen(function*() {
+      const userId = yield* Config.option(Config.string("DEMO_USER_ID"))
+      const authToken = yield* Config.option(Config.redacted("DEMO_USER_AUTH_TOKEN"))
+      const formRequestId = yield* Config.option(Config.string("DEMO_FORM_REQUEST_ID"))
+      const environment = yield* Config.withDefault(Config.string("ALIPAY_ENVIRONMENT"), "production")
+      return {
+        name: `Alipay (${environment})`,
+        user: Effect.succeed(Option.zipWith(userId, authToken, (id, token) => ({ userId: id, authToken: token }))),
+        submitForm: () => Effect.succeed(formRequestId),
+        deliverNotifications: () => Effect.succeed(Option.none())
+      }
+    })
+  ),
+  MemberCards.layer.pipe(
+    Layer.provide(AlipayClient.layer),
+    Layer.provide(FetchHttpClient.layer),
+    Layer.provideMerge(AlipayConfig.layerFromEnv)
+  )
+)
+
+/** `ALIPAY_APP_ID` set → that environment; otherwise the in-process emulator. */
+export const main = Effect.gen(function*() {
+  const appId = yield* Config.option(Config.string("ALIPAY_APP_ID"))
+  const live = Option.isSome(appId) ? EnvironmentLive : EmulatorLive
+  yield* line(
+    Option.isSome(appId)
+      ? `membercard demo: ALIPAY_APP_ID is set, running against Alipay (app ${appId.value})`
+      : "membercard demo: starting the wire emulator in-process (unset ALIPAY_APP_ID: set it to target the sandbox)"
+  )
+  return yield* Effect.provide(program, live)
+})
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  NodeRuntime.runMain(main, { disableErrorReporting: false })
+}
