@@ -13,14 +13,14 @@
  * query, message, delete) then need `DEMO_USER_ID` and `DEMO_USER_AUTH_TOKEN` (a user access token of that user,
  * with the `auth_user` scope) and a form the user submitted (`DEMO_FORM_REQUEST_ID`); without them they are skipped.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
 import type * as Notifications from "@membercard/gateway/Notifications"
 import * as NotificationStore from "@membercard/gateway/NotificationStore"
-import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as Emulator from "@membercard/testkit/Emulator"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
@@ -86,7 +86,9 @@ const call = <Req, A, E, R>(label: string, request: Req, run: (request: Req) => 
   })
 
 const need = <A>(value: A | undefined, what: string): Effect.Effect<A, DemoFailure> =>
-  value === undefined ? Effect.fail(new DemoFailure({ reason: `expected ${what} in Alipay's answer` })) : Effect.succeed(value)
+  value === undefined
+    ? Effect.fail(new DemoFailure({ reason: `expected ${what} in Alipay's answer` }))
+    : Effect.succeed(value)
 
 // -------------------------------------------------------------------------------------------------------------
 // The walk-through, once per protocol
@@ -127,7 +129,9 @@ const walk = (
     )
     yield* line(`  ✗ ${"".padEnd(18)} ${caught}`)
     if (!caught.startsWith("caught TEMPLATE_NOT_EXIT")) {
-      return yield* Effect.fail(new DemoFailure({ reason: "templateQuery of an unknown template did not fail with TEMPLATE_NOT_EXIT" }))
+      return yield* Effect.fail(
+        new DemoFailure({ reason: "templateQuery of an unknown template did not fail with TEMPLATE_NOT_EXIT" })
+      )
     }
 
     const user = yield* target.user
@@ -142,14 +146,17 @@ const walk = (
       const form = yield* call(
         "activateFormQuery",
         yield* Requests.activateFormQuery(template_id, formRequestId.value),
-        (request) => cards.activateFormQuery(request, authToken)
+        (request) =>
+          cards.activateFormQuery(request, authToken)
       )
       yield* line(`   the user entered: ${form.infos}`)
     } else {
       yield* line("   (no submitted form: set DEMO_FORM_REQUEST_ID after the user submitted it)")
     }
 
-    yield* line("6. open the card (100 points, 50.00 balance from the request; level VIP1 and valid date from the rules)")
+    yield* line(
+      "6. open the card (100 points, 50.00 balance from the request; level VIP1 and valid date from the rules)"
+    )
     const opened = yield* call(
       "cardOpen",
       yield* Requests.cardOpen({
@@ -158,11 +165,14 @@ const walk = (
         serialNo: `open-${runId}`,
         externalCardNo: `EXT-${runId}`
       }),
-      (request) => cards.cardOpen(request, authToken)
+      (request) =>
+        cards.cardOpen(request, authToken)
     )
     const bizCardNo = yield* need(opened.card_info?.biz_card_no, "card_info.biz_card_no")
     yield* line(
-      `   card ${bizCardNo}: level ${opened.card_info?.level ?? "?"}, valid until ${opened.card_info?.valid_date ?? "?"}`
+      `   card ${bizCardNo}: level ${opened.card_info?.level ?? "?"}, valid until ${
+        opened.card_info?.valid_date ?? "?"
+      }`
     )
 
     yield* line("7. a purchase: points 100 → 120, balance 50.00 → 32.50; then query the card")
@@ -174,7 +184,9 @@ const walk = (
     )
     const queried = yield* call("cardQuery", yield* Requests.cardQuery(bizCardNo), cards.cardQuery)
     if (queried.card_info?.point !== "120" || queried.card_info?.balance !== "32.50") {
-      return yield* Effect.fail(new DemoFailure({ reason: `card query shows ${short(queried.card_info)}, expected 120 / 32.50` }))
+      return yield* Effect.fail(
+        new DemoFailure({ reason: `card query shows ${short(queried.card_info)}, expected 120 / 32.50` })
+      )
     }
 
     yield* line("8. a message on the card")
@@ -198,7 +210,9 @@ const walk = (
       const summary = event._tag === "OpenCardResult"
         ? `OpenCardResult for ${event.notification.biz_content.biz_card_no}, success=${event.notification.biz_content.success}`
         : event._tag
-      yield* line(`  ⇐ notification       ${summary} (signature verified, answered "success"; ${delivered.value} posted)`)
+      yield* line(
+        `  ⇐ notification       ${summary} (signature verified, answered "success"; ${delivered.value} posted)`
+      )
     }
 
     yield* line("10. delete the card (the user unbound it)")
@@ -220,7 +234,7 @@ const walk = (
  */
 export const program = Effect.gen(function*() {
   const events = yield* Queue.unbounded<Notifications.NotificationEvent>()
-  const { url } = yield* Notify.listen((event) => Queue.offer(events, event)).pipe(
+  const { url } = yield* Notify.listen((event) => Queue.offer(events, event).pipe(Effect.asVoid)).pipe(
     Effect.provide(NotificationStore.layerMemory())
   )
   yield* walk("v3", { url, events })
@@ -237,8 +251,10 @@ export const emulatorTarget: Layer.Layer<DemoTarget, never, Emulator.Emulator> =
   DemoTarget,
   Effect.map(Emulator.Emulator, (emulator) => ({
     name: `wire emulator at ${emulator.endpoint}`,
-    user: Effect.map(emulator.model.mintUser(), (u) =>
-      Option.some({ userId: u.user_id, authToken: Redacted.make(u.auth_token) })),
+    user: Effect.map(
+      emulator.model.mintUser(),
+      (u) => Option.some({ userId: u.user_id, authToken: Redacted.make(u.auth_token) })
+    ),
     submitForm: (templateId, user) =>
       emulator.model.submitActivateForm({
         template_id: templateId,
@@ -292,13 +308,12 @@ export const EnvironmentLive = Layer.mergeAll(
 /** `ALIPAY_APP_ID` set → that environment; otherwise the in-process emulator. */
 export const main = Effect.gen(function*() {
   const appId = yield* Config.option(Config.string("ALIPAY_APP_ID"))
-  const live = Option.isSome(appId) ? EnvironmentLive : EmulatorLive
   yield* line(
     Option.isSome(appId)
       ? `membercard demo: ALIPAY_APP_ID is set, running against Alipay (app ${appId.value})`
       : "membercard demo: starting the wire emulator in-process (unset ALIPAY_APP_ID: set it to target the sandbox)"
   )
-  return yield* Effect.provide(program, live)
+  return yield* Option.isSome(appId) ? Effect.provide(program, EnvironmentLive) : Effect.provide(program, EmulatorLive)
 })
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,11 +7,11 @@
  *
  *   run it:  ALIPAY_APP_ID=… ALIPAY_APP_PRIVATE_KEY=… ALIPAY_PUBLIC_KEY=… pnpm exec tsx examples/notifications.ts
  */
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as Notifications from "@membercard/gateway/Notifications"
 import * as NotificationStore from "@membercard/gateway/NotificationStore"
@@ -59,12 +59,12 @@ export const ServerLive = (port: number) =>
  * The same router started in a scope on a free loopback port (what the demo and the tests use): the URL to give
  * as `notify_url`. The server stops when the scope closes.
  */
-export const listen = <E, R>(
-  handler: (event: Notifications.NotificationEvent) => Effect.Effect<void, E, R>
+export const listen = (
+  handler: (event: Notifications.NotificationEvent) => Effect.Effect<void>
 ): Effect.Effect<
   { readonly url: string },
   HttpServerError.ServeError,
-  Scope.Scope | AlipayConfig.AlipayConfig | NotificationStore.NotificationStore | Exclude<R, Scope.Scope>
+  Scope.Scope | AlipayConfig.AlipayConfig | NotificationStore.NotificationStore
 > =>
   Effect.gen(function*() {
     const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })

@@ -15,8 +15,38 @@ export const SAMPLE_IMAGE_ID = "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"
 
 /** A 1×1 PNG, for `imageUpload`. */
 export const PNG_1X1 = new Uint8Array([
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+  0x89,
+  0x50,
+  0x4e,
+  0x47,
+  0x0d,
+  0x0a,
+  0x1a,
+  0x0a,
+  0x00,
+  0x00,
+  0x00,
+  0x0d,
+  0x49,
+  0x48,
+  0x44,
+  0x52,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x08,
+  0x06,
+  0x00,
+  0x00,
+  0x00,
+  0x1f,
+  0x15,
+  0xc4,
   0x89
 ])
 
@@ -77,18 +107,27 @@ export const activateFormQuery = (templateId: string, requestId: string) =>
     request_id: requestId
   })
 
-/** Opens a card for an Alipay user with 100 points and 50.00 of balance (assigned by the template's rules). */
+/**
+ * Opens a card for an Alipay user, by default with 100 points and 50.00 of balance (assigned by the template's
+ * `ASSIGN_FROM_REQUEST` rules).
+ */
 export const cardOpen = (input: {
   readonly templateId: string
   readonly userId: string
   readonly serialNo: string
   readonly externalCardNo: string
+  readonly point?: string
+  readonly balance?: string
 }) =>
   Schema.decodeUnknown(Card.CardOpenRequest)({
     out_serial_no: input.serialNo,
     card_template_id: input.templateId,
     card_user_info: { user_uni_id_type: "UID", user_uni_id: input.userId },
-    card_ext_info: { external_card_no: input.externalCardNo, point: "100", balance: "50.00" }
+    card_ext_info: {
+      external_card_no: input.externalCardNo,
+      point: input.point ?? "100",
+      balance: input.balance ?? "50.00"
+    }
   })
 
 /** Looks a card up by the number Alipay gave it (`biz_card_no`). */
@@ -110,7 +149,9 @@ export const cardUpdate = (input: {
   })
 
 /** A message on the card ("your points expire soon"). */
-export const messageNotify = (input: { readonly bizCardNo: string; readonly occurTime: string; readonly notifyNo: string }) =>
+export const messageNotify = (
+  input: { readonly bizCardNo: string; readonly occurTime: string; readonly notifyNo: string }
+) =>
   Schema.decodeUnknown(Card.MessageNotifyRequest)({
     target_card_no_type: "BIZ_CARD",
     target_card_no: input.bizCardNo,
@@ -136,3 +177,20 @@ export const imageUpload = (bytes: Uint8Array) =>
 /** `templateQuery` / `templateModify` take a template id. */
 export const templateQuery = (templateId: string) =>
   Schema.decodeUnknown(Template.TemplateQueryRequest)({ template_id: templateId })
+
+/** Changes the card's style; every card of the template shows it at once (`field_rule_list` cannot change). */
+export const templateModify = (input: { readonly templateId: string; readonly requestId: string }) =>
+  Schema.decodeUnknown(Template.TemplateModifyRequest)({
+    request_id: input.requestId,
+    template_id: input.templateId,
+    template_style_info: {
+      card_show_name: "冬季咖啡会员卡",
+      logo_id: SAMPLE_IMAGE_ID,
+      background_id: SAMPLE_IMAGE_ID,
+      bg_color: "rgb(120,40,40)"
+    }
+  })
+
+/** One page of the merchant's templates. */
+export const templateBatchQuery = (page: number) =>
+  Schema.decodeUnknown(Template.TemplateBatchQueryRequest)({ page_no: page, page_size: 20 })

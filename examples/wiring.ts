@@ -6,10 +6,10 @@
  *   run it:  ALIPAY_APP_ID=… ALIPAY_APP_PRIVATE_KEY=… ALIPAY_PUBLIC_KEY=… ALIPAY_ENVIRONMENT=sandbox \
  *            pnpm exec tsx examples/wiring.ts <biz_card_no>
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Undici from "@effect/platform-node/Undici"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
@@ -91,7 +91,9 @@ export const showPoints = (bizCardNo: string) =>
   Effect.gen(function*() {
     const cards = yield* MemberCards.MemberCards
     const card = yield* cards.cardQuery(yield* Requests.cardQuery(bizCardNo))
-    yield* Console.log(`card ${bizCardNo}: ${card.card_info?.point ?? "?"} points, balance ${card.card_info?.balance ?? "?"}`)
+    yield* Console.log(
+      `card ${bizCardNo}: ${card.card_info?.point ?? "?"} points, balance ${card.card_info?.balance ?? "?"}`
+    )
     return card
   })
 

@@ -10,6 +10,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Image from "@membercard/domain/Image"
 import * as Validation from "@membercard/domain/Validation"
 import * as Aes from "@membercard/signing/Aes"
 import * as Signer from "@membercard/signing/Signer"
@@ -189,6 +190,8 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
 const str = (u: unknown): string | undefined =>
   typeof u === "string" ? u : typeof u === "number" ? String(u) : undefined
 
+const imageTypes: ReadonlyArray<Image.ImageType> = Image.imageTypes
+
 const isFile = (u: unknown): u is Uint8Array | { readonly bytes: Uint8Array } =>
   u instanceof Uint8Array || (isRecord(u) && u["bytes"] instanceof Uint8Array)
 
@@ -203,12 +206,15 @@ const splitFiles = (wire: Readonly<Record<string, unknown>>) => {
     if (isFile(value)) {
       const bytes = value instanceof Uint8Array ? value : value.bytes
       const meta: Readonly<Record<string, unknown>> = value instanceof Uint8Array ? {} : value
-      const ext = str(wire["image_type"]) ?? "bin"
+      // Defaults as the domain's `Image.toParts`: `<image_name>.<image_type>` and the type's media type.
+      const ext = str(wire["image_type"])
+      const known = imageTypes.find((t) => t === ext)
       files.push({
         name: key,
         bytes,
-        filename: str(meta["filename"]) ?? str(meta["file_name"]) ?? `${key}.${ext}`,
-        type: str(meta["contentType"]) ?? str(meta["content_type"]) ?? "application/octet-stream"
+        filename: str(meta["file_name"]) ?? `${str(wire["image_name"]) ?? key}.${ext ?? "bin"}`,
+        type: str(meta["content_type"]) ??
+          (known === undefined ? "application/octet-stream" : Image.contentTypeFor(known))
       })
     } else {
       fields[key] = value

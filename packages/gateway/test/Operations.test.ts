@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Image from "@membercard/domain/Image"
 import * as Operations from "@membercard/domain/Operations"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
@@ -76,6 +77,9 @@ const expectedFields = (name: Name, request: unknown, protocol: "v2" | "v3"): un
   return json(base)
 }
 
+/** What a Blob keeps of a media type (File API: printable ASCII, lower-cased; otherwise empty). */
+const blobType = (type: string): string => /^[\x20-\x7e]*$/.test(type) ? type.toLowerCase() : ""
+
 describe("every operation on both protocols", () => {
   for (const name of names) {
     for (const protocol of ["v3", "v2"] as const) {
@@ -113,7 +117,15 @@ describe("every operation on both protocols", () => {
               expect(received.url.searchParams.get("sign")).not.toBeNull()
               expect(received.url.searchParams.get("charset")).toBe("utf-8")
             }
-            if (operations[name].transport === "multipart") expect(received.files).toEqual(["image_content"])
+            if (operations[name].transport === "multipart") {
+              const upload = request as Image.ImageUploadRequest
+              expect(received.fileParts).toEqual([{
+                name: "image_content",
+                filename: upload.image_content.file_name ?? `${upload.image_name}.${upload.image_type}`,
+                type: blobType(upload.image_content.content_type ?? Image.contentTypeFor(upload.image_type)),
+                size: upload.image_content.bytes.length
+              }])
+            }
           }
         }))
     }

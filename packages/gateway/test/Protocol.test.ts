@@ -1,12 +1,29 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import type * as Card from "@membercard/domain/Card"
+import * as Signer from "@membercard/signing/Signer"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto"
 import { readFileSync } from "node:fs"
+import * as AlipayClient from "../src/AlipayClient.js"
+import * as AlipayConfig from "../src/AlipayConfig.js"
 import { operations } from "../src/internal/operations.js"
 import * as MemberCards from "../src/MemberCards.js"
-import { type Received, type Reply, v2Reply, v2Success, v3Reply, v3Success, withFake } from "./fake.js"
+import {
+  baseOptions,
+  makeFake,
+  type Received,
+  type Reply,
+  v2Reply,
+  v2Success,
+  v3Reply,
+  v3Success,
+  withFake
+} from "./fake.js"
 import { APP_AUTH_TOKEN, callByName, sampleRequest, USER_TOKEN } from "./samples.js"
 
 const aesKey = randomBytes(16)
@@ -184,5 +201,77 @@ describe("certificate mode", () => {
         "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6"
       )
       expect(sent.signatureValid).toBe(true)
+    }))
+})
+
+describe("pluggable pieces", () => {
+  it.effect("transformClient is applied to every request", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(
+        () => v3Success(),
+        (cards) => callByName(cards, "cardQuery"),
+        {
+          transformClient: (client) => HttpClient.mapRequest(client, HttpClientRequest.setHeader("x-egress", "proxy-1"))
+        }
+      )
+      expect(r.sent[0]!.headers["x-egress"]).toBe("proxy-1")
+      expect(r.sent[0]!.signatureValid).toBe(true)
+    }))
+
+  it.effect("a Signer in the context replaces node:crypto (signing and verification)", () =>
+    Effect.gen(function*() {
+      const fake = yield* makeFake(() => v3Success())
+      const counts = yield* Ref.make({ sign: 0, verify: 0 })
+      const counting: Signer.Service = {
+        sign: (data, key, algorithm) =>
+          Effect.zipRight(
+            Ref.update(counts, (c) => ({ ...c, sign: c.sign + 1 })),
+            Signer.node.sign(data, key, algorithm)
+          ),
+        verify: (data, signature, key, algorithm) =>
+          Effect.zipRight(
+            Ref.update(counts, (c) => ({ ...c, verify: c.verify + 1 })),
+            Signer.node.verify(data, signature, key, algorithm)
+          )
+      }
+      const layer = MemberCards.layer.pipe(
+        Layer.provide(AlipayClient.layer),
+        Layer.provide(AlipayConfig.layer(baseOptions)),
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, fake.client)),
+        Layer.provide(Layer.succeed(Signer.Signer, counting))
+      )
+      yield* Effect.flatMap(MemberCards.MemberCards, (cards) => callByName(cards, "cardQuery")).pipe(
+        Effect.provide(layer)
+      )
+      expect(yield* Ref.get(counts)).toEqual({ sign: 1, verify: 1 })
+    }))
+})
+
+describe("tolerant on what we receive", () => {
+  it.effect("v2: the signature covers the raw node (escaped slashes, unicode escapes); unknown fields are ignored", () =>
+    Effect.gen(function*() {
+      const raw =
+        `{"code":"10000","msg":"Success","card_info":{"biz_card_no":"000001"},"schema_url":"alipays:\\/\\/platformapi\\/startapp?x=1","unknown_field":"\\u4e2d"}`
+      const r = yield* withFake(() => v2Reply(QUERY, raw), (cards) => callByName(cards, "cardQuery"), {
+        protocol: "v2"
+      })
+      if (r.result._tag === "Left") expect.fail(String(r.result.left))
+      expect(r.result.right).toMatchObject({
+        card_info: { biz_card_no: "000001" },
+        schema_url: "alipays://platformapi/startapp?x=1"
+      })
+      expect(r.result.right).not.toHaveProperty("unknown_field")
+    }))
+
+  it.effect("v3: extra fields are ignored; an empty 200 body is an empty answer", () =>
+    Effect.gen(function*() {
+      const r = yield* withFake(
+        () => v3Success({ card_info: { biz_card_no: "000001" }, brand_new: 1 }),
+        (cards) => callByName(cards, "cardQuery")
+      )
+      if (r.result._tag === "Left") expect.fail(String(r.result.left))
+      expect(r.result.right).not.toHaveProperty("brand_new")
+      const empty = yield* withFake(() => v3Reply(200, ""), (cards) => callByName(cards, "formTemplateSet"))
+      expect(empty.result).toMatchObject({ _tag: "Right", right: {} })
     }))
 })

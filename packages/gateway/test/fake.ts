@@ -65,6 +65,10 @@ export interface Received {
   readonly fields: Readonly<Record<string, unknown>>
   /** names of file parts */
   readonly files: ReadonlyArray<string>
+  /** file parts: name, file name, media type, size */
+  readonly fileParts: ReadonlyArray<
+    { readonly name: string; readonly filename: string; readonly type: string; readonly size: number }
+  >
   /** did the request signature verify with the app public key? */
   readonly signatureValid: boolean
 }
@@ -105,12 +109,21 @@ const parse = (request: HttpClientRequest.HttpClientRequest, url: URL): Received
   })
   const form = formDataOf(request)
   const files: Array<string> = []
+  const fileParts: Array<{ name: string; filename: string; type: string; size: number }> = []
   const formFields: Record<string, string> = {}
   if (form !== undefined) {
     form.forEach((value, key) => {
       if (typeof value === "string") formFields[key] = value
       else if (key === "data") formFields[key] = "<blob>"
-      else files.push(key)
+      else {
+        files.push(key)
+        fileParts.push({
+          name: key,
+          filename: value instanceof File ? value.name : "",
+          type: value.type,
+          size: value.size
+        })
+      }
     })
   }
   if (url.pathname.endsWith("gateway.do")) {
@@ -153,6 +166,7 @@ const parse = (request: HttpClientRequest.HttpClientRequest, url: URL): Received
       bodyText,
       fields,
       files,
+      fileParts,
       signatureValid
     }
   }
@@ -167,6 +181,7 @@ const parse = (request: HttpClientRequest.HttpClientRequest, url: URL): Received
     bodyText: bodyTextOf(request),
     fields: {},
     files,
+    fileParts,
     signatureValid: false,
     ...(dataPart !== undefined && dataPart !== null ? { dataPart } : {})
   }

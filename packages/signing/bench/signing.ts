@@ -10,7 +10,13 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { generateKeyPairSync, type KeyObject, randomUUID, sign as cryptoSign, verify as cryptoVerify } from "node:crypto"
+import {
+  generateKeyPairSync,
+  type KeyObject,
+  randomUUID,
+  sign as cryptoSign,
+  verify as cryptoVerify
+} from "node:crypto"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as os from "node:os"
@@ -38,7 +44,10 @@ export interface Results {
     readonly response_body_bytes: number
     readonly note: string
   }
+  /** wall-clock ms per operation, ratios, ops/s */
   readonly figures: Readonly<Record<string, number>>
+  /** the same cases in process CPU time (user + system, all threads) per operation, and their ratios */
+  readonly cpu: Readonly<Record<string, number>>
   readonly targets: Readonly<Record<string, { readonly value: number; readonly target: string; readonly met: boolean }>>
 }
 
@@ -190,6 +199,32 @@ const asyncCase = (op: () => Promise<unknown>): Case => async (n) => {
 
 const fixed = (n: number): number => n
 
+/** [ratio name, numerator figure, denominator figure] */
+const RATIOS: ReadonlyArray<readonly [string, string, string]> = [
+  ["v2_sign_vs_raw_ratio", "v2_sign_ms", "raw_sign_keyobject_ms"],
+  ["v3_sign_vs_raw_ratio", "v3_sign_ms", "raw_v3_sign_keyobject_ms"],
+  ["v2_sign_vs_alipay_sdk_ratio", "v2_sign_ms", "alipay_sdk_v2_sign_ms"],
+  ["v3_sign_vs_alipay_sdk_ratio", "v3_sign_ms", "alipay_sdk_v3_sign_ms"],
+  ["v2_verify_vs_raw_ratio", "v2_verify_ms", "raw_verify_keyobject_ms"],
+  ["v3_verify_vs_raw_ratio", "v3_verify_ms", "raw_v3_verify_keyobject_ms"],
+  ["v2_verify_vs_alipay_sdk_ratio", "v2_verify_ms", "alipay_sdk_v2_verify_ms"],
+  ["v3_verify_vs_alipay_sdk_ratio", "v3_verify_ms", "alipay_sdk_v3_verify_ms"],
+  ["v2_sign_tracing_off_vs_raw_ratio", "v2_sign_tracing_off_ms", "raw_sign_keyobject_ms"],
+  ["v3_sign_tracing_off_vs_raw_ratio", "v3_sign_tracing_off_ms", "raw_v3_sign_keyobject_ms"],
+  ["v2_verify_tracing_off_vs_raw_ratio", "v2_verify_tracing_off_ms", "raw_verify_keyobject_ms"],
+  ["v3_verify_tracing_off_vs_raw_ratio", "v3_verify_tracing_off_ms", "raw_v3_verify_keyobject_ms"],
+  ["raw_sign_pem_vs_keyobject_ratio", "raw_sign_pem_ms", "raw_sign_keyobject_ms"],
+  ["raw_verify_pem_vs_keyobject_ratio", "raw_verify_pem_ms", "raw_verify_keyobject_ms"],
+  ["webcrypto_v2_sign_vs_node_ratio", "webcrypto_v2_sign_ms", "v2_sign_ms"],
+  ["webcrypto_v3_sign_vs_node_ratio", "webcrypto_v3_sign_ms", "v3_sign_ms"],
+  ["webcrypto_v2_sign_vs_raw_webcrypto_ratio", "webcrypto_v2_sign_ms", "raw_webcrypto_sign_ms"],
+  ["webcrypto_v2_verify_vs_node_ratio", "webcrypto_v2_verify_ms", "v2_verify_ms"],
+  ["webcrypto_v3_verify_vs_node_ratio", "webcrypto_v3_verify_ms", "v3_verify_ms"],
+  ["webcrypto_v2_verify_vs_raw_webcrypto_ratio", "webcrypto_v2_verify_ms", "raw_webcrypto_verify_ms"],
+  ["webcrypto_sign_scaling_c2_vs_c1", "webcrypto_sign_ops_per_s_c2", "webcrypto_sign_ops_per_s_c1"],
+  ["webcrypto_sign_scaling_c8_vs_c1", "webcrypto_sign_ops_per_s_c8", "webcrypto_sign_ops_per_s_c1"]
+]
+
 /**
  * Runs the benchmark and returns the figures (ms per operation, ratios, ops/s).
  */
@@ -300,12 +335,16 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     {
       key: "raw_sign_keyobject_ms",
       n: SIGN_N,
-      run: syncCase(() => cryptoSign("sha256", Buffer.from(v2StringToSign, "utf8"), privateKeyObject).toString("base64"))
+      run: syncCase(() =>
+        cryptoSign("sha256", Buffer.from(v2StringToSign, "utf8"), privateKeyObject).toString("base64")
+      )
     },
     {
       key: "raw_v3_sign_keyobject_ms",
       n: SIGN_N,
-      run: syncCase(() => cryptoSign("sha256", Buffer.from(v3StringToSign, "utf8"), privateKeyObject).toString("base64"))
+      run: syncCase(() =>
+        cryptoSign("sha256", Buffer.from(v3StringToSign, "utf8"), privateKeyObject).toString("base64")
+      )
     },
     {
       key: "raw_sign_pem_ms",
@@ -411,27 +450,36 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
   for (const c of cases) await c.run(Math.max(2, Math.round(c.n / 10)))
 
   const samples = new Map<string, Array<number>>(cases.map((c) => [c.key, []]))
+  const cpuSamples = new Map<string, Array<number>>(cases.map((c) => [c.key, []]))
   for (let r = 0; r < rounds; r++) {
     // rotate the order every round so that no case always runs first or right after a noisy neighbour
     for (let i = 0; i < cases.length; i++) {
       const c = cases[(i + r) % cases.length]!
+      const cpuBefore = process.cpuUsage()
       const elapsed = await c.run(c.n)
+      const cpu = process.cpuUsage(cpuBefore)
       samples.get(c.key)!.push(elapsed / c.n)
+      cpuSamples.get(c.key)!.push((cpu.user + cpu.system) / 1000 / c.n)
     }
     log(`round ${r + 1}/${rounds} done`)
   }
   const figures: Record<string, number> = {}
   for (const [key, xs] of samples) figures[key] = median(xs)
+  const cpuFigures: Record<string, number> = {}
+  for (const [key, xs] of cpuSamples) cpuFigures[key] = median(xs)
 
   // throughput with several operations in flight
   const THROUGHPUT_OPS = Math.max(16, Math.round(800 * scale))
   const throughput = async (signer: Signer.Service, concurrency: number): Promise<number> => {
     // a fresh sign Effect per operation (the node backend computes when `sign` is called)
-    const program = Effect.forEach(Array.from({ length: THROUGHPUT_OPS }, fixed), () =>
-      signer.sign(v2StringToSign, privateKey, "RSA2"), {
-      concurrency,
-      discard: true
-    })
+    const program = Effect.forEach(
+      Array.from({ length: THROUGHPUT_OPS }, fixed),
+      () => signer.sign(v2StringToSign, privateKey, "RSA2"),
+      {
+        concurrency,
+        discard: true
+      }
+    )
     const perRound: Array<number> = []
     for (let r = 0; r < Math.max(3, Math.ceil(rounds / 2)); r++) {
       const start = now()
@@ -448,39 +496,26 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
 
   // ratios: the median of per-round ratios (both cases measured within the same round, so load from other
   // processes on the machine affects both alike); throughput ratios from the medians
-  const ratio = (a: string, b: string) => {
-    const xs = samples.get(a)
-    const ys = samples.get(b)
-    if (xs === undefined || ys === undefined) return figures[a]! / figures[b]!
-    return median(xs.map((x, i) => x / ys[i]!))
+  const ratiosOf = (from: ReadonlyMap<string, ReadonlyArray<number>>, medians: Record<string, number>) => {
+    const ratio = (a: string, b: string) => {
+      const xs = from.get(a)
+      const ys = from.get(b)
+      if (xs === undefined || ys === undefined) return medians[a]! / medians[b]!
+      return median(xs.map((x, i) => x / ys[i]!))
+    }
+    return Object.fromEntries(RATIOS.map(([name, a, b]) => [name, ratio(a, b)]))
   }
-  const ratios: Record<string, number> = {
-    v2_sign_vs_raw_ratio: ratio("v2_sign_ms", "raw_sign_keyobject_ms"),
-    v3_sign_vs_raw_ratio: ratio("v3_sign_ms", "raw_v3_sign_keyobject_ms"),
-    v2_sign_vs_alipay_sdk_ratio: ratio("v2_sign_ms", "alipay_sdk_v2_sign_ms"),
-    v3_sign_vs_alipay_sdk_ratio: ratio("v3_sign_ms", "alipay_sdk_v3_sign_ms"),
-    v2_verify_vs_raw_ratio: ratio("v2_verify_ms", "raw_verify_keyobject_ms"),
-    v3_verify_vs_raw_ratio: ratio("v3_verify_ms", "raw_v3_verify_keyobject_ms"),
-    v2_verify_vs_alipay_sdk_ratio: ratio("v2_verify_ms", "alipay_sdk_v2_verify_ms"),
-    v2_sign_tracing_off_vs_raw_ratio: ratio("v2_sign_tracing_off_ms", "raw_sign_keyobject_ms"),
-    v3_sign_tracing_off_vs_raw_ratio: ratio("v3_sign_tracing_off_ms", "raw_v3_sign_keyobject_ms"),
-    v2_verify_tracing_off_vs_raw_ratio: ratio("v2_verify_tracing_off_ms", "raw_verify_keyobject_ms"),
-    v3_verify_tracing_off_vs_raw_ratio: ratio("v3_verify_tracing_off_ms", "raw_v3_verify_keyobject_ms"),
-    v3_verify_vs_alipay_sdk_ratio: ratio("v3_verify_ms", "alipay_sdk_v3_verify_ms"),
-    raw_sign_pem_vs_keyobject_ratio: ratio("raw_sign_pem_ms", "raw_sign_keyobject_ms"),
-    raw_verify_pem_vs_keyobject_ratio: ratio("raw_verify_pem_ms", "raw_verify_keyobject_ms"),
-    webcrypto_v2_sign_vs_node_ratio: ratio("webcrypto_v2_sign_ms", "v2_sign_ms"),
-    webcrypto_v3_sign_vs_node_ratio: ratio("webcrypto_v3_sign_ms", "v3_sign_ms"),
-    webcrypto_v2_sign_vs_raw_webcrypto_ratio: ratio("webcrypto_v2_sign_ms", "raw_webcrypto_sign_ms"),
-    webcrypto_v2_verify_vs_node_ratio: ratio("webcrypto_v2_verify_ms", "v2_verify_ms"),
-    webcrypto_v3_verify_vs_node_ratio: ratio("webcrypto_v3_verify_ms", "v3_verify_ms"),
-    webcrypto_v2_verify_vs_raw_webcrypto_ratio: ratio("webcrypto_v2_verify_ms", "raw_webcrypto_verify_ms"),
-    webcrypto_sign_scaling_c2_vs_c1: ratio("webcrypto_sign_ops_per_s_c2", "webcrypto_sign_ops_per_s_c1"),
-    webcrypto_sign_scaling_c8_vs_c1: ratio("webcrypto_sign_ops_per_s_c8", "webcrypto_sign_ops_per_s_c1")
-  }
+  const ratios = ratiosOf(samples, figures)
+  const cpuRatios = ratiosOf(cpuSamples, cpuFigures)
+  for (const [name] of RATIOS.filter(([, a]) => a.includes("ops_per_s"))) delete cpuRatios[name]
   Object.assign(figures, ratios)
+  Object.assign(cpuFigures, cpuRatios)
 
-  const target = (key: string, max: number) => ({ value: figures[key]!, target: `<= ${max}`, met: figures[key]! <= max })
+  const target = (key: string, max: number) => ({
+    value: figures[key]!,
+    target: `<= ${max}`,
+    met: figures[key]! <= max
+  })
   const targets = {
     v2_sign_vs_raw_ratio: target("v2_sign_vs_raw_ratio", 1.05),
     v3_sign_vs_raw_ratio: target("v3_sign_vs_raw_ratio", 1.05),
@@ -500,15 +535,20 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
       cpu_model: os.cpus()[0]?.model ?? "unknown",
       key_bits: 2048,
       rounds,
-      iterations: { sign: SIGN_N, verify: VERIFY_N, pem_and_webcrypto_verify: PEM_VERIFY_N, throughput: THROUGHPUT_OPS },
+      iterations: {
+        sign: SIGN_N,
+        verify: VERIFY_N,
+        pem_and_webcrypto_verify: PEM_VERIFY_N,
+        throughput: THROUGHPUT_OPS
+      },
       alipay_sdk: sdk.version,
       request_string_to_sign_bytes: v2Bytes.length,
       response_body_bytes: Buffer.byteLength(rawBody),
-      note:
-        "ms per operation, median of rounds; our Effect cases run N operations inside one Effect (provideService " +
+      note: "ms per operation, median of rounds; our Effect cases run N operations inside one Effect (provideService " +
         "Signer), as inside a running program; alipay-sdk parses its PEM key on every call"
     },
     figures,
+    cpu: cpuFigures,
     targets
   }
 }
@@ -522,17 +562,22 @@ const fmt = (key: string, value: number): string =>
 
 /** The figures as an aligned text table. */
 export const formatTable = (results: Results): string => {
-  const lines = Object.entries(results.figures).map(([k, v]) => `${k.padEnd(46)} ${fmt(k, v).padStart(14)}`)
+  const cell = (k: string, v: number | undefined) => (v === undefined ? "" : fmt(k, v)).padStart(14)
+  const lines = Object.entries(results.figures).map(([k, v]) =>
+    `${k.padEnd(46)} ${cell(k, v)} ${cell(k, results.cpu[k])}`
+  )
   const verdicts = Object.entries(results.targets).map(([k, t]) =>
-    `${k.padEnd(46)} ${t.value.toFixed(3).padStart(8)} ${t.target.padEnd(7)} ${t.met ? "met" : "MISSED"}`
+    `${k.padEnd(46)} ${t.value.toFixed(3).padStart(8)} ${(results.cpu[k] ?? Number.NaN).toFixed(3).padStart(8)}  ` +
+    `${t.target.padEnd(7)} ${t.met ? "met" : "MISSED"}`
   )
   return [
     `signing benchmark: node ${results.meta.node}, ${results.meta.cpus} × ${results.meta.cpu_model}, RSA-2048, ` +
     `alipay-sdk ${results.meta.alipay_sdk}, median of ${results.meta.rounds} rounds`,
     "",
+    `${"".padEnd(46)} ${"wall".padStart(14)} ${"cpu".padStart(14)}`,
     ...lines,
     "",
-    "targets:",
+    `targets (on wall time; cpu-time ratio alongside):`,
     ...verdicts
   ].join("\n")
 }

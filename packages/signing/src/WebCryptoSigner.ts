@@ -58,7 +58,14 @@ class KeyCache<K extends object> {
     const found = perKey.get(algorithm)
     if (found !== undefined) return found
     const slots = perKey
-    const pending = this.importKey(key, algorithm).then(
+    let started: Promise<CryptoKey>
+    try {
+      started = this.importKey(key, algorithm)
+    } catch (cause) {
+      // e.g. a key object that cannot be exported as PKCS#8 / SPKI: a failed import, not a defect
+      started = Promise.reject(cause)
+    }
+    const pending = started.then(
       (imported) => {
         slots.set(algorithm, imported)
         return imported

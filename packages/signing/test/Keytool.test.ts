@@ -41,7 +41,9 @@ const arr = (o: unknown, k: string): Array<Json> => (o as Json)[k] as Array<Json
 const obj = (o: unknown, k: string): Json => (o as Json)[k] as Json
 
 /** An in-memory world: files with modes, stdin, captured stdout/stderr. */
-const world = (options: { readonly files?: Record<string, string | Uint8Array>; readonly stdin?: string | Uint8Array } = {}) => {
+const world = (
+  options: { readonly files?: Record<string, string | Uint8Array>; readonly stdin?: string | Uint8Array } = {}
+) => {
   const files = new Map<string, { readonly data: Uint8Array; readonly mode: number }>()
   for (const [name, data] of Object.entries(options.files ?? {})) {
     files.set(path.resolve("/w", name), {
@@ -93,7 +95,13 @@ describe("keytool arguments", () => {
       Either.right({ _tag: "Keygen", out: undefined, format: "pkcs8", printPrivate: false, json: false })
     )
     expect(parse(["sign", "--key", "k.pem", "p.json", "--sign-type=RSA"])).toEqual(
-      Either.right({ _tag: "Sign", key: "k.pem", signType: "RSA", input: { _tag: "File", path: "p.json" }, json: false })
+      Either.right({
+        _tag: "Sign",
+        key: "k.pem",
+        signType: "RSA",
+        input: { _tag: "File", path: "p.json" },
+        json: false
+      })
     )
     expect(parse(["verify-notify", "--alipay-public-key", "a", "-", "--charset", "gbk", "--json"])).toEqual(
       Either.right({
@@ -386,7 +394,10 @@ describe("keytool cert-sn / root-cert-sn", () => {
   it.effect("print the SNs of the real Alipay certificates", () =>
     Effect.gen(function*() {
       const w = world({
-        files: { "app.crt": fixture("appCertPublicKey_2021001161683774.crt"), "root.crt": fixture("alipayRootCert.crt") }
+        files: {
+          "app.crt": fixture("appCertPublicKey_2021001161683774.crt"),
+          "root.crt": fixture("alipayRootCert.crt")
+        }
       })
       expect(yield* w.exec("cert-sn", "app.crt")).toBe(0)
       expect(w.output.stdout).toBe(s(certs, "expected_app_cert_sn") + "\n")
@@ -427,8 +438,12 @@ describe("keytool binary (child process)", () => {
   const bin = path.join(here, "../src/bin/keytool.ts")
   const spawn = (args: Array<string>, stdin?: string) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(tsx, [bin, ...args], { encoding: "utf8" }, (error, stdout, stderr) =>
-        resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }))
+      const child = execFile(
+        tsx,
+        [bin, ...args],
+        { encoding: "utf8" },
+        (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr })
+      )
       if (stdin !== undefined) child.stdin?.end(stdin)
       else child.stdin?.end()
     })

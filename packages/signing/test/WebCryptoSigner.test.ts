@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import type * as Layer from "effect/Layer"
-import { generateKeyPairSync, webcrypto } from "node:crypto"
+import { createSecretKey, generateKeyPairSync, webcrypto } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -403,6 +403,17 @@ describe("WebCryptoSigner", () => {
       expect((yield* Effect.flip(service.sign("m", ed, "RSA2")))._tag).toBe("SigningFailed")
       expect(calls.importKey).toBe(2)
       expect(service.isCached(ed, "RSA2")).toBe(false)
+    }))
+
+  it.effect("a key object that cannot be exported is a typed failure (sign) or false (verify), not a defect", () =>
+    Effect.gen(function*() {
+      const service = WebCryptoSigner.fromSubtle(webcrypto.subtle)
+      const secret = createSecretKey(Buffer.alloc(32, 7))
+      const e = yield* Effect.flip(service.sign("m", new Keys.PrivateKey(secret, "pkcs8"), "RSA2"))
+      expect(e._tag).toBe("SigningFailed")
+      expect(yield* service.verify("m", Signer.signSync("m", key, "RSA2"), new Keys.PublicKey(secret), "RSA2")).toBe(
+        false
+      )
     }))
 
   it.effect("without WebCrypto: sign fails with SigningFailed, verify answers false", () =>

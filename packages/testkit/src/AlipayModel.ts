@@ -370,6 +370,8 @@ export interface ModelState {
   readonly tokens: ReadonlyMap<string, string>
   readonly templates: ReadonlyMap<string, TemplateRecord>
   readonly cards: ReadonlyMap<string, CardRecord>
+  /** Index: user key (`UID:<user id>`) → the biz_card_no of every card the user ever held. */
+  readonly cardsByUser: ReadonlyMap<string, ReadonlyArray<string>>
   readonly forms: ReadonlyMap<string, FormConfig>
   readonly activateUrls: ReadonlyArray<ActivateUrlRecord>
   readonly submissions: ReadonlyMap<string, FormSubmission>
@@ -380,13 +382,14 @@ export interface ModelState {
   readonly outbox: ReadonlyArray<OutboxEntry>
 }
 
-const emptyState: ModelState = {
+const freshState = (): ModelState => ({
   counter: 0,
   appTokens: new Map(),
   users: new Map(),
   tokens: new Map(),
   templates: new Map(),
   cards: new Map(),
+  cardsByUser: new Map(),
   forms: new Map(),
   activateUrls: [],
   submissions: new Map(),
@@ -395,9 +398,41 @@ const emptyState: ModelState = {
   dynamicCodes: new Map(),
   idempotency: new Map(),
   outbox: []
+})
+
+// The state's collections are updated in place (inside one atomic `Ref.modify`, only once every check has
+// passed), so that an operation costs O(1) whatever the number of cards; `state` hands out copies.
+const setIn = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> =>
+  map instanceof Map ? map.set(key, value) : new Map(map).set(key, value)
+
+const append = <T>(list: ReadonlyArray<T>, item: T): ReadonlyArray<T> => {
+  ;(list as Array<T>).push(item)
+  return list
 }
 
-const setIn = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> => new Map(map).set(key, value)
+const snapshot = (state: ModelState): ModelState => ({
+  ...state,
+  appTokens: new Map(state.appTokens),
+  users: new Map(state.users),
+  tokens: new Map(state.tokens),
+  templates: new Map(state.templates),
+  cards: new Map(state.cards),
+  cardsByUser: new Map(state.cardsByUser),
+  forms: new Map(state.forms),
+  activateUrls: [...state.activateUrls],
+  submissions: new Map(state.submissions),
+  images: new Map(state.images),
+  messages: [...state.messages],
+  dynamicCodes: new Map(state.dynamicCodes),
+  idempotency: new Map(state.idempotency),
+  outbox: [...state.outbox]
+})
+
+const cardsOfUser = (state: ModelState, user: string): Array<CardRecord> =>
+  (state.cardsByUser.get(user) ?? []).flatMap((no) => {
+    const card = state.cards.get(no)
+    return card === undefined ? [] : [card]
+  })
 
 // -------------------------------------------------------------------------------------------------------------
 // service
@@ -456,7 +491,9 @@ export interface WalletCard {
   readonly write_off_type: string
   /** The code shown: the external card no for static codes, the merchant code for md*, none otherwise. */
   readonly code_value?: string | undefined
-  readonly columns: ReadonlyArray<{ readonly code: string; readonly title: string; readonly value?: string | undefined }>
+  readonly columns: ReadonlyArray<
+    { readonly code: string; readonly title: string; readonly value?: string | undefined }
+  >
   readonly front_text_list: ReadonlyArray<{ readonly label: string; readonly value: string }>
   readonly level_show_name?: string | undefined
   readonly shop_ids: ReadonlyArray<string>
@@ -508,7 +545,10 @@ export declare namespace AlipayModel {
     /** The user opens a `dqrcode` / `dbarcode` card: a fresh dynamic code. */
     readonly showDynamicCode: (
       biz_card_no: string
-    ) => Effect.Effect<{ readonly code: string; readonly kind: "D_QR_CODE" | "D_BAR_CODE"; readonly expires_at: string }, ControlError>
+    ) => Effect.Effect<
+      { readonly code: string; readonly kind: "D_QR_CODE" | "D_BAR_CODE"; readonly expires_at: string },
+      ControlError
+    >
     /** The card as the wallet renders it (through its current template). */
     readonly walletView: (biz_card_no: string) => Effect.Effect<WalletCard, ControlError>
     /** A snapshot of the state. */
@@ -557,7 +597,11 @@ const fail = (env: Env, subCode: string, subMsg?: string): Either.Either<never, 
 const issuesText = (issues: ReadonlyArray<Issue>): string =>
   `参数有误: ${issues.map((i) => (i.path === "" ? i.message : `${i.path} ${i.message}`)).join("; ")}`
 
-const decodeWith = <A, I>(env: Env, schema: Schema.Schema<A, I, never>, wire: unknown): Either.Either<A, ModelRejection> =>
+const decodeWith = <A, I>(
+  env: Env,
+  schema: Schema.Schema<A, I, never>,
+  wire: unknown
+): Either.Either<A, ModelRejection> =>
   Either.mapLeft(
     Schema.decodeUnknownEither(schema)(wire),
     (e) => rejection(env.operation, { subCode: "SYSTEM_ERROR", subMsg: ParseResult.TreeFormatter.formatErrorSync(e) })
@@ -565,7 +609,9 @@ const decodeWith = <A, I>(env: Env, schema: Schema.Schema<A, I, never>, wire: un
 
 const ok = <A>(value: A, state: ModelState): Outcome<A> => Either.right({ value, state })
 
-const nextCounter = (state: ModelState): [number, ModelState] => [state.counter + 1, { ...state, counter: state.counter + 1 }]
+const nextCounter = (
+  state: ModelState
+): [number, ModelState] => [state.counter + 1, { ...state, counter: state.counter + 1 }]
 
 /** Looks up an idempotency key: the stored answer for the same request, a rejection for another request. */
 const replay = <A>(
@@ -650,10 +696,13 @@ const templateModify: Handler<"templateModify"> = (request, env, state) => {
   const { request_id: _r, template_id: _t, ...changes } = request
   const body = UpdateSemantics.applyTemplateModify(current.body, changes)
   const record: TemplateRecord = { ...current, body, gmt_modified: AlipayDateTime.format(env.now) }
-  return Either.flatMap(decodeWith(env, Template.TemplateModifyResponse, { template_id: current.template_id }), (response) => {
-    const s1 = { ...state, templates: setIn(state.templates, current.template_id, record) }
-    return ok(response, remember(env, s1, request.request_id, request, response))
-  })
+  return Either.flatMap(
+    decodeWith(env, Template.TemplateModifyResponse, { template_id: current.template_id }),
+    (response) => {
+      const s1 = { ...state, templates: setIn(state.templates, current.template_id, record) }
+      return ok(response, remember(env, s1, request.request_id, request, response))
+    }
+  )
 }
 
 const encodeTemplate = (env: Env, template: TemplateRecord): Either.Either<Record<string, unknown>, ModelRejection> =>
@@ -669,7 +718,10 @@ const templateQuery: Handler<"templateQuery"> = (request, env, state) => {
     // template.query does not return request_id / write_off_type / notify_url; the level list is plural.
     const { request_id: _r, write_off_type: _w, notify_url: _n, card_level_conf, biz_no_prefix, ...rest } = wire
     const answer = defined({ ...rest, biz_no_prefix: biz_no_prefix ?? "", card_level_confs: card_level_conf })
-    return Either.map(decodeWith(env, Template.TemplateQueryResponse, answer), (response) => ({ value: response, state }))
+    return Either.map(
+      decodeWith(env, Template.TemplateQueryResponse, answer),
+      (response) => ({ value: response, state })
+    )
   })
 }
 
@@ -737,10 +789,12 @@ const activateUrlApply: Handler<"activateUrlApply"> = (request, env, state) => {
   }
   return Either.map(decodeWith(env, OpenForm.ActivateUrlApplyResponse, { apply_card_url }), (response) => ({
     value: response,
-    state: { ...state, activateUrls: [...state.activateUrls, record] }
+    state: { ...state, activateUrls: append(state.activateUrls, record) }
   }))
 }
 
+// UNCONFIRMED: the FAQ says the token from the form callback can be used twice (activateform.query, card.open);
+// the model does not count uses (a count would make every retry of a read consume the card.open use).
 const userOfToken = (env: Env, state: ModelState): Either.Either<MintedUser, ModelRejection> => {
   const userId = env.userAuthToken === undefined ? undefined : state.tokens.get(env.userAuthToken)
   const user = userId === undefined ? undefined : state.users.get(userId)
@@ -787,7 +841,9 @@ const nextBizCardNo = (
         if (Either.isLeft(generated)) {
           return Either.left(rejection(env.operation, { subCode: "SYSTEM_ERROR", subMsg: generated.left.reason }))
         }
-        if (!state.cards.has(generated.right)) return Either.right({ no: generated.right, seq })
+        if (!state.cards.has(generated.right)) {
+          return Either.right({ no: generated.right, seq })
+        }
       }
     }
   )
@@ -835,7 +891,7 @@ const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
       if (!submitted) return fail(env, "OPEN_CARD_NEED_OPENFORM")
     }
     const user_key = UpdateSemantics.userKey({ user_uni_id: user.user_id })
-    const allowed = UpdateSemantics.checkOpen(state.cards.values(), template.template_id, user_key)
+    const allowed = UpdateSemantics.checkOpen(cardsOfUser(state, user_key), template.template_id, user_key)
     if (Either.isLeft(allowed)) {
       return fail(
         env,
@@ -905,7 +961,8 @@ const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
           ...s1,
           cards: setIn(s1.cards, no, card),
           templates: setIn(s1.templates, template.template_id, { ...template, seq }),
-          outbox: [...s1.outbox, notice]
+          cardsByUser: setIn(s1.cardsByUser, user_key, append(s1.cardsByUser.get(user_key) ?? [], no)),
+          outbox: append(s1.outbox, notice)
         }
         return { value: response, state: remember(env, s2, request.out_serial_no, request, response) }
       })
@@ -967,7 +1024,7 @@ const cardUpdate: Handler<"cardUpdate"> = (request, env, state) => {
     return fail(env, "INVALID_PARAMETER", `参数有误: card_info.template_id ${target} 不存在`)
   }
   if (target !== undefined && target !== found.template_id) {
-    const allowed = UpdateSemantics.checkOpen(state.cards.values(), target, found.user)
+    const allowed = UpdateSemantics.checkOpen(cardsOfUser(state, found.user), target, found.user)
     // UNCONFIRMED: moving a card onto a template the user already holds a card of is a parameter error.
     if (Either.isLeft(allowed)) return fail(env, "INVALID_PARAMETER", "参数有误: 用户在目标模板下已有会员卡")
   }
@@ -979,10 +1036,10 @@ const cardUpdate: Handler<"cardUpdate"> = (request, env, state) => {
   if (Either.isLeft(updated)) return fail(env, "CARD_NOT_EXIT", "卡不存在")
   const card: CardRecord = { ...found, ...updated.right }
   const changed = request.merchant_card_msg_info?.changed_point
-  const messages: ReadonlyArray<MessageRecord> = changed === undefined ? state.messages : [
-    ...state.messages,
+  const messages: ReadonlyArray<MessageRecord> = changed === undefined ? state.messages : append(
+    state.messages,
     { kind: "PointChange", biz_card_no: card.biz_card_no, changed_point: changed, occur_time: request.occur_time }
-  ]
+  )
   return ok({}, { ...state, cards: setIn(state.cards, card.biz_card_no, card), messages })
 }
 
@@ -1020,7 +1077,7 @@ const messageNotify: Handler<"messageNotify"> = (request, env, state) => {
     ...(request.notify_type === undefined ? {} : { notify_type: request.notify_type }),
     ...(request.notify_info === undefined ? {} : { notify_info: request.notify_info })
   }
-  const s1 = { ...state, messages: [...state.messages, message] }
+  const s1 = { ...state, messages: append(state.messages, message) }
   return ok({}, remember(env, s1, request.notify_no, request, {}))
 }
 
@@ -1096,9 +1153,9 @@ const defaultFormValues: Readonly<Record<string, string>> = {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<AlipayModel.Service> =>
-  Effect.gen(function*() {
-    const ref = yield* Ref.make(emptyState)
+export const make: (options?: Options) => Effect.Effect<AlipayModel.Service> = Effect.fn("AlipayModel.make")(
+  function*(options: Options = {}) {
+    const ref = yield* Ref.make(freshState())
     const injections = yield* Ref.make<ReadonlyMap<Name, ReadonlyArray<Injection>>>(new Map())
     const appId = options.appId ?? DEFAULT_APP_ID
     const templateLimit = options.templateLimit ?? TEMPLATE_LIMIT
@@ -1127,29 +1184,33 @@ export const make = (options: Options = {}): Effect.Effect<AlipayModel.Service> 
         const nowMs = yield* Clock.currentTimeMillis
         const now = DateTime.unsafeMake(nowMs)
         const handler: Handler<N> = handlers[operation]
-        return yield* Effect.flatten(Ref.modify(ref, (state): [Effect.Effect<ResponseOf<N>, ModelRejection>, ModelState] => {
-          const merchant = ctx.appAuthToken === undefined ? appId : state.appTokens.get(ctx.appAuthToken)
-          if (merchant === undefined) {
-            return [
-              Effect.fail(rejection(operation, { subCode: "aop.invalid-app-auth-token", subMsg: "无效的应用授权令牌" })),
-              state
-            ]
-          }
-          const env: Env = {
-            operation,
-            now,
-            nowMs,
-            merchant,
-            appId,
-            userAuthToken: ctx.userAuthToken,
-            templateLimit,
-            formRequestTtlMs
-          }
-          const outcome = handler(request, env, state)
-          return Either.isLeft(outcome)
-            ? [Effect.fail(outcome.left), state]
-            : [Effect.succeed(outcome.right.value), outcome.right.state]
-        }))
+        return yield* Effect.flatten(
+          Ref.modify(ref, (state): [Effect.Effect<ResponseOf<N>, ModelRejection>, ModelState] => {
+            const merchant = ctx.appAuthToken === undefined ? appId : state.appTokens.get(ctx.appAuthToken)
+            if (merchant === undefined) {
+              return [
+                Effect.fail(
+                  rejection(operation, { subCode: "aop.invalid-app-auth-token", subMsg: "无效的应用授权令牌" })
+                ),
+                state
+              ]
+            }
+            const env: Env = {
+              operation,
+              now,
+              nowMs,
+              merchant,
+              appId,
+              userAuthToken: ctx.userAuthToken,
+              templateLimit,
+              formRequestTtlMs
+            }
+            const outcome = handler(request, env, state)
+            return Either.isLeft(outcome)
+              ? [Effect.fail(outcome.left), state]
+              : [Effect.succeed(outcome.right.value), outcome.right.state]
+          })
+        )
       }).pipe(Effect.withSpan(`AlipayModel.${operation}`))
 
     const mintUser = (mint: { readonly userId?: string; readonly openId?: string } = {}) =>
@@ -1178,56 +1239,63 @@ export const make = (options: Options = {}): Effect.Effect<AlipayModel.Service> 
       readonly auth_token: string
       readonly values?: Readonly<Record<string, string>>
     }) =>
-      Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>
-        Effect.flatten(Ref.modify(ref, (state): [Effect.Effect<FormSubmission, ControlError>, ModelState] => {
-          const failWith = (reason: string): [Effect.Effect<FormSubmission, ControlError>, ModelState] => [
-            Effect.fail(new ControlError({ reason })),
-            state
-          ]
-          const template = state.templates.get(input.template_id)
-          if (template === undefined) return failWith(`no template ${input.template_id}`)
-          const applied = state.activateUrls.filter((a) => a.template_id === input.template_id).at(-1)
-          if (applied === undefined) {
-            return failWith(`no claim URL for template ${input.template_id}: call activateurl.apply first`)
-          }
-          const userId = state.tokens.get(input.auth_token)
-          if (userId === undefined) return failWith("unknown auth_token: mint the user first")
-          const form = formOf(state, template) ?? { required: [], optional: [] }
-          const given = input.values ?? {}
-          const values: Record<string, string> = {}
-          for (const code of form.required) values[code] = given[code] ?? defaultFormValues[code] ?? "value"
-          for (const code of form.optional) {
-            const value = given[code]
-            if (value !== undefined) values[code] = value
-          }
-          const [n, s1] = nextCounter(state)
-          const now = DateTime.unsafeMake(nowMs)
-          const request_id = `${compactDateTime(now)}${pad(n, 15)}`
-          const auth_code = `fakeauthcode${pad(n, 20)}`
-          const callback_url = applied.callback === undefined ? undefined : `${applied.callback}?${
-            new URLSearchParams(defined({
-              app_id: appId,
-              auth_code,
-              template_id: input.template_id,
+      Effect.flatMap(
+        Clock.currentTimeMillis,
+        (nowMs) =>
+          Effect.flatten(Ref.modify(ref, (state): [Effect.Effect<FormSubmission, ControlError>, ModelState] => {
+            const failWith = (reason: string): [Effect.Effect<FormSubmission, ControlError>, ModelState] => [
+              Effect.fail(new ControlError({ reason })),
+              state
+            ]
+            const template = state.templates.get(input.template_id)
+            if (template === undefined) {
+              return failWith(`no template ${input.template_id}`)
+            }
+            const applied = state.activateUrls.filter((a) => a.template_id === input.template_id).at(-1)
+            if (applied === undefined) {
+              return failWith(`no claim URL for template ${input.template_id}: call activateurl.apply first`)
+            }
+            const userId = state.tokens.get(input.auth_token)
+            if (userId === undefined) return failWith("unknown auth_token: mint the user first")
+            const form = formOf(state, template) ?? { required: [], optional: [] }
+            const given = input.values ?? {}
+            const values: Record<string, string> = {}
+            for (const code of form.required) values[code] = given[code] ?? defaultFormValues[code] ?? "value"
+            for (const code of form.optional) {
+              const value = given[code]
+              if (value !== undefined) values[code] = value
+            }
+            const [n, s1] = nextCounter(state)
+            const now = DateTime.unsafeMake(nowMs)
+            const request_id = `${compactDateTime(now)}${pad(n, 15)}`
+            const auth_code = `fakeauthcode${pad(n, 20)}`
+            const callback_url = applied.callback === undefined ?
+              undefined :
+              `${applied.callback}?${
+                new URLSearchParams(defined({
+                  app_id: appId,
+                  auth_code,
+                  template_id: input.template_id,
+                  request_id,
+                  scope: "auth_base,auth_user,auth_ecard",
+                  state: "bWNhcmQ=",
+                  out_string: applied.out_string
+                }) as Record<string, string>).toString()
+              }`
+            const submission: FormSubmission = {
               request_id,
-              scope: "auth_base,auth_user,auth_ecard",
-              state: "bWNhcmQ=",
-              out_string: applied.out_string
-            }) as Record<string, string>).toString()
-          }`
-          const submission: FormSubmission = {
-            request_id,
-            auth_code,
-            auth_token: input.auth_token,
-            template_id: input.template_id,
-            user_id: userId,
-            values,
-            submitted_at: nowMs,
-            ...(applied.out_string === undefined ? {} : { out_string: applied.out_string }),
-            ...(callback_url === undefined ? {} : { callback_url })
-          }
-          return [Effect.succeed(submission), { ...s1, submissions: setIn(s1.submissions, request_id, submission) }]
-        })))
+              auth_code,
+              auth_token: input.auth_token,
+              template_id: input.template_id,
+              user_id: userId,
+              values,
+              submitted_at: nowMs,
+              ...(applied.out_string === undefined ? {} : { out_string: applied.out_string }),
+              ...(callback_url === undefined ? {} : { callback_url })
+            }
+            return [Effect.succeed(submission), { ...s1, submissions: setIn(s1.submissions, request_id, submission) }]
+          }))
+      )
 
     const showDynamicCode = (biz_card_no: string) =>
       Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>
@@ -1284,8 +1352,8 @@ export const make = (options: Options = {}): Effect.Effect<AlipayModel.Service> 
       submitActivateForm,
       showDynamicCode,
       walletView,
-      state: Ref.get(ref),
-      outbox: Effect.map(Ref.get(ref), (s) => s.outbox),
+      state: Effect.map(Ref.get(ref), snapshot),
+      outbox: Effect.map(Ref.get(ref), (s) => [...s.outbox]),
       takeOutbox: Ref.modify(ref, (s) => [s.outbox, { ...s, outbox: [] }]),
       failNext: (operation, reject) =>
         Ref.update(injections, (map) => setIn(map, operation, [...(map.get(operation) ?? []), { reject }])),
@@ -1294,9 +1362,10 @@ export const make = (options: Options = {}): Effect.Effect<AlipayModel.Service> 
           injections,
           (map) => setIn(map, operation, [...(map.get(operation) ?? []), { delay: Duration.decode(duration) }])
         ),
-      reset: Effect.zipRight(Ref.set(ref, emptyState), Ref.set(injections, new Map()))
+      reset: Effect.zipRight(Effect.suspend(() => Ref.set(ref, freshState())), Ref.set(injections, new Map()))
     })
-  })
+  }
+)
 
 /**
  * Renders a card through its current template (what the wallet shows).

@@ -24,7 +24,11 @@ import type * as AlipayModel from "./AlipayModel.js"
 type Wire = Readonly<Record<string, unknown>>
 
 const alnum = (min: number, max: number): FastCheck.Arbitrary<string> =>
-  FastCheck.string({ unit: FastCheck.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), minLength: min, maxLength: max })
+  FastCheck.string({
+    unit: FastCheck.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+    minLength: min,
+    maxLength: max
+  })
 
 const text = (min: number, max: number): FastCheck.Arbitrary<string> =>
   FastCheck.string({ minLength: min, maxLength: max }).filter((s) => s.trim().length >= min)
@@ -75,10 +79,15 @@ export const fieldRuleList: FastCheck.Arbitrary<ReadonlyArray<Wire>> = FastCheck
       case "Point":
         return FastCheck.oneof(amount.map((rule_value) => ({ field_name, rule_name: "CONST", rule_value })), assign)
       case "Level":
-        return FastCheck.oneof(alnum(1, 16).map((rule_value) => ({ field_name, rule_name: "CONST", rule_value })), assign)
+        return FastCheck.oneof(
+          alnum(1, 16).map((rule_value) => ({ field_name, rule_name: "CONST", rule_value })),
+          assign
+        )
       default:
         return FastCheck.oneof(
-          FastCheck.tuple(FastCheck.integer({ min: 0, max: 400 }), FastCheck.constantFrom("d", "m")).map(([n, unit]) => ({
+          FastCheck.tuple(FastCheck.integer({ min: 0, max: 400 }), FastCheck.constantFrom("d", "m")).map((
+            [n, unit]
+          ) => ({
             field_name,
             rule_name: "DATE_IN_FUTURE",
             rule_value: `${unit === "m" ? Math.min(n, 120) : n}${unit}`
@@ -114,17 +123,27 @@ const columns = FastCheck.uniqueArray(
   FastCheck.constantFrom("BALANCE", "POINT", "LEVEL", "TELEPHONE", "BENEFIT", "COUPON", "STORE", "GUIDE"),
   { maxLength: 6 }
 ).chain((codes) =>
-  FastCheck.tuple(...codes.map((code) =>
-    FastCheck.record({ title: text(1, 16) }).map(({ title }) => ({ code, title, operate_type: "staticinfo" }))
-  ))
+  FastCheck.tuple(
+    ...codes.map((code) =>
+      FastCheck.record({ title: text(1, 16) }).map(({ title }) => ({ code, title, operate_type: "staticinfo" }))
+    )
+  )
 )
 
 const levels = FastCheck.uniqueArray(alnum(1, 8), { maxLength: 3 }).map((codes) =>
-  codes.map((level) => ({ level, level_show_name: `L-${level}`, level_icon: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC", level_desc: "desc" }))
+  codes.map((level) => ({
+    level,
+    level_show_name: `L-${level}`,
+    level_icon: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
+    level_desc: "desc"
+  }))
 )
 
 const actions = FastCheck.integer({ min: 0, max: Math.min(3, Limits.cardActionListMax) }).map((n) =>
-  Array.from({ length: n }, (_, i) => ({ code: `ACTION_${i}`, text: `按钮${i}`, url: `https://merchant.example/a${i}` }))
+  Array.from(
+    { length: n },
+    (_, i) => ({ code: `ACTION_${i}`, text: `按钮${i}`, url: `https://merchant.example/a${i}` })
+  )
 )
 
 const benefits = FastCheck.array(FastCheck.tuple(dateTime, dateTime, text(1, 16)), { maxLength: 2 }).map((list) =>
@@ -274,7 +293,11 @@ const breakersOfTemplate: ReadonlyArray<FastCheck.Arbitrary<Breaker>> = [
     field: "write_off_type",
     kind: "schema" as const
   })),
-  FastCheck.constant((w: Wire) => ({ wire: { ...w, card_type: "INNER_CARD" }, field: "card_type", kind: "schema" as const })),
+  FastCheck.constant((w: Wire) => ({
+    wire: { ...w, card_type: "INNER_CARD" },
+    field: "card_type",
+    kind: "schema" as const
+  })),
   FastCheck.constant((w: Wire) => {
     const { mdcode_notify_conf: _m, ...rest } = w
     return { wire: { ...rest, write_off_type: "mdqrcode" }, field: "mdcode_notify_conf", kind: "rule" as const }

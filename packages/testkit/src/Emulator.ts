@@ -7,12 +7,13 @@
  *
  * @since 0.1.0
  */
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
+import * as Aes from "@membercard/signing/Aes"
 import * as Keys from "@membercard/signing/Keys"
 import type * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -24,7 +25,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import { generateKeyPairSync } from "node:crypto"
+import { generateKeyPairSync, randomBytes } from "node:crypto"
 import { createServer } from "node:http"
 import * as AlipayModel from "./AlipayModel.js"
 import * as Server from "./internal/emulatorServer.js"
@@ -71,6 +72,8 @@ export interface EmulatorKeys {
   readonly appPublicKey: string
   readonly alipayPrivateKey: Redacted.Redacted<string>
   readonly alipayPublicKey: string
+  /** The AES content key, when configured. */
+  readonly encryptKey: Option.Option<Redacted.Redacted<string>>
 }
 
 /**
@@ -88,6 +91,12 @@ export interface Options {
   readonly appId?: string | undefined
   /** Keys to use; fresh RSA-2048 pairs are generated when absent. */
   readonly keys?: KeysInput | undefined
+  /**
+   * The app's AES content key (接口内容加密密钥, base64 of 16 bytes). With it, encrypted calls (v2
+   * `encrypt_type=AES`, v3 `alipay-encrypt-type: AES`) are decrypted and answered encrypted; without it they are
+   * refused with `isv.decryption-error-unknown`.
+   */
+  readonly encryptKey?: string | Redacted.Redacted<string> | undefined
   /** Options of the model the emulator creates (ignored by {@link layerWithModel}). */
   readonly model?: Omit<AlipayModel.Options, "appId"> | undefined
 }
@@ -184,6 +193,14 @@ export const generateKeyPair: Effect.Effect<{ readonly publicKey: string; readon
 )
 
 /**
+ * A fresh AES-128 content key, base64 (what the console's 接口内容加密密钥 looks like).
+ *
+ * @since 0.1.0
+ * @category keys
+ */
+export const generateEncryptKey: Effect.Effect<string> = Effect.sync(() => randomBytes(16).toString("base64"))
+
+/**
  * Fresh app and Alipay pairs.
  *
  * @since 0.1.0
@@ -237,6 +254,9 @@ const serve = (
       Keys.parsePrivateKey(input.alipayPrivateKey),
       keyFailure("alipayPrivateKey")
     )
+    const aesKey = options.encryptKey === undefined
+      ? Option.none()
+      : Option.some(yield* Either.mapLeft(Aes.parseAesKey(options.encryptKey), keyFailure("encryptKey")))
     const alipayPublicPem = input.alipayPublicKey ??
       String(Keys.publicKeyOf(alipayPrivateKey).keyObject.export({ type: "spki", format: "pem" }))
     const keys: EmulatorKeys = {
@@ -246,7 +266,11 @@ const serve = (
       ),
       appPublicKey: input.appPublicKey,
       alipayPrivateKey: Redacted.make(reveal(input.alipayPrivateKey)),
-      alipayPublicKey: alipayPublicPem
+      alipayPublicKey: alipayPublicPem,
+      encryptKey: Option.map(
+        Option.fromNullable(options.encryptKey),
+        (k) => typeof k === "string" ? Redacted.make(k) : k
+      )
     }
     const appId = options.appId ?? AlipayModel.DEFAULT_APP_ID
     const host = options.host ?? "127.0.0.1"
@@ -260,6 +284,7 @@ const serve = (
       clock,
       faults: yield* Ref.make<ReadonlyArray<Fault>>([]),
       traceCounter: yield* Ref.make(0),
+      aesKey,
       notifier
     }
     const server = yield* NodeHttpServer.make(() => createServer(), {
@@ -267,7 +292,11 @@ const serve = (
       host,
       // 1,000 concurrent clients must not overflow the accept queue (node's default is 511)
       backlog: 4096
-    }).pipe(Effect.mapError((e) => new EmulatorError({ reason: `cannot listen on ${host}:${options.port ?? 0}: ${e.message}` })))
+    }).pipe(
+      Effect.mapError((e) =>
+        new EmulatorError({ reason: `cannot listen on ${host}:${options.port ?? 0}: ${e.message}` })
+      )
+    )
     yield* server.serve(Server.app(env))
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const endpoint = `http://${urlHost(host)}:${port}`
@@ -296,6 +325,7 @@ const serve = (
         gatewayUrl: `${endpoint}/gateway.do`,
         appPrivateKey: Option.getOrElse(keys.appPrivateKey, () => Redacted.make("")),
         alipayPublicKey: Redacted.make(keys.alipayPublicKey),
+        ...(Option.isSome(keys.encryptKey) ? { encryptKey: keys.encryptKey.value } : {}),
         ...overrides
       })
     })
@@ -319,7 +349,8 @@ export const make = (options: Options = {}): Effect.Effect<Emulator.Service, Emu
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorError> => Layer.scoped(Emulator, make(options))
+export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorError> =>
+  Layer.scoped(Emulator, make(options))
 
 /**
  * The emulator on the `AlipayModel` of the context (share one model between the fake and the wire).

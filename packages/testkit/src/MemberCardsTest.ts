@@ -188,129 +188,130 @@ const isRejectionInput = (u: Injected): u is AlipayModel.RejectionInput => !Alip
  * @since 0.1.0
  * @category constructors
  */
-export const make = (
+export const make: (
   model: AlipayModel.AlipayModel.Service
-): Effect.Effect<{ readonly memberCards: MemberCards.MemberCards.Service; readonly control: Control.Service }> =>
-  Effect.gen(function*() {
-    const calls = yield* Ref.make<ReadonlyArray<RecordedCall>>([])
-    const queue = yield* Ref.make<ReadonlyMap<OperationName, ReadonlyArray<Queued>>>(new Map())
+) => Effect.Effect<{ readonly memberCards: MemberCards.MemberCards.Service; readonly control: Control.Service }> =
+  Effect
+    .fn("MemberCardsTest.make")(function*(model: AlipayModel.AlipayModel.Service) {
+      const calls = yield* Ref.make<ReadonlyArray<RecordedCall>>([])
+      const queue = yield* Ref.make<ReadonlyMap<OperationName, ReadonlyArray<Queued>>>(new Map())
 
-    const take = (operation: OperationName) =>
-      Ref.modify(queue, (map): [Queued | undefined, ReadonlyMap<OperationName, ReadonlyArray<Queued>>] => {
-        const [head, ...rest] = map.get(operation) ?? []
-        return [head, new Map(map).set(operation, rest)]
-      })
-    const enqueue = (operation: OperationName, item: Queued) =>
-      Ref.update(queue, (map) => new Map(map).set(operation, [...(map.get(operation) ?? []), item]))
+      const take = (operation: OperationName) =>
+        Ref.modify(queue, (map): [Queued | undefined, ReadonlyMap<OperationName, ReadonlyArray<Queued>>] => {
+          const [head, ...rest] = map.get(operation) ?? []
+          return [head, new Map(map).set(operation, rest)]
+        })
+      const enqueue = (operation: OperationName, item: Queued) =>
+        Ref.update(queue, (map) => new Map(map).set(operation, [...(map.get(operation) ?? []), item]))
 
-    const run = <N extends OperationName>(
-      operation: N,
-      request: AlipayModel.RequestOf<N>,
-      userAuthToken: Redacted.Redacted<string> | undefined
-    ): Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> => {
-      const op: Operations.Any = Operations.byName[operation]
-      const schema = op.request as Schema.Schema<AlipayModel.RequestOf<N>, unknown, never>
-      const call = Effect.gen(function*() {
-        for (;;) {
-          const queued = yield* take(operation)
-          if (queued === undefined) break
-          if (queued._tag === "Delay") yield* Effect.sleep(queued.duration)
-          else return yield* Effect.fail(queued.error as MemberCards.ErrorOf<N>)
-        }
-        if (op.userAuthToken && userAuthToken === undefined) {
-          return yield* new AlipayError.AlipayRequestRejected({
-            operation,
-            issues: [{ path: "auth_token", message: "this operation needs the user's auth token" }]
-          })
-        }
-        // Exactly the gateway's pre-send validation: a strict encode with the operation's request schema.
-        const wire = yield* Schema.encode(schema, Validation.strictOptions)(request).pipe(
-          Effect.mapError((error) =>
-            new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
-          )
-        )
-        // What Alipay receives: the wire object, decoded again.
-        const received = yield* Schema.decodeUnknown(schema)(wire).pipe(
-          Effect.mapError((error) =>
-            new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
-          )
-        )
-        const overrides = yield* FiberRef.get(currentOverrides)
-        const ctx: AlipayModel.CallContext = {
-          ...(overrides.appAuthToken === undefined ? {} : { appAuthToken: Redacted.value(overrides.appAuthToken) }),
-          ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
-        }
-        return yield* model.execute(operation, received, ctx).pipe(
-          Effect.mapError((rejection) => toGatewayError(operation, rejection))
-        )
-      })
-      return Effect.gen(function*() {
-        const at = AlipayDateTime.format(yield* DateTime.now)
-        const exit = yield* Effect.exit(call)
-        const base = { operation, request, at, withUserAuthToken: userAuthToken !== undefined }
-        const record: RecordedCall = exit._tag === "Success"
-          ? { ...base, outcome: "success", response: exit.value }
-          : {
-            ...base,
-            outcome: exit.cause._tag === "Fail" ? exit.cause.error._tag : "defect",
-            ...(exit.cause._tag === "Fail" ? { error: exit.cause.error } : {})
+      const run = <N extends OperationName>(
+        operation: N,
+        request: AlipayModel.RequestOf<N>,
+        userAuthToken: Redacted.Redacted<string> | undefined
+      ): Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> => {
+        const op: Operations.Any = Operations.byName[operation]
+        const schema = op.request as Schema.Schema<AlipayModel.RequestOf<N>, unknown, never>
+        const call = Effect.gen(function*() {
+          for (;;) {
+            const queued = yield* take(operation)
+            if (queued === undefined) break
+            if (queued._tag === "Delay") yield* Effect.sleep(queued.duration)
+            else return yield* Effect.fail(queued.error as MemberCards.ErrorOf<N>)
           }
-        yield* Ref.update(calls, (all) => [...all, record])
-        return yield* exit
-      }).pipe(Effect.withSpan(`MemberCardsTest.${operation}`))
-    }
+          if (op.userAuthToken && userAuthToken === undefined) {
+            return yield* new AlipayError.AlipayRequestRejected({
+              operation,
+              issues: [{ path: "auth_token", message: "this operation needs the user's auth token" }]
+            })
+          }
+          // Exactly the gateway's pre-send validation: a strict encode with the operation's request schema.
+          const wire = yield* Schema.encode(schema, Validation.strictOptions)(request).pipe(
+            Effect.mapError((error) =>
+              new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
+            )
+          )
+          // What Alipay receives: the wire object, decoded again.
+          const received = yield* Schema.decodeUnknown(schema)(wire).pipe(
+            Effect.mapError((error) =>
+              new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
+            )
+          )
+          const overrides = yield* FiberRef.get(currentOverrides)
+          const ctx: AlipayModel.CallContext = {
+            ...(overrides.appAuthToken === undefined ? {} : { appAuthToken: Redacted.value(overrides.appAuthToken) }),
+            ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
+          }
+          return yield* model.execute(operation, received, ctx).pipe(
+            Effect.mapError((rejection) => toGatewayError(operation, rejection))
+          )
+        })
+        return Effect.gen(function*() {
+          const at = AlipayDateTime.format(yield* DateTime.now)
+          const exit = yield* Effect.exit(call)
+          const base = { operation, request, at, withUserAuthToken: userAuthToken !== undefined }
+          const record: RecordedCall = exit._tag === "Success"
+            ? { ...base, outcome: "success", response: exit.value }
+            : {
+              ...base,
+              outcome: exit.cause._tag === "Fail" ? exit.cause.error._tag : "defect",
+              ...(exit.cause._tag === "Fail" ? { error: exit.cause.error } : {})
+            }
+          yield* Ref.update(calls, (all) => [...all, record])
+          return yield* exit
+        }).pipe(Effect.withSpan(`MemberCardsTest.${operation}`))
+      }
 
-    const method = <N extends OperationName>(operation: N) => (request: AlipayModel.RequestOf<N>) =>
-      run(operation, request, undefined)
-    const userMethod = <N extends OperationName>(operation: N) =>
-    (
-      request: AlipayModel.RequestOf<N>,
-      token: Redacted.Redacted<string>
-    ) => run(operation, request, token)
+      const method = <N extends OperationName>(operation: N) => (request: AlipayModel.RequestOf<N>) =>
+        run(operation, request, undefined)
+      const userMethod = <N extends OperationName>(operation: N) =>
+      (
+        request: AlipayModel.RequestOf<N>,
+        token: Redacted.Redacted<string>
+      ) => run(operation, request, token)
 
-    const memberCards = MemberCards.MemberCards.of({
-      templateCreate: method("templateCreate"),
-      templateModify: method("templateModify"),
-      templateQuery: method("templateQuery"),
-      templateBatchQuery: method("templateBatchQuery"),
-      formTemplateSet: method("formTemplateSet"),
-      activateUrlApply: method("activateUrlApply"),
-      activateFormQuery: userMethod("activateFormQuery"),
-      cardOpen: userMethod("cardOpen"),
-      cardQuery: method("cardQuery"),
-      cardUpdate: method("cardUpdate"),
-      cardDelete: method("cardDelete"),
-      messageNotify: method("messageNotify"),
-      imageUpload: method("imageUpload")
+      const memberCards = MemberCards.MemberCards.of({
+        templateCreate: method("templateCreate"),
+        templateModify: method("templateModify"),
+        templateQuery: method("templateQuery"),
+        templateBatchQuery: method("templateBatchQuery"),
+        formTemplateSet: method("formTemplateSet"),
+        activateUrlApply: method("activateUrlApply"),
+        activateFormQuery: userMethod("activateFormQuery"),
+        cardOpen: userMethod("cardOpen"),
+        cardQuery: method("cardQuery"),
+        cardUpdate: method("cardUpdate"),
+        cardDelete: method("cardDelete"),
+        messageNotify: method("messageNotify"),
+        imageUpload: method("imageUpload")
+      })
+
+      const control: Control.Service = {
+        failNext: (operation, error) =>
+          isRejectionInput(error)
+            ? model.failNext(operation, error)
+            : enqueue(operation, { _tag: "Fail", error }),
+        delayNext: (operation, duration) => enqueue(operation, { _tag: "Delay", duration }),
+        calls: Ref.get(calls),
+        callsOf: (operation) => Effect.map(Ref.get(calls), (all) => all.filter((c) => c.operation === operation)),
+        clearCalls: Ref.set(calls, []),
+        mintUser: (options) =>
+          Effect.map(model.mintUser(options), (user) => ({ ...user, authToken: Redacted.make(user.auth_token) })),
+        mintAppAuthToken: Effect.map(model.mintAppAuthToken, Redacted.make),
+        submitActivateForm: (input) =>
+          model.submitActivateForm({
+            template_id: input.template_id,
+            auth_token: Redacted.isRedacted(input.auth_token) ? Redacted.value(input.auth_token) : input.auth_token,
+            ...(input.values === undefined ? {} : { values: input.values })
+          }),
+        showDynamicCode: model.showDynamicCode,
+        walletView: model.walletView,
+        state: model.state,
+        outbox: model.outbox,
+        reset: Effect.all([model.reset, Ref.set(calls, []), Ref.set(queue, new Map())], { discard: true }),
+        model
+      }
+      return { memberCards, control }
     })
-
-    const control: Control.Service = {
-      failNext: (operation, error) =>
-        isRejectionInput(error)
-          ? model.failNext(operation, error)
-          : enqueue(operation, { _tag: "Fail", error }),
-      delayNext: (operation, duration) => enqueue(operation, { _tag: "Delay", duration }),
-      calls: Ref.get(calls),
-      callsOf: (operation) => Effect.map(Ref.get(calls), (all) => all.filter((c) => c.operation === operation)),
-      clearCalls: Ref.set(calls, []),
-      mintUser: (options) =>
-        Effect.map(model.mintUser(options), (user) => ({ ...user, authToken: Redacted.make(user.auth_token) })),
-      mintAppAuthToken: Effect.map(model.mintAppAuthToken, Redacted.make),
-      submitActivateForm: (input) =>
-        model.submitActivateForm({
-          template_id: input.template_id,
-          auth_token: Redacted.isRedacted(input.auth_token) ? Redacted.value(input.auth_token) : input.auth_token,
-          ...(input.values === undefined ? {} : { values: input.values })
-        }),
-      showDynamicCode: model.showDynamicCode,
-      walletView: model.walletView,
-      state: model.state,
-      outbox: model.outbox,
-      reset: Effect.all([model.reset, Ref.set(calls, []), Ref.set(queue, new Map())], { discard: true }),
-      model
-    }
-    return { memberCards, control }
-  })
 
 /**
  * The fake: `MemberCards` (the gateway's tag), `Control` and the `AlipayModel` it runs on, with fresh state.

@@ -6,11 +6,11 @@
  * @since 0.1.0
  */
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
-import { generateKeyPairSync } from "node:crypto"
 import * as Effect from "effect/Effect"
 import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import { generateKeyPairSync } from "node:crypto"
 
 /**
  * One RSA-2048 pair: PKCS#8 private key and SPKI public key, both PEM.

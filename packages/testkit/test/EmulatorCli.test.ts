@@ -21,7 +21,9 @@ interface Ready {
   readonly keys_dir: string
 }
 
-const start = (args: ReadonlyArray<string>): Promise<{ readonly child: ChildProcess; readonly ready: Ready; readonly line: string }> =>
+const start = (
+  args: ReadonlyArray<string>
+): Promise<{ readonly child: ChildProcess; readonly ready: Ready; readonly line: string }> =>
   new Promise((ok, ko) => {
     const child = spawn(bin, [script, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
     let stderr = ""
@@ -75,7 +77,9 @@ describe("pnpm emulator", () => {
       })
       expect(await clock.json()).toEqual({ now: "2026-02-03 04:05:06" })
       const sdk = sdkFor(first.ready)
-      const v3 = await sdk.curl("POST", "/v3/alipay/marketing/card/template/batchquery", { body: { page_no: 1, page_size: 5 } })
+      const v3 = await sdk.curl("POST", "/v3/alipay/marketing/card/template/batchquery", {
+        body: { page_no: 1, page_size: 5 }
+      })
       expect(v3.responseHttpStatus).toBe(200)
       const v2 = await sdk.exec("alipay.marketing.card.template.query", { bizContent: { template_id: "nope" } }, {
         validateSign: true

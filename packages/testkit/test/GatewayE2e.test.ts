@@ -3,13 +3,13 @@
  * the emulator, real signatures both ways, on both protocols. Also: injected faults as the gateway sees them, and
  * the open-card notification verified by the gateway's own notification handler.
  */
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as HttpRouter from "@effect/platform/HttpRouter"
 import { describe, expect, layer } from "@effect/vitest"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import { MemberCards, withTimeout } from "@membercard/gateway/MemberCards"
-import * as NotificationStore from "@membercard/gateway/NotificationStore"
 import * as Notifications from "@membercard/gateway/Notifications"
+import * as NotificationStore from "@membercard/gateway/NotificationStore"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -82,6 +82,32 @@ const lifecycle = (protocol: "v2" | "v3") =>
 
 const emulatorLayer = Emulator.layer()
 
+describe("AES content encryption (接口内容加密)", () => {
+  layer(
+    Layer.unwrapEffect(Effect.map(Emulator.generateEncryptKey, (encryptKey) => Emulator.layer({ encryptKey }))),
+    { timeout: 30_000, excludeTestServices: true }
+  )((it) => {
+    for (const protocol of ["v3", "v2"] as const) {
+      it.effect(`${protocol}: the full lifecycle with encrypted requests and answers`, () =>
+        lifecycle(protocol).pipe(Effect.provide(Emulator.layerMemberCards({ protocol }))))
+
+      it.effect(`${protocol}: a client with another AES key is refused with isv.decryption-error-unknown`, () =>
+        Effect.gen(function*() {
+          const other = yield* Emulator.generateEncryptKey
+          const cards = yield* Effect.provide(
+            MemberCards,
+            Emulator.layerMemberCards({ protocol, encryptKey: Redacted.make(other) })
+          )
+          const refused = yield* Effect.flip(cards.templateCreate(S.template({ request_id: rid() })))
+          expect([refused._tag, "subCode" in refused ? refused.subCode : undefined]).toEqual([
+            "AlipayInsufficientConditions",
+            protocol === "v2" ? "isv.decryption-error-unknown" : "decryption-error-unknown"
+          ])
+        }))
+    }
+  })
+})
+
 for (const protocol of ["v3", "v2"] as const) {
   describe(`gateway ⇄ emulator (${protocol})`, () => {
     layer(
@@ -150,7 +176,10 @@ describe("open-card notification", () => {
         const config = AlipayConfig.layer(emulator.gatewayOptions())
         const receiver = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
         const app = HttpRouter.empty.pipe(
-          HttpRouter.post("/alipay/notify", Notifications.httpApp((event) => Ref.update(received, (all) => [...all, event])))
+          HttpRouter.post(
+            "/alipay/notify",
+            Notifications.httpApp((event) => Ref.update(received, (all) => [...all, event]))
+          )
         )
         yield* receiver.serve(app).pipe(
           Effect.provide(Layer.mergeAll(config, NotificationStore.layerMemory())),
@@ -191,6 +220,17 @@ describe("open-card notification", () => {
         )
         expect(status).toBe(400)
         expect((yield* Ref.get(received)).length).toBe(1)
+        // without a URL, each notification goes to its template's notify_url (sent over v2, where the gateway
+        // carries notify_url as a common parameter)
+        const v2cards = yield* Effect.provide(MemberCards, Emulator.layerMemberCards({ protocol: "v2" }))
+        const withUrl = yield* v2cards.templateCreate(S.template({ request_id: rid(), notify_url: url }))
+        const stored = yield* emulator.model.state
+        expect(stored.templates.get(withUrl.template_id)?.body.notify_url).toBe(url)
+        const other = yield* emulator.model.mintUser()
+        yield* v2cards.cardOpen(S.open(withUrl.template_id, other), Redacted.make(other.auth_token))
+        const toTemplate = yield* emulator.deliverNotifications()
+        expect(toTemplate.map((d) => [d.url, d.status])).toEqual([[url, 200]])
+        expect((yield* Ref.get(received)).length).toBe(2)
       }).pipe(Effect.scoped))
   })
 })

@@ -49,7 +49,9 @@ describe("MemberCardsTest: validation like the gateway", () => {
   it.effect("rejects cross-field template problems as Alipay does: INVALID_PARAMETER naming the path", () =>
     Effect.gen(function*() {
       const { cards } = yield* start
-      const error = yield* errorOf(cards.templateCreate(S.template({ biz_no_prefix: "abcdefghij", biz_no_suffix_len: "30" })))
+      const error = yield* errorOf(
+        cards.templateCreate(S.template({ biz_no_prefix: "abcdefghij", biz_no_suffix_len: "30" }))
+      )
       expect(error).toBeInstanceOf(AlipayError.InvalidParameter)
       expect(error._tag === "INVALID_PARAMETER" && error.subMsg).toContain("biz_no")
       const md = yield* errorOf(cards.templateCreate(S.template({ write_off_type: "mdqrcode" })))
@@ -151,7 +153,11 @@ describe("MemberCardsTest: rules", () => {
         { concurrency: "unbounded" }
       )
       expect(results.filter(Either.isRight).length).toBe(1)
-      expect(results.filter(Either.isLeft).map((e) => e.left._tag)).toEqual(Array(19).fill("CARD_HAS_OPENED"))
+      expect(
+        results.filter(Either.isLeft).map((e) =>
+          e.left._tag
+        )
+      ).toEqual(Array(19).fill("CARD_HAS_OPENED"))
       expect((yield* control.state).cards.size).toBe(1)
     }).pipe(fake()))
 
@@ -166,7 +172,10 @@ describe("MemberCardsTest: rules", () => {
       expect(found.card_info?.biz_card_no).toBe(biz)
       const wrongKind = yield* errorOf(cards.cardQuery(S.query(code.code, { target_card_no_type: "D_BAR_CODE" })))
       expect(wrongKind._tag).toBe("CARD_NOT_EXIT")
-      yield* TestClock.adjust(Duration.sum(Duration.minutes(2), Duration.seconds(1)))
+      yield* TestClock.adjust(Duration.sum(Duration.minutes(1), Duration.seconds(59)))
+      const stillValid = yield* cards.cardQuery(S.query(code.code, { target_card_no_type: "D_QR_CODE" }))
+      expect(stillValid.card_info?.biz_card_no).toBe(biz)
+      yield* TestClock.adjust("2 seconds")
       const expired = yield* errorOf(cards.cardQuery(S.query(code.code, { target_card_no_type: "D_QR_CODE" })))
       expect(expired._tag).toBe("CARD_NOT_EXIT")
     }).pipe(fake()))
@@ -213,9 +222,11 @@ describe("MemberCardsTest: rules", () => {
       expect(hidden._tag).toBe("TEMPLATE_NOT_EXIT")
       const own = yield* cards.templateCreate(S.template({ request_id: "isv-1" })).pipe(withAppAuthToken(token))
       expect(own.template_id).not.toBe(template_id)
-      const unknown = yield* errorOf(cards.templateQuery(S.templateQuery(template_id)).pipe(
-        withAppAuthToken(Redacted.make("nope"))
-      ))
+      const unknown = yield* errorOf(
+        cards.templateQuery(S.templateQuery(template_id)).pipe(
+          withAppAuthToken(Redacted.make("nope"))
+        )
+      )
       expect(unknown).toBeInstanceOf(AlipayError.AlipayAuthTokenError)
     }).pipe(fake()))
 
@@ -261,8 +272,12 @@ describe("MemberCardsTest: rules", () => {
       const submitted = yield* control.submitActivateForm({ template_id, auth_token: user.authToken })
       expect(submitted.callback_url).toContain(`request_id=${submitted.request_id}`)
       yield* cards.activateFormQuery(S.formQuery(template_id, submitted.request_id), user.authToken)
-      yield* TestClock.adjust("31 minutes")
-      const error = yield* errorOf(cards.activateFormQuery(S.formQuery(template_id, submitted.request_id), user.authToken))
+      yield* TestClock.adjust("29 minutes")
+      yield* cards.activateFormQuery(S.formQuery(template_id, submitted.request_id), user.authToken)
+      yield* TestClock.adjust("2 minutes")
+      const error = yield* errorOf(
+        cards.activateFormQuery(S.formQuery(template_id, submitted.request_id), user.authToken)
+      )
       expect(error).toBeInstanceOf(AlipayError.RequestIdExpire)
     }).pipe(fake()))
 
@@ -304,7 +319,9 @@ describe("MemberCardsTest: rules", () => {
       const { cards, control, template_id, user } = yield* withTemplate()
       const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
       const external = `EXT${user.user_id.slice(-6)}`
-      const byExternal = yield* cards.cardQuery(S.query(external, { target_card_no_type: "EXTERNAL_CARD", template_id }))
+      const byExternal = yield* cards.cardQuery(
+        S.query(external, { target_card_no_type: "EXTERNAL_CARD", template_id })
+      )
       expect(byExternal.card_info?.biz_card_no).toBe(opened.card_info?.biz_card_no)
       const stranger = yield* control.mintUser()
       const filtered = yield* errorOf(cards.cardQuery(S.query(opened.card_info?.biz_card_no ?? "", {

@@ -72,4 +72,3 @@ for (const protocol of ["v3", "v2"] as const) {
     })
   })
 }
-

@@ -10,7 +10,10 @@ import * as Scenarios from "./scenarios/index.js"
 const harness = Layer.effect(
   Scenarios.ScenarioHarness,
   Effect.map(MemberCardsTest.Control, (control) => ({
-    mintUser: Effect.map(control.mintUser(), (u) => ({ user_id: u.user_id, open_id: u.open_id, authToken: u.authToken })),
+    mintUser: Effect.map(
+      control.mintUser(),
+      (u) => ({ user_id: u.user_id, open_id: u.open_id, authToken: u.authToken })
+    ),
     setTime: (beijing: string) => Effect.orDie(TestNow.set(beijing)),
     submitActivateForm: (input: {
       readonly template_id: string

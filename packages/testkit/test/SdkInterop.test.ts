@@ -43,23 +43,35 @@ const field = (u: unknown, key: string): unknown =>
 const v3 = (
   verb: Verb,
   path: string,
-  options: { readonly query?: Record<string, string>; readonly body?: Record<string, unknown>; readonly form?: AlipayFormData }
+  options: {
+    readonly query?: Record<string, string>
+    readonly body?: Record<string, unknown>
+    readonly form?: AlipayFormData
+    readonly appAuthToken?: string
+  }
 ) =>
   Effect.gen(function*() {
     const sdk = sdkOf(yield* Emulator.Emulator)
-    return yield* Effect.either(Effect.tryPromise({
-      try: () => sdk.curl<Record<string, unknown>>(verb, path, options),
-      catch: (error): Refused => ({
-        status: typeof field(error, "responseHttpStatus") === "number" ? field(error, "responseHttpStatus") as number : undefined,
-        code: String(field(error, "code")),
-        message: String(field(error, "message"))
-      })
-    }).pipe(Effect.map((r): Answer => ({ status: r.responseHttpStatus, data: r.data }))))
+    return yield* Effect.either(
+      Effect.tryPromise({
+        try: () => sdk.curl<Record<string, unknown>>(verb, path, options),
+        catch: (error): Refused => ({
+          status: typeof field(error, "responseHttpStatus") === "number"
+            ? field(error, "responseHttpStatus") as number
+            : undefined,
+          code: String(field(error, "code")),
+          message: String(field(error, "message"))
+        })
+      }).pipe(Effect.map((r): Answer => ({ status: r.responseHttpStatus, data: r.data })))
+    )
   })
 
 const v3ok = (verb: Verb, path: string, options: Parameters<typeof v3>[2]) =>
-  Effect.flatMap(v3(verb, path, options), (answer) =>
-    Either.isRight(answer) ? Effect.succeed(answer.right.data) : Effect.die(`v3 ${path} refused: ${answer.left.code}`))
+  Effect.flatMap(
+    v3(verb, path, options),
+    (answer) =>
+      Either.isRight(answer) ? Effect.succeed(answer.right.data) : Effect.die(`v3 ${path} refused: ${answer.left.code}`)
+  )
 
 const v3code = (verb: Verb, path: string, options: Parameters<typeof v3>[2]) =>
   Effect.map(v3(verb, path, options), (answer) => Either.isRight(answer) ? "success" : answer.left.code)
@@ -81,7 +93,8 @@ const user = Effect.flatMap(Emulator.Emulator, (emulator) => emulator.model.mint
 let serial = 0
 const next = (prefix: string) => `${prefix}${String(++serial).padStart(6, "0")}`
 
-const templateBody = (overrides: Record<string, unknown> = {}) => S.templateWire({ request_id: next("REQ"), ...overrides })
+const templateBody = (overrides: Record<string, unknown> = {}) =>
+  S.templateWire({ request_id: next("REQ"), ...overrides })
 
 const openBody = (template_id: string, user_id: string, overrides: Record<string, unknown> = {}) => ({
   out_serial_no: next("OPEN"),
@@ -125,7 +138,12 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
           values: { OPEN_FORM_FIELD_MOBILE: "13900000000" }
         })
         const form = yield* v3ok("GET", "/v3/alipay/marketing/card/activateform/query", {
-          query: { biz_type: "MEMBER_CARD", template_id, request_id: submission.request_id, auth_token: alice.auth_token }
+          query: {
+            biz_type: "MEMBER_CARD",
+            template_id,
+            request_id: submission.request_id,
+            auth_token: alice.auth_token
+          }
         })
         expect(String(form["infos"])).toContain("13900000000")
         const opened = yield* v3ok("POST", "/v3/alipay/marketing/card/open", {
@@ -170,7 +188,9 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
         const template_id = String(created["template_id"])
         const queried = yield* v2(M("template.query"), { template_id })
         expect(field(queried["template_style_info"], "card_show_name")).toBe("测试会员卡")
-        expect((yield* v2(M("formtemplate.set"), { template_id, fields: requiredFields(["OPEN_FORM_FIELD_NAME"]) })).code)
+        expect(
+          (yield* v2(M("formtemplate.set"), { template_id, fields: requiredFields(["OPEN_FORM_FIELD_NAME"]) })).code
+        )
           .toBe("10000")
         expect((yield* v2(M("activateurl.apply"), { template_id })).code).toBe("10000")
         const bob = yield* user
@@ -186,7 +206,11 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
         const biz_card_no = String(field(opened["card_info"], "biz_card_no"))
         const target = { target_card_no: biz_card_no, target_card_no_type: "BIZ_CARD" }
         expect(
-          (yield* v2(M("update"), { ...target, occur_time: "2026-11-23 10:05:00", card_info: { point: "7", balance: "1" } }))
+          (yield* v2(M("update"), {
+            ...target,
+            occur_time: "2026-11-23 10:05:00",
+            card_info: { point: "7", balance: "1" }
+          }))
             .code
         ).toBe("10000")
         const card = yield* v2(M("query"), target)
@@ -256,7 +280,10 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
           query: { auth_token: alice.auth_token },
           body: openBody(template_id, alice.user_id)
         })
-        const target = { target_card_no: String(field(opened["card_info"], "biz_card_no")), target_card_no_type: "BIZ_CARD" }
+        const target = {
+          target_card_no: String(field(opened["card_info"], "biz_card_no")),
+          target_card_no_type: "BIZ_CARD"
+        }
         yield* v3ok("DELETE", "/v3/alipay/marketing/card/delete", {
           query: { ...target, out_serial_no: next("DEL"), reason_code: "USER_UNBUND" }
         })
@@ -299,6 +326,32 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
           query: { auth_token: "not-a-token" },
           body: openBody(template_id, bob.user_id)
         })
+        yield* check("invalid-app-auth-token", "GET", "/v3/alipay/marketing/card/template/query", {
+          query: { template_id },
+          appAuthToken: "not-a-merchant"
+        })
+        // paid outer cards (付费外卡) need the template's paid_outer_card_conf
+        const { template_id: plain } = yield* v3ok("POST", "/v3/alipay/marketing/card/template/create", {
+          body: templateBody()
+        }).pipe(Effect.map((d) => ({ template_id: String(d["template_id"]) })))
+        const carol = yield* user
+        yield* check("PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG", "POST", "/v3/alipay/marketing/card/open", {
+          query: { auth_token: carol.auth_token },
+          body: openBody(plain, carol.user_id, { paid_outer_card_info: { action: "OPEN" } })
+        })
+        const carols = yield* v3ok("POST", "/v3/alipay/marketing/card/open", {
+          query: { auth_token: carol.auth_token },
+          body: openBody(plain, carol.user_id)
+        })
+        yield* check("PAIDOUTERCARD_LACK_TEMPLATE_CONFIG", "POST", "/v3/alipay/marketing/card/update", {
+          body: {
+            target_card_no: String(field(carols["card_info"], "biz_card_no")),
+            target_card_no_type: "BIZ_CARD",
+            occur_time: "2026-11-23 10:05:00",
+            card_info: { point: "1" },
+            paid_outer_card_info: { action: "OPEN" }
+          }
+        })
         expect(codes.map(([, got]) => got)).toEqual(codes.map(([expected]) => expected))
       }))
 
@@ -333,11 +386,14 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
             got.push([expected, c])
           })
         yield* check("TEMPLATE_NOT_EXIT", v2code(M("template.query"), { template_id: missing }))
-        yield* check("TEMPLATE_NOT_EXIT", v2code(M("template.modify"), {
-          request_id: next("MOD"),
-          template_id: missing,
-          template_style_info: S.templateWire()["template_style_info"]
-        }))
+        yield* check(
+          "TEMPLATE_NOT_EXIT",
+          v2code(M("template.modify"), {
+            request_id: next("MOD"),
+            template_id: missing,
+            template_style_info: S.templateWire()["template_style_info"]
+          })
+        )
         yield* check("INVALID_PARAMETER", v2code(M("template.create"), { request_id: next("REQ") }))
         yield* check(
           "CARD_TEMPLATE_NOT_EXIST",
@@ -345,27 +401,45 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
         )
         yield* check("CARD_TEMPLATE_NOT_EXIST", v2code(M("activateurl.apply"), { template_id: missing }))
         yield* check("OPEN_FORM_TEMPLATE_NOT_EXIST", v2code(M("activateurl.apply"), { template_id }))
-        yield* check("TEMPLATE_NOT_EXIT", v2code(M("open"), openBody(missing, alice.user_id), { auth_token: alice.auth_token }))
-        yield* check("USER_AUTH_FAIL", v2code(M("open"), openBody(template_id, alice.user_id), { auth_token: bob.auth_token }))
-        yield* check("success", v2code(M("open"), openBody(template_id, alice.user_id), { auth_token: alice.auth_token }))
+        yield* check(
+          "TEMPLATE_NOT_EXIT",
+          v2code(M("open"), openBody(missing, alice.user_id), { auth_token: alice.auth_token })
+        )
+        yield* check(
+          "USER_AUTH_FAIL",
+          v2code(M("open"), openBody(template_id, alice.user_id), { auth_token: bob.auth_token })
+        )
+        yield* check(
+          "success",
+          v2code(M("open"), openBody(template_id, alice.user_id), { auth_token: alice.auth_token })
+        )
         yield* check(
           "CARD_HAS_OPENED",
           v2code(M("open"), openBody(template_id, alice.user_id), { auth_token: alice.auth_token })
         )
         const unknownCard = { target_card_no: "prex0000000998", target_card_no_type: "BIZ_CARD" }
         yield* check("CARD_NOT_EXIT", v2code(M("query"), unknownCard))
-        yield* check("CARD_NOT_EXIT", v2code(M("update"), { ...unknownCard, occur_time: "2026-11-23 10:05:00", card_info: {} }))
+        yield* check(
+          "CARD_NOT_EXIT",
+          v2code(M("update"), { ...unknownCard, occur_time: "2026-11-23 10:05:00", card_info: {} })
+        )
         yield* check(
           "CARD_NOT_EXIT",
           v2code(M("delete"), { ...unknownCard, out_serial_no: next("DEL"), reason_code: "CANCEL" })
         )
-        yield* check("CARD_NOT_EXIT", v2code(M("message.notify"), {
-          ...unknownCard,
-          occur_time: "2026-11-23 10:05:00",
-          notify_type: "POINT_REMIND",
-          notify_info: "{\"expired_point\":\"1\",\"expired_time\":\"2026-12-31 23:59:59\"}"
-        }))
-        yield* check("aop.invalid-auth-token", v2code(M("open"), openBody(template_id, bob.user_id), { auth_token: "nope" }))
+        yield* check(
+          "CARD_NOT_EXIT",
+          v2code(M("message.notify"), {
+            ...unknownCard,
+            occur_time: "2026-11-23 10:05:00",
+            notify_type: "POINT_REMIND",
+            notify_info: "{\"expired_point\":\"1\",\"expired_time\":\"2026-12-31 23:59:59\"}"
+          })
+        )
+        yield* check(
+          "aop.invalid-auth-token",
+          v2code(M("open"), openBody(template_id, bob.user_id), { auth_token: "nope" })
+        )
         expect(got.map(([, c]) => c)).toEqual(got.map(([e]) => e))
       }))
 
@@ -377,9 +451,11 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
         // the SDK does not verify answers >= 400; a 404 with a bad signature is still readable
         expect(Either.isLeft(answer) ? answer.left.code : "success").toBe("TEMPLATE_NOT_EXIT")
         const sdk = sdkOf(emulator)
-        const v2Exit = yield* Effect.exit(Effect.tryPromise(() =>
-          sdk.exec(M("template.query"), { bizContent: { template_id: "x" } }, { validateSign: true })
-        ))
+        const v2Exit = yield* Effect.exit(
+          Effect.tryPromise(() =>
+            sdk.exec(M("template.query"), { bizContent: { template_id: "x" } }, { validateSign: true })
+          )
+        )
         expect(v2Exit._tag).toBe("Failure")
         const created = yield* v3ok("POST", "/v3/alipay/marketing/card/template/create", { body: templateBody() })
         yield* emulator.injectFault({ operation: "templateQuery", bad_signature: true })
@@ -411,6 +487,19 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
           forger.exec(M("template.query"), { bizContent: { template_id: "x" } }, { validateSign: true })
         )
         expect([v2Answer.code, v2Answer.sub_code]).toEqual(["40002", "isv.invalid-signature"])
+      }))
+  })
+})
+
+describe("alipay-sdk 4.14.0: TEMPLATE_OVER_LIMIT", () => {
+  layer(Emulator.layer({ model: { templateLimit: 1 } }), { timeout: 30_000, excludeTestServices: true })((it) => {
+    it.effect("the merchant's second template is refused on both protocols", () =>
+      Effect.gen(function*() {
+        yield* v3ok("POST", "/v3/alipay/marketing/card/template/create", { body: templateBody() })
+        expect(yield* v3code("POST", "/v3/alipay/marketing/card/template/create", { body: templateBody() })).toBe(
+          "TEMPLATE_OVER_LIMIT"
+        )
+        expect(yield* v2code(M("template.create"), templateBody())).toBe("TEMPLATE_OVER_LIMIT")
       }))
   })
 })

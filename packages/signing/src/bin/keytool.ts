@@ -46,7 +46,8 @@ const write = (stream: NodeJS.WriteStream, text: string): Effect.Effect<void> =>
  * @since 0.1.0
  */
 export const nodeIo: KeytoolIO = {
-  readFile: (file) => Effect.tryPromise({ try: () => fs.readFile(file).then((b) => new Uint8Array(b)), catch: describe }),
+  readFile: (file) =>
+    Effect.tryPromise({ try: () => fs.readFile(file).then((b) => new Uint8Array(b)), catch: describe }),
   readStdin,
   stdinIsTTY: process.stdin.isTTY === true,
   writeNewFile: (file, data, mode) =>
@@ -68,6 +69,11 @@ export const nodeIo: KeytoolIO = {
   stdout: (text) => write(process.stdout, text),
   stderr: (text) => write(process.stderr, text)
 }
+
+// `pnpm keytool …` runs the script from the repository root: resolve the user's relative paths from where pnpm was
+// invoked instead (pnpm and npm set INIT_CWD for scripts)
+const initCwd = process.env["INIT_CWD"]
+if (process.env["npm_lifecycle_event"] === "keytool" && initCwd !== undefined && initCwd !== "") process.chdir(initCwd)
 
 const main = Effect.provideService(run(process.argv.slice(2)), Io, nodeIo)
 

@@ -91,7 +91,11 @@ interface Parsed {
   readonly positional: string | undefined
 }
 
-const parseWith = (command: CommandName, spec: Spec, args: ReadonlyArray<string>): Either.Either<Parsed, UsageError> => {
+const parseWith = (
+  command: CommandName,
+  spec: Spec,
+  args: ReadonlyArray<string>
+): Either.Either<Parsed, UsageError> => {
   const values = new Map<string, string>()
   const flags = new Set<string>()
   const positionals: Array<string> = []
@@ -133,7 +137,9 @@ const parseWith = (command: CommandName, spec: Spec, args: ReadonlyArray<string>
     return Either.left(usageError(`unexpected argument ${positionals[0]}`, command))
   }
   if (positionals.length > 1) {
-    return Either.left(usageError(`only one ${spec.positional} argument is allowed, got ${positionals.length}`, command))
+    return Either.left(
+      usageError(`only one ${spec.positional} argument is allowed, got ${positionals.length}`, command)
+    )
   }
   return Either.right({ values, flags, positional: positionals[0] })
 }
@@ -176,7 +182,9 @@ export const parse = (argv: ReadonlyArray<string>): Either.Either<Command, Usage
       case "keygen": {
         const format = parsed.values.get("format") ?? "pkcs8"
         if (format !== "pkcs1" && format !== "pkcs8") {
-          return yield* Either.left(usageError(`--format must be pkcs1 or pkcs8, got ${JSON.stringify(format)}`, command))
+          return yield* Either.left(
+            usageError(`--format must be pkcs1 or pkcs8, got ${JSON.stringify(format)}`, command)
+          )
         }
         return {
           _tag: "Keygen",

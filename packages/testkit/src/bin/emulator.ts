@@ -106,7 +106,10 @@ const fsError = (what: string) => (cause: unknown) =>
  */
 export const loadOrCreateKeys = (
   dir: string | undefined
-): Effect.Effect<{ readonly dir: string; readonly keys: Emulator.KeysInput; readonly generated: boolean }, Emulator.EmulatorError> =>
+): Effect.Effect<
+  { readonly dir: string; readonly keys: Emulator.KeysInput; readonly generated: boolean },
+  Emulator.EmulatorError
+> =>
   Effect.gen(function*() {
     const keysDir = dir === undefined
       ? yield* Effect.try({
@@ -115,7 +118,8 @@ export const loadOrCreateKeys = (
       })
       : resolve(dir)
     const path = (name: string) => join(keysDir, name)
-    const read = (name: string) => Effect.try({ try: () => readFileSync(path(name), "utf8"), catch: fsError(`cannot read ${name}`) })
+    const read = (name: string) =>
+      Effect.try({ try: () => readFileSync(path(name), "utf8"), catch: fsError(`cannot read ${name}`) })
     if (existsSync(path(KEY_FILES.appPublic)) && existsSync(path(KEY_FILES.alipayPrivate))) {
       const appPublicKey = yield* read(KEY_FILES.appPublic)
       const alipayPrivateKey = yield* read(KEY_FILES.alipayPrivate)

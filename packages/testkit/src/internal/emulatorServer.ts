@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -13,6 +13,7 @@ import * as AlipayCode from "@membercard/domain/AlipayCode"
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as Operations from "@membercard/domain/Operations"
 import * as Validation from "@membercard/domain/Validation"
+import * as Aes from "@membercard/signing/Aes"
 import type * as Keys from "@membercard/signing/Keys"
 import * as Notify from "@membercard/signing/Notify"
 import * as Signer from "@membercard/signing/Signer"
@@ -166,6 +167,8 @@ export interface ServerEnv {
   readonly faults: Ref.Ref<ReadonlyArray<Fault>>
   readonly traceCounter: Ref.Ref<number>
   readonly notifier: HttpClient.HttpClient
+  /** The app's AES content key (接口内容加密密钥), when encrypted calls are to be served. */
+  readonly aesKey: Option.Option<Aes.AesKey>
 }
 
 /** Takes the fault for one call of `operation` (counting down `times`). */
@@ -293,6 +296,8 @@ const run = (
     return { _tag: "Success", body: encoded.right }
   })
 
+const decryptionError = Wire.refusal("40003", "isv.decryption-error-unknown", "解密出错, 未知错误")
+
 const proxyFailure = (status: number, trace: string) =>
   HttpServerResponse.text(`injected HTTP ${status}`, {
     status,
@@ -347,6 +352,10 @@ const v2Wire = (
   const text = params["biz_content"]
   if (text === undefined || text.trim() === "") return Either.left(Wire.invalidParameter("biz_content 不能为空"))
   const parsed = Wire.parseJson(text)
+  if (!parsed.ok && Signer.isStrictBase64(text.trim())) {
+    // ciphertext without `encrypt_type` (spec signing §7.2)
+    return Either.left(Wire.refusal("40001", "isv.decryption-error-missing-encrypt-type", "解密出错，未指定加密算法"))
+  }
   if (!parsed.ok || !Wire.isRecord(parsed.value)) {
     return Either.left(Wire.invalidParameter("biz_content 不是合法的 JSON 对象"))
   }
@@ -383,9 +392,19 @@ export const v2App = (env: ServerEnv) =>
     const op = method === undefined ? Option.none() : Operations.byV2Method(method)
     const key = Option.match(op, { onNone: () => V2Response.ERROR_RESPONSE_KEY, onSome: Operations.v2ResponseKey })
     const refuse = (r: Wire.Refusal) => v2Respond(env, key, Wire.refusalNode(r), signType, trace, false)
+    // UNCONFIRMED: every answer to an encrypted call is encrypted, business failures included (only the
+    // gateway's own decryption errors stay plain objects, spec signing §7.2).
+    const seal = (nodeText: string): string =>
+      params["encrypt_type"] === "AES" && Option.isSome(env.aesKey)
+        ? JSON.stringify(Aes.encrypt(nodeText.replaceAll("\\/", "/"), env.aesKey.value))
+        : nodeText
 
-    if (method === undefined || method === "") return yield* refuse(Wire.refusal("40001", "isv.missing-method", "缺少方法名参数"))
-    if (params["app_id"] === undefined) return yield* refuse(Wire.refusal("40001", "isv.missing-app-id", "缺少AppID参数"))
+    if (method === undefined || method === "") {
+      return yield* refuse(Wire.refusal("40001", "isv.missing-method", "缺少方法名参数"))
+    }
+    if (params["app_id"] === undefined) {
+      return yield* refuse(Wire.refusal("40001", "isv.missing-app-id", "缺少AppID参数"))
+    }
     if (params["sign"] === undefined || params["sign"] === "") {
       return yield* refuse(Wire.refusal("40001", "isv.missing-signature", "缺少签名参数"))
     }
@@ -398,7 +417,13 @@ export const v2App = (env: ServerEnv) =>
     if (params["version"] === undefined) {
       return yield* refuse(Wire.refusal("40001", "isv.missing-version", "缺少版本参数"))
     }
-    if (params["app_id"] !== env.appId) return yield* refuse(Wire.refusal("40002", "isv.invalid-app-id", "无效的AppID参数"))
+    if (!AlipayDateTime.isDateTimeString(params["timestamp"])) {
+      // UNCONFIRMED: the format is checked, not a tolerance window (the window is undocumented, spec signing §3.5)
+      return yield* refuse(Wire.refusal("40002", "isv.invalid-timestamp", "非法的时间戳参数"))
+    }
+    if (params["app_id"] !== env.appId) {
+      return yield* refuse(Wire.refusal("40002", "isv.invalid-app-id", "无效的AppID参数"))
+    }
     const signed: Record<string, string> = { ...params }
     // file parts are not signed (spec signing §3.7)
     const valid = yield* V2.verifyRequest(signed, env.appPublicKey).pipe(
@@ -407,6 +432,16 @@ export const v2App = (env: ServerEnv) =>
     if (!valid) return yield* refuse(Wire.invalidSignature(V2.stringToSign(signed)))
     if (Option.isNone(op)) return yield* refuse(Wire.refusal("40002", "isv.invalid-method", "不存在的方法名"))
     const operation = op.value
+    // AES (spec signing §7.2): encrypt-then-sign, so the ciphertext was verified above; decrypt it now
+    const encrypted = params["encrypt_type"] !== undefined
+    if (encrypted) {
+      if (params["encrypt_type"] !== "AES" || Option.isNone(env.aesKey)) {
+        return yield* refuse(decryptionError)
+      }
+      const plain = Aes.decrypt((params["biz_content"] ?? "").trim(), env.aesKey.value)
+      if (Either.isLeft(plain)) return yield* refuse(decryptionError)
+      params["biz_content"] = plain.right
+    }
     const fault = yield* takeFault(env, operation.name)
     const wire = v2Wire(operation, params, body.files)
     const outcome = Either.isLeft(wire)
@@ -419,9 +454,23 @@ export const v2App = (env: ServerEnv) =>
       case "Http":
         return proxyFailure(outcome.status, trace)
       case "Refused":
-        return yield* v2Respond(env, key, Wire.refusalNode(outcome.refusal), signType, trace, fault?.bad_signature === true)
+        return yield* v2Respond(
+          env,
+          key,
+          seal(Wire.refusalNode(outcome.refusal)),
+          signType,
+          trace,
+          fault?.bad_signature === true
+        )
       case "Success":
-        return yield* v2Respond(env, key, Wire.successNode(outcome.body), signType, trace, fault?.bad_signature === true)
+        return yield* v2Respond(
+          env,
+          key,
+          seal(Wire.successNode(outcome.body)),
+          signType,
+          trace,
+          fault?.bad_signature === true
+        )
     }
   })
 
@@ -434,7 +483,8 @@ const v3Respond = (
   status: number,
   body: string,
   trace: string,
-  badSignature: boolean
+  badSignature: boolean,
+  contentType = "application/json;charset=utf-8"
 ) =>
   Effect.gen(function*() {
     const timestamp = String(yield* Clock.currentTimeMillis)
@@ -447,7 +497,7 @@ const v3Respond = (
     }).pipe(Effect.provideService(Signer.Signer, Signer.node), Effect.orDie)
     return HttpServerResponse.text(body, {
       status,
-      contentType: "application/json;charset=utf-8",
+      contentType,
       headers: { ...headers, "alipay-trace-id": trace }
     })
   })
@@ -468,7 +518,9 @@ const v3Wire = (
   }
   if (bodyText.trim() !== "") {
     const parsed = Wire.parseJson(bodyText)
-    if (!parsed.ok || !Wire.isRecord(parsed.value)) return Either.left(Wire.invalidParameter("请求体不是合法的 JSON 对象"))
+    if (!parsed.ok || !Wire.isRecord(parsed.value)) {
+      return Either.left(Wire.invalidParameter("请求体不是合法的 JSON 对象"))
+    }
     Object.assign(wire, parsed.value)
   }
   for (const name of op.v3.query) if (query[name] !== undefined) wire[name] = query[name]
@@ -510,14 +562,7 @@ export const v3App = (env: ServerEnv) =>
     if (parsedAuth.fields["app_id"] !== env.appId) {
       return yield* v3Refuse(env, Wire.refusal("40002", "isv.invalid-app-id", "无效的AppID参数"), trace)
     }
-    if (headerOf(request, "alipay-encrypt-type") !== undefined) {
-      // UNCONFIRMED / not modelled: the emulator has no AES content key, so encrypted calls cannot be read.
-      return yield* v3Refuse(
-        env,
-        Wire.refusal("40003", "isv.decryption-error-unknown", "解密出错, 未知错误"),
-        trace
-      )
-    }
+    const encryptType = headerOf(request, "alipay-encrypt-type")
     const appAuthToken = headerOf(request, "alipay-app-auth-token")
     const valid = yield* V3.verifyRequest({
       authorization,
@@ -546,6 +591,13 @@ export const v3App = (env: ServerEnv) =>
       return yield* v3Refuse(env, Wire.refusal("40002", "isv.invalid-method", "不存在的方法名"), trace)
     }
     const operation = op.value
+    // AES (spec signing §7.3): the ciphertext is what was signed; decrypt after verification
+    if (encryptType !== undefined) {
+      if (encryptType !== "AES" || Option.isNone(env.aesKey)) return yield* v3Refuse(env, decryptionError, trace)
+      const plain = Aes.decrypt(bodyText.trim(), env.aesKey.value)
+      if (Either.isLeft(plain)) return yield* v3Refuse(env, decryptionError, trace)
+      bodyText = plain.right
+    }
     const fault = yield* takeFault(env, operation.name)
     const wire = v3Wire(operation, query, bodyText, files)
     const outcome = Either.isLeft(wire) ? refused(wire.left) : yield* run(env, operation, wire.right, {
@@ -560,8 +612,13 @@ export const v3App = (env: ServerEnv) =>
         // UNCONFIRMED: whether Alipay signs v3 error answers (spec signing §8.6); the emulator signs them, which
         // is harmless for clients that do not verify them.
         return yield* v3Refuse(env, outcome.refusal, trace, bad)
-      case "Success":
-        return yield* v3Respond(env, 200, JSON.stringify(outcome.body), trace, bad)
+      case "Success": {
+        const text = JSON.stringify(outcome.body)
+        // an encrypted call gets an encrypted answer (the signature covers the ciphertext)
+        return yield* encryptType !== undefined && Option.isSome(env.aesKey)
+          ? v3Respond(env, 200, Aes.encrypt(text, env.aesKey.value), trace, bad, "text/plain;charset=utf-8")
+          : v3Respond(env, 200, text, trace, bad)
+      }
     }
   })
 
@@ -745,9 +802,14 @@ export const controlRouter = (env: ServerEnv) =>
     ),
     HttpRouter.post(
       "/__emulator/faults",
-      withBody(FaultSchema, (fault) => Effect.as(Ref.update(env.faults, (all) => [...all, fault]), json({ queued: fault })))
+      withBody(FaultSchema, (fault) =>
+        Effect.as(Ref.update(env.faults, (all) => [...all, fault]), json({ queued: fault })))
     ),
-    HttpRouter.get("/__emulator/faults", Effect.map(Ref.get(env.faults), (faults) => json({ faults }))),
+    HttpRouter.get(
+      "/__emulator/faults",
+      Effect.map(Ref.get(env.faults), (faults) =>
+        json({ faults }))
+    ),
     HttpRouter.del("/__emulator/faults", Effect.as(Ref.set(env.faults, []), json({ faults: [] }))),
     HttpRouter.post(
       "/__emulator/notify",

@@ -101,7 +101,12 @@ export const oneCardPerUser: Scenario = Effect.gen(function*() {
 export const rebindByReason: Scenario = Effect.gen(function*() {
   const { cards, harness } = yield* setup
   const { template_id } = yield* cards.templateCreate(S.template({ request_id: uniqueRequestId(4) }))
-  for (const [reason, expected] of [["USER_UNBUND", "success"], ["PRESENT", "success"], ["CANCEL", "CARD_HAS_OPENED"]] as const) {
+  for (
+    const [reason, expected] of [["USER_UNBUND", "success"], ["PRESENT", "success"], [
+      "CANCEL",
+      "CARD_HAS_OPENED"
+    ]] as const
+  ) {
     const user = yield* harness.mintUser
     const first = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
     yield* cards.cardDelete(S.remove(first.card_info?.biz_card_no ?? "", reason))
@@ -135,7 +140,9 @@ export const fieldRules: Scenario = Effect.gen(function*() {
   expect(opened.card_info?.valid_date).toBe("2026-12-03 10:00:00")
   const other = yield* harness.mintUser
   expect(
-    yield* outcome(cards.cardOpen(S.open(template_id, other, { card_ext_info: { external_card_no: "E2" } }), other.authToken))
+    yield* outcome(
+      cards.cardOpen(S.open(template_id, other, { card_ext_info: { external_card_no: "E2" } }), other.authToken)
+    )
   ).toBe("INVALID_PARAMETER")
 })
 

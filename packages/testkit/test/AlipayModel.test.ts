@@ -1,0 +1,145 @@
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
+import type * as Card from "@membercard/domain/Card"
+import * as Operations from "@membercard/domain/Operations"
+import type { MemberCards } from "@membercard/gateway/MemberCards"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Layer from "effect/Layer"
+import * as AlipayModel from "../src/AlipayModel.js"
+import * as Arbitraries from "../src/Arbitraries.js"
+import * as MemberCardsTest from "../src/MemberCardsTest.js"
+import * as TestNow from "../src/TestNow.js"
+import * as S from "./scenarios/samples.js"
+
+const withModel = <A, E>(f: (model: AlipayModel.AlipayModel.Service) => Effect.Effect<A, E>) =>
+  Effect.gen(function*() {
+    yield* TestNow.set("2026-11-23 10:00:00")
+    const model = yield* AlipayModel.make()
+    return yield* f(model)
+  })
+
+describe("AlipayModel", () => {
+  it("types: execute is typed per operation; the layer provides the three services", () => {
+    const _open = (model: AlipayModel.AlipayModel.Service, request: Card.CardOpenRequest) =>
+      model.execute("cardOpen", request)
+    type Open = ReturnType<typeof _open>
+    expectTypeOf<Open>().toEqualTypeOf<Effect.Effect<Card.CardOpenResponse, AlipayModel.ModelRejection>>()
+    expectTypeOf(MemberCardsTest.layer()).toEqualTypeOf<
+      Layer.Layer<MemberCards | MemberCardsTest.Control | AlipayModel.AlipayModel>
+    >()
+  })
+
+  it.effect("rejections carry the v2 code, the v3 code and a suggested HTTP status", () =>
+    withModel((model) =>
+      Effect.gen(function*() {
+        const missing = yield* Effect.flip(
+          model.execute("templateQuery", S.templateQuery("20261123000000000000000000000009"))
+        )
+        expect(missing).toMatchObject({
+          operation: "templateQuery",
+          code: "40004",
+          msg: "Business Failed",
+          subCode: "TEMPLATE_NOT_EXIT",
+          v3Code: "TEMPLATE_NOT_EXIT",
+          httpStatus: 404
+        })
+        const user = yield* model.mintUser()
+        const token = yield* Effect.flip(
+          model.execute("cardOpen", S.open("20261123000000000000000000000009", user), { userAuthToken: "forged" })
+        )
+        expect(token).toMatchObject({ code: "20001", subCode: "aop.invalid-auth-token", v3Code: "invalid-auth-token" })
+        expect(token.httpStatus).toBe(401)
+      })
+    ))
+
+  it.effect("state snapshots do not change afterwards", () =>
+    withModel((model) =>
+      Effect.gen(function*() {
+        const before = yield* model.state
+        yield* model.execute("templateCreate", S.template())
+        expect(before.templates.size).toBe(0)
+        expect((yield* model.state).templates.size).toBe(1)
+        yield* model.reset
+        expect((yield* model.state).templates.size).toBe(0)
+      })
+    ))
+
+  it.effect("templates of a page, newest last (template.batchquery)", () =>
+    withModel((model) =>
+      Effect.gen(function*() {
+        for (let i = 0; i < 3; i++) yield* model.execute("templateCreate", S.template({ request_id: `r-${i}` }))
+        const page = yield* model.execute("templateBatchQuery", { page_no: 2, page_size: 2 })
+        expect(page.template_total).toBe(3)
+        expect(page.mcard_template.length).toBe(1)
+        expect(page.mcard_template[0]?.gmt_create).toBe("2026-11-23 10:00:00")
+        expect(page.mcard_template[0]?.template_style_info?.card_show_name).toBe("测试会员卡")
+      })
+    ))
+
+  it.effect("a card opened by open_id is announced with open_id; deprecated update fields change nothing", () =>
+    withModel((model) =>
+      Effect.gen(function*() {
+        const { template_id } = yield* model.execute("templateCreate", S.template())
+        const user = yield* model.mintUser()
+        const opened = yield* model.execute(
+          "cardOpen",
+          S.open(template_id, user, { card_user_info: { user_uni_id_type: "UID", open_id: user.open_id } }),
+          { userAuthToken: user.auth_token }
+        )
+        const [notice] = yield* model.takeOutbox
+        expect(notice?.biz_content.open_id).toBe(user.open_id)
+        expect(notice?.biz_content.user_id).toBeUndefined()
+        const biz = opened.card_info?.biz_card_no ?? ""
+        const before = yield* model.execute("cardQuery", S.query(biz))
+        yield* model.execute(
+          "cardUpdate",
+          S.update(biz, {}, {
+            notify_messages: [{ message_type: "POINT_UPDATE", change_reason: "x" }],
+            mcard_style_info: { bg_color: "rgb(1,1,1)" }
+          })
+        )
+        expect(yield* model.execute("cardQuery", S.query(biz))).toEqual(before)
+        expect((yield* model.state).messages).toEqual([])
+      })
+    ))
+
+  it.effect("failNext and delayNext hooks act on the next call only", () =>
+    withModel((model) =>
+      Effect.gen(function*() {
+        yield* model.failNext("templateCreate", { subCode: "SYSTEM_ERROR" })
+        const failed = yield* Effect.flip(model.execute("templateCreate", S.template()))
+        expect(failed.subCode).toBe("SYSTEM_ERROR")
+        expect(failed.httpStatus).toBe(500)
+        const created = yield* model.execute("templateCreate", S.template())
+        expect(created.template_id).toMatch(/^20261123\d{24}$/)
+      })
+    ))
+})
+
+describe("AlipayModel robustness", () => {
+  it.effect.prop(
+    "any valid request of any operation gets a response or a sub-code that operation documents",
+    { requests: Arbitraries.requests },
+    ({ requests }) =>
+      withModel((model) =>
+        Effect.gen(function*() {
+          const user = yield* model.mintUser()
+          for (const op of Operations.all) {
+            const request: unknown = requests[op.name]
+            const ctx = op.userAuthToken ? { userAuthToken: user.auth_token } : {}
+            const run = model.execute(op.name, request as never, ctx)
+            const result = yield* Effect.either(run)
+            if (Either.isLeft(result)) {
+              const documented: ReadonlyArray<string> = op.subCodes
+              expect([
+                op.name,
+                documented.includes(result.left.subCode ?? "") && result.left.subCode !== "SYSTEM_ERROR"
+              ])
+                .toEqual([op.name, true])
+            }
+          }
+        })
+      ),
+    { fastCheck: { numRuns: 30 } }
+  )
+})
