@@ -9,6 +9,7 @@
  *   pnpm exec tsx bench/e2e.ts [--quick]
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
@@ -34,7 +35,9 @@ export interface E2eOptions {
   /** calls per round and client at concurrency 1 (more at higher concurrency) */
   readonly calls?: number
   /** profile one client alone (`--only ours|sdk`): no comparison, no v2 */
-  readonly only?: "ours" | "sdk"
+  readonly only?: "ours" | "ours-undici" | "sdk"
+  /** the HttpClient layer of ours: `fetch` (default) or undici's dispatcher API (`NodeHttpClient.layerUndici`) */
+  readonly httpClient?: "fetch" | "undici"
 }
 
 /** Results. */
@@ -141,7 +144,11 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       MemberCards.layer.pipe(
         Layer.provide(AlipayClient.layer),
         Layer.provide(AlipayConfig.layer(config)),
-        Layer.provide(FetchHttpClient.layer)
+        Layer.provide(
+          options.httpClient === "undici" || options.only === "ours-undici"
+            ? NodeHttpClient.layerUndici
+            : FetchHttpClient.layer
+        )
       )
     )
     const sdk = new AlipaySdk({
@@ -226,7 +233,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     if (options.only !== undefined) {
       const n = baseCalls * 10
       const c = levels[0] ?? 8
-      const run = options.only === "ours" ? () => ours(n, c, "v3") : () => theirs(n, c, "v3")
+      const run = options.only === "sdk" ? () => theirs(n, c, "v3") : () => ours(n, c, "v3")
       await run()
       const m = await measure(run, n)
       await runtime.dispose()
@@ -326,7 +333,7 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const quick = process.argv.includes("--quick")
   const onlyAt = process.argv.indexOf("--only")
-  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1] === "sdk" ? "sdk" as const : "ours" as const
+  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1] as "ours" | "ours-undici" | "sdk"
   runE2e({ ...(quick ? { rounds: 3, calls: 60 } : {}), ...(only === undefined ? {} : { only, concurrency: [8] }) }).then((results) => {
     const file = only === undefined ? writeResults("e2e", results) : "(not written: --only)"
     process.stdout.write(table("end to end", results.figures, results.targets) + `\n\nwritten to ${file}\n`)

@@ -38,6 +38,7 @@ export interface Results {
     readonly cpu_model: string
     readonly key_bits: 2048
     readonly rounds: number
+    readonly warmup_ms_per_case: number
     readonly iterations: Readonly<Record<string, number>>
     readonly alipay_sdk: string
     readonly request_string_to_sign_bytes: number
@@ -57,6 +58,8 @@ export interface BenchOptions {
   readonly rounds?: number
   /** scale for iteration counts; default 1 (0.2 for a quick smoke run) */
   readonly scale?: number
+  /** warm-up time per case in ms; default 1200 × scale */
+  readonly warmupMs?: number
   /** progress lines to stderr; default false */
   readonly verbose?: boolean
 }
@@ -446,8 +449,14 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     }
   ]
 
-  // warm-up: JIT, key caches, lazy OpenSSL state
-  for (const c of cases) await c.run(Math.max(2, Math.round(c.n / 10)))
+  // warm-up: key caches, lazy OpenSSL state and above all the JIT (Effect's runtime needs thousands of calls before
+  // V8 stops re-optimising it: with a short warm-up the Effect cases measure tens of µs of compilation per call)
+  const warmupMs = options.warmupMs ?? 1200 * scale
+  for (const c of cases) {
+    let spent = 0
+    while (spent < warmupMs) spent += await c.run(Math.max(2, Math.round(c.n / 10)))
+    log(`warmed up ${c.key}`)
+  }
 
   const samples = new Map<string, Array<number>>(cases.map((c) => [c.key, []]))
   const cpuSamples = new Map<string, Array<number>>(cases.map((c) => [c.key, []]))
@@ -535,6 +544,7 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
       cpu_model: os.cpus()[0]?.model ?? "unknown",
       key_bits: 2048,
       rounds,
+      warmup_ms_per_case: warmupMs,
       iterations: {
         sign: SIGN_N,
         verify: VERIFY_N,

@@ -352,6 +352,25 @@ export interface OutboxEntry {
   }
 }
 
+/**
+ * N3: Alipay asking the merchant for a dynamic code (POST to the template's `mdcode_notify_conf.url`), queued
+ * when a card of an `mdqrcode` / `mdbarcode` template is opened and again when the merchant answers
+ * `code_status: FAIL_RETRY` through card.update. Whoever delivers it signs it (fixed Alipay key, GBK, RSA2).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MdCodeNotice {
+  readonly notice_id: string
+  readonly url: string
+  readonly template_id: string
+  readonly biz_card_no: string
+  /** Epoch milliseconds as a string. */
+  readonly utc_timestamp: string
+  /** The POST parameters: `BizCardNo` plus every key of the template's `ext_params`. */
+  readonly params: Readonly<Record<string, string>>
+}
+
 interface Stored {
   readonly fingerprint: string
   readonly response: unknown
@@ -380,6 +399,7 @@ export interface ModelState {
   readonly dynamicCodes: ReadonlyMap<string, DynamicCode>
   readonly idempotency: ReadonlyMap<string, Stored>
   readonly outbox: ReadonlyArray<OutboxEntry>
+  readonly mdcodeOutbox: ReadonlyArray<MdCodeNotice>
 }
 
 const freshState = (): ModelState => ({
@@ -397,7 +417,8 @@ const freshState = (): ModelState => ({
   messages: [],
   dynamicCodes: new Map(),
   idempotency: new Map(),
-  outbox: []
+  outbox: [],
+  mdcodeOutbox: []
 })
 
 // The state's collections are updated in place (inside one atomic `Ref.modify`, only once every check has
@@ -425,7 +446,8 @@ const snapshot = (state: ModelState): ModelState => ({
   messages: [...state.messages],
   dynamicCodes: new Map(state.dynamicCodes),
   idempotency: new Map(state.idempotency),
-  outbox: [...state.outbox]
+  outbox: [...state.outbox],
+  mdcodeOutbox: [...state.mdcodeOutbox]
 })
 
 const cardsOfUser = (state: ModelState, user: string): Array<CardRecord> =>
@@ -848,6 +870,39 @@ const nextBizCardNo = (
     }
   )
 
+const parseExtParams = (text: string | undefined): Record<string, string> => {
+  if (text === undefined) return {}
+  const parsed = Either.getOrUndefined(Either.try(() => JSON.parse(text) as unknown))
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return {}
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(parsed)) {
+    out[key] = typeof value === "string" ? value : JSON.stringify(value)
+  }
+  return out
+}
+
+/** The N3 request for a card, if its template has merchant dynamic codes. */
+const mdcodeNotice = (
+  env: Env,
+  n: number,
+  template: TemplateRecord,
+  biz_card_no: string
+): MdCodeNotice | undefined => {
+  const conf = template.body.mdcode_notify_conf
+  if (conf === undefined || !TemplateValidation.merchantDynamicWriteOffTypes.includes(template.body.write_off_type)) {
+    return undefined
+  }
+  return {
+    notice_id: `md${compactDateTime(env.now)}${pad(n, 16)}`,
+    url: conf.url,
+    template_id: template.template_id,
+    biz_card_no,
+    utc_timestamp: String(env.nowMs),
+    // UNCONFIRMED (spec §5.3): only `BizCardNo` of the fixed parameters is known by name.
+    params: { ...parseExtParams(conf.ext_params), BizCardNo: biz_card_no }
+  }
+}
+
 const cardWire = (card: CardRecord, template: TemplateRecord | undefined): Record<string, unknown> => {
   const info = card.card_info
   const merchantCode = template !== undefined &&
@@ -964,7 +1019,9 @@ const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
           cardsByUser: setIn(s1.cardsByUser, user_key, append(s1.cardsByUser.get(user_key) ?? [], no)),
           outbox: append(s1.outbox, notice)
         }
-        return { value: response, state: remember(env, s2, request.out_serial_no, request, response) }
+        const md = mdcodeNotice(env, n, template, no)
+        const s3: ModelState = md === undefined ? s2 : { ...s2, mdcodeOutbox: append(s2.mdcodeOutbox, md) }
+        return { value: response, state: remember(env, s3, request.out_serial_no, request, response) }
       })
     })
   })
@@ -1040,7 +1097,19 @@ const cardUpdate: Handler<"cardUpdate"> = (request, env, state) => {
     state.messages,
     { kind: "PointChange", biz_card_no: card.biz_card_no, changed_point: changed, occur_time: request.occur_time }
   )
-  return ok({}, { ...state, cards: setIn(state.cards, card.biz_card_no, card), messages })
+  const retry = request.card_info.mdcode_info?.code_status === "FAIL_RETRY" && template !== undefined
+    ? mdcodeNotice(env, state.counter + 1, template, card.biz_card_no)
+    : undefined
+  const s1: ModelState = retry === undefined
+    ? { ...state, cards: setIn(state.cards, card.biz_card_no, card), messages }
+    : {
+      ...state,
+      counter: state.counter + 1,
+      cards: setIn(state.cards, card.biz_card_no, card),
+      messages,
+      mdcodeOutbox: append(state.mdcodeOutbox, retry)
+    }
+  return ok({}, s1)
 }
 
 const cardDelete: Handler<"cardDelete"> = (request, env, state) => {

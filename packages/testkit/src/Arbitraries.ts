@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+import * as Image from "@membercard/domain/Image"
 import * as Limits from "@membercard/domain/Limits"
 import * as Money from "@membercard/domain/Money"
 import * as Operations from "@membercard/domain/Operations"
@@ -222,6 +223,37 @@ export const templateModify = (template_id?: string): FastCheck.Arbitrary<Templa
     })
   ).filter((t) => TemplateValidation.templateModifyIssues(t).length === 0)
 
+const magic: Readonly<Record<string, ReadonlyArray<number>>> = {
+  jpg: [0xff, 0xd8, 0xff, 0xe0],
+  jpeg: [0xff, 0xd8, 0xff, 0xe0],
+  png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  gif: [0x47, 0x49, 0x46, 0x38, 0x39, 0x61],
+  bmp: [0x42, 0x4d],
+  mp4: [0x00, 0x00, 0x00, 0x18, 0x66, 0x74, 0x79, 0x70]
+}
+
+/**
+ * Bytes Alipay recognises as an image / video of `image_type` (the format's signature, then random bytes).
+ *
+ * @since 0.1.0
+ * @category images
+ */
+export const imageBytes = (image_type: Image.ImageType): FastCheck.Arbitrary<Uint8Array> =>
+  FastCheck.uint8Array({ minLength: 0, maxLength: 256 }).map((tail) =>
+    Uint8Array.from([...(magic[image_type] ?? []), ...tail])
+  )
+
+/**
+ * A valid image.upload request whose bytes match `image_type` (so the model accepts it).
+ *
+ * @since 0.1.0
+ * @category images
+ */
+export const imageUpload: FastCheck.Arbitrary<Image.ImageUploadRequest> = Arbitrary.make(Image.ImageUploadFields).chain(
+  (fields) =>
+    imageBytes(fields.image_type).map((bytes): Image.ImageUploadRequest => ({ ...fields, image_content: { bytes } }))
+)
+
 /**
  * A valid request of every operation: the template requests above, the others derived from their schemas.
  *
@@ -241,7 +273,7 @@ export const requests: { readonly [N in AlipayModel.Name]: FastCheck.Arbitrary<A
   cardUpdate: Arbitrary.make(Operations.cardUpdate.request),
   cardDelete: Arbitrary.make(Operations.cardDelete.request),
   messageNotify: Arbitrary.make(Operations.messageNotify.request),
-  imageUpload: Arbitrary.make(Operations.imageUpload.request)
+  imageUpload
 }
 
 /**

@@ -228,6 +228,7 @@ const urlHost = (host: string): string => host.includes(":") ? `[${host}]` : hos
 const clocked = (model: AlipayModel.AlipayModel.Service, clock: Clock.Clock): AlipayModel.AlipayModel.Service => {
   const on = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.withClock(effect, clock)
   return {
+    ...model,
     execute: (operation, request, ctx) => on(model.execute(operation, request, ctx)),
     mintUser: (options) => on(model.mintUser(options)),
     mintAppAuthToken: on(model.mintAppAuthToken),
@@ -337,11 +338,12 @@ const serve = (
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Emulator.Service, EmulatorError, Scope.Scope> =>
-  Effect.flatMap(
-    AlipayModel.make({ ...options.model, appId: options.appId ?? AlipayModel.DEFAULT_APP_ID }),
-    (model) => serve(model, options)
-  ).pipe(Effect.withSpan("Emulator.make"))
+export const make: (options?: Options) => Effect.Effect<Emulator.Service, EmulatorError, Scope.Scope> = Effect.fn(
+  "Emulator.make"
+)(function*(options: Options = {}) {
+  const model = yield* AlipayModel.make({ ...options.model, appId: options.appId ?? AlipayModel.DEFAULT_APP_ID })
+  return yield* serve(model, options)
+})
 
 /**
  * The emulator as a layer (its model is `service.model`).
@@ -353,7 +355,8 @@ export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorErro
   Layer.scoped(Emulator, make(options))
 
 /**
- * The emulator on the `AlipayModel` of the context (share one model between the fake and the wire).
+ * The emulator on the `AlipayModel` of the context (share one model between the fake and the wire). Give it the
+ * model's `appId` (the model puts it in URLs and notifications; the emulator checks it on requests).
  *
  * @since 0.1.0
  * @category layers

@@ -47,14 +47,14 @@ export interface RecordedCall {
 }
 
 /**
- * What `failNext` accepts: an error instance of the gateway (e.g. `new AlipayError.AlipayTimeoutError(...)`),
+ * What `failNext` accepts: an error of the operation's union (e.g. `new AlipayError.AlipayTimeoutError(...)`),
  * failed as is, or an Alipay rejection (`{ subCode: "SYSTEM_ERROR" }`) that goes through the model and the
  * gateway's mapping like a real answer.
  *
  * @since 0.1.0
  * @category models
  */
-export type Injected = AlipayError.AlipayError | AlipayModel.RejectionInput
+export type Injected<N extends OperationName = OperationName> = MemberCards.ErrorOf<N> | AlipayModel.RejectionInput
 
 /**
  * @since 0.1.0
@@ -67,7 +67,7 @@ export declare namespace Control {
    */
   export interface Service {
     /** The next call of `operation` fails with `error` (nothing reaches the model's state). */
-    readonly failNext: (operation: OperationName, error: Injected) => Effect.Effect<void>
+    readonly failNext: <N extends OperationName>(operation: N, error: Injected<N>) => Effect.Effect<void>
     /** The next call of `operation` first sleeps `duration` (use `TestClock.adjust` to let it through). */
     readonly delayNext: (operation: OperationName, duration: Duration.DurationInput) => Effect.Effect<void>
     /** Every call so far, oldest first. */
@@ -180,7 +180,8 @@ type Queued = { readonly _tag: "Delay"; readonly duration: Duration.DurationInpu
   readonly error: AlipayError.AlipayError
 }
 
-const isRejectionInput = (u: Injected): u is AlipayModel.RejectionInput => !AlipayError.isAlipayError(u)
+const isRejectionInput = <N extends OperationName>(u: Injected<N>): u is AlipayModel.RejectionInput =>
+  !AlipayError.isAlipayError(u)
 
 /**
  * Builds the fake `MemberCards` and its `Control` on a model.
@@ -329,4 +330,18 @@ export const layer = (
       Context.add(Control, control),
       Context.add(AlipayModel.AlipayModel, model)
     )
+  }))
+
+/**
+ * The fake on the `AlipayModel` from the context: share one model between the fake and the wire emulator (or
+ * several fakes).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithModel: Layer.Layer<MemberCards.MemberCards | Control, never, AlipayModel.AlipayModel> = Layer
+  .effectContext(Effect.gen(function*() {
+    const model = yield* AlipayModel.AlipayModel
+    const { control, memberCards } = yield* make(model)
+    return Context.make(MemberCards.MemberCards, memberCards).pipe(Context.add(Control, control))
   }))

@@ -24,6 +24,9 @@ describe("AlipayModel", () => {
       model.execute("cardOpen", request)
     type Open = ReturnType<typeof _open>
     expectTypeOf<Open>().toEqualTypeOf<Effect.Effect<Card.CardOpenResponse, AlipayModel.ModelRejection>>()
+    // failNext only takes errors of the operation's own union (or an Alipay sub-code)
+    expectTypeOf<AlipayError.TemplateNotExit>().toMatchTypeOf<MemberCardsTest.Injected<"templateQuery">>()
+    expectTypeOf<AlipayError.CardNotExit>().not.toMatchTypeOf<MemberCardsTest.Injected<"templateQuery">>()
     expectTypeOf(MemberCardsTest.layer()).toEqualTypeOf<
       Layer.Layer<MemberCards | MemberCardsTest.Control | AlipayModel.AlipayModel>
     >()
@@ -119,8 +122,8 @@ describe("AlipayModel", () => {
 describe("AlipayModel robustness", () => {
   it.effect.prop(
     "any valid request of any operation gets a response or a sub-code that operation documents",
-    { requests: Arbitraries.requests },
-    ({ requests }) =>
+    Arbitraries.requests,
+    (requests) =>
       withModel((model) =>
         Effect.gen(function*() {
           const user = yield* model.mintUser()
@@ -138,6 +141,23 @@ describe("AlipayModel robustness", () => {
                 .toEqual([op.name, true])
             }
           }
+        })
+      ),
+    { fastCheck: { numRuns: 30 } }
+  )
+})
+
+describe("image uploads", () => {
+  it.effect.prop(
+    "generated uploads are accepted and get a 32-character image_id",
+    [Arbitraries.imageUpload],
+    ([request]) =>
+      withModel((model) =>
+        Effect.gen(function*() {
+          const answer = yield* model.execute("imageUpload", request)
+          expect(answer.image_id?.length).toBe(32)
+          const stored = (yield* model.state).images.get(answer.image_id ?? "")
+          expect(stored?.size).toBe(request.image_content.bytes.length)
         })
       ),
     { fastCheck: { numRuns: 30 } }

@@ -15,10 +15,12 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
+import * as AlipayModel from "../src/AlipayModel.js"
 import * as Emulator from "../src/Emulator.js"
 import * as Server from "../src/internal/emulatorServer.js"
 import * as Wire from "../src/internal/emulatorWire.js"
@@ -529,4 +531,29 @@ describe("Emulator.layer options", () => {
       expect(failure.reason).toContain("appPublicKey")
       expect(Effect.runSync(Effect.either(emulator.setNow("yesterday")))._tag).toBe("Left")
     }))
+})
+
+describe("Emulator.layerWithModel", () => {
+  layer(
+    Emulator.layerWithModel({ appId: "2021000000000077" }).pipe(
+      Layer.provideMerge(AlipayModel.layer({ appId: "2021000000000077" }))
+    ),
+    { timeout: 30_000, excludeTestServices: true }
+  )((it) => {
+    it.effect("serves the model of the context: what goes over the wire is in that model", () =>
+      Effect.gen(function*() {
+        const model = yield* AlipayModel.AlipayModel
+        const created = yield* v3Raw(
+          "POST",
+          "/v3/alipay/marketing/card/template/create",
+          JSON.stringify(S.templateWire({ request_id: rid() }))
+        )
+        const template_id = String(json(created)["template_id"])
+        const state = yield* model.state
+        expect([...state.templates.keys()]).toEqual([template_id])
+        const user = yield* model.mintUser()
+        const minted = json(yield* control("GET", "/__emulator/state"))
+        expect(Object.keys(minted["users"] as object)).toEqual([user.user_id])
+      }))
+  })
 })

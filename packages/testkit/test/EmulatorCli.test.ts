@@ -35,11 +35,14 @@ const start = (
     lines.once("line", (line) => ok({ child, ready: JSON.parse(line) as Ready, line }))
   })
 
-const stop = (child: ChildProcess): Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }> =>
+const stop = (
+  child: ChildProcess,
+  signal: NodeJS.Signals
+): Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }> =>
   new Promise((ok) => {
     child.removeAllListeners("exit")
-    child.once("exit", (code, signal) => ok({ code, signal }))
-    child.kill("SIGTERM")
+    child.once("exit", (code, received) => ok({ code, signal: received }))
+    child.kill(signal)
   })
 
 const sdkFor = (ready: Ready) =>
@@ -54,54 +57,58 @@ const sdkFor = (ready: Ready) =>
   })
 
 describe("pnpm emulator", () => {
-  it("prints one JSON line, serves signed calls and the control API, stops on SIGTERM, reuses its keys", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "emulator-cli-")), "keys")
-    try {
-      const first = await start(["--port", "0", "--keys-dir", dir, "--app-id", "2021009900000001"])
-      expect(Object.keys(first.ready).sort()).toEqual(["app_id", "endpoint", "gateway", "keys_dir"])
-      expect(first.ready.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-      expect(first.ready.gateway).toBe(`${first.ready.endpoint}/gateway.do`)
-      expect(first.ready.app_id).toBe("2021009900000001")
-      expect(first.ready.keys_dir).toBe(dir)
-      for (const file of ["app-private.pem", "app-public.pem", "alipay-private.pem", "alipay-public.pem"]) {
-        expect(readFileSync(join(dir, file), "utf8")).toContain("-----BEGIN")
-      }
-      expect(statSync(join(dir, "app-private.pem")).mode & 0o077).toBe(0)
-      const minted = await fetch(`${first.ready.endpoint}/__emulator/users`, { method: "POST" })
-      const user = await minted.json() as { user_id: string; auth_token: string }
-      expect(user.user_id).toMatch(/^2088\d{12}$/)
-      expect(user.auth_token.length).toBeGreaterThan(0)
-      const clock = await fetch(`${first.ready.endpoint}/__emulator/clock`, {
-        method: "POST",
-        body: JSON.stringify({ now: "2026-02-03 04:05:06", frozen: true })
-      })
-      expect(await clock.json()).toEqual({ now: "2026-02-03 04:05:06" })
-      const sdk = sdkFor(first.ready)
-      const v3 = await sdk.curl("POST", "/v3/alipay/marketing/card/template/batchquery", {
-        body: { page_no: 1, page_size: 5 }
-      })
-      expect(v3.responseHttpStatus).toBe(200)
-      const v2 = await sdk.exec("alipay.marketing.card.template.query", { bizContent: { template_id: "nope" } }, {
-        validateSign: true
-      })
-      expect([v2.code, v2.sub_code]).toEqual(["40004", "TEMPLATE_NOT_EXIT"])
-      const publicKey = readFileSync(join(dir, "app-public.pem"), "utf8")
-      const stopped = await stop(first.child)
-      expect(stopped.code).toBe(0)
+  it(
+    "prints one JSON line, serves signed calls and the control API, stops on SIGTERM/SIGINT, reuses its keys",
+    async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), "emulator-cli-")), "keys")
+      try {
+        const first = await start(["--port", "0", "--keys-dir", dir, "--app-id", "2021009900000001"])
+        expect(Object.keys(first.ready).sort()).toEqual(["app_id", "endpoint", "gateway", "keys_dir"])
+        expect(first.ready.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+        expect(first.ready.gateway).toBe(`${first.ready.endpoint}/gateway.do`)
+        expect(first.ready.app_id).toBe("2021009900000001")
+        expect(first.ready.keys_dir).toBe(dir)
+        for (const file of ["app-private.pem", "app-public.pem", "alipay-private.pem", "alipay-public.pem"]) {
+          expect(readFileSync(join(dir, file), "utf8")).toContain("-----BEGIN")
+        }
+        expect(statSync(join(dir, "app-private.pem")).mode & 0o077).toBe(0)
+        const minted = await fetch(`${first.ready.endpoint}/__emulator/users`, { method: "POST" })
+        const user = await minted.json() as { user_id: string; auth_token: string }
+        expect(user.user_id).toMatch(/^2088\d{12}$/)
+        expect(user.auth_token.length).toBeGreaterThan(0)
+        const clock = await fetch(`${first.ready.endpoint}/__emulator/clock`, {
+          method: "POST",
+          body: JSON.stringify({ now: "2026-02-03 04:05:06", frozen: true })
+        })
+        expect(await clock.json()).toEqual({ now: "2026-02-03 04:05:06" })
+        const sdk = sdkFor(first.ready)
+        const v3 = await sdk.curl("POST", "/v3/alipay/marketing/card/template/batchquery", {
+          body: { page_no: 1, page_size: 5 }
+        })
+        expect(v3.responseHttpStatus).toBe(200)
+        const v2 = await sdk.exec("alipay.marketing.card.template.query", { bizContent: { template_id: "nope" } }, {
+          validateSign: true
+        })
+        expect([v2.code, v2.sub_code]).toEqual(["40004", "TEMPLATE_NOT_EXIT"])
+        const publicKey = readFileSync(join(dir, "app-public.pem"), "utf8")
+        const stopped = await stop(first.child, "SIGTERM")
+        expect(stopped.code).toBe(0)
 
-      // second start: the keys in DIR are used as they are
-      const second = await start(["--port=0", `--keys-dir=${dir}`])
-      expect(readFileSync(join(dir, "app-public.pem"), "utf8")).toBe(publicKey)
-      expect(second.ready.app_id).toBe("2021000000000001")
-      const again = await sdkFor(second.ready).curl("GET", "/v3/alipay/marketing/card/template/query", {
-        query: { template_id: "nope" }
-      }).catch((e: { code?: string }) => e.code)
-      expect(again).toBe("TEMPLATE_NOT_EXIT")
-      expect((await stop(second.child)).code).toBe(0)
-    } finally {
-      rmSync(join(dir, ".."), { recursive: true, force: true })
-    }
-  }, 60_000)
+        // second start: the keys in DIR are used as they are
+        const second = await start(["--port=0", `--keys-dir=${dir}`])
+        expect(readFileSync(join(dir, "app-public.pem"), "utf8")).toBe(publicKey)
+        expect(second.ready.app_id).toBe("2021000000000001")
+        const again = await sdkFor(second.ready).curl("GET", "/v3/alipay/marketing/card/template/query", {
+          query: { template_id: "nope" }
+        }).catch((e: { code?: string }) => e.code)
+        expect(again).toBe("TEMPLATE_NOT_EXIT")
+        expect((await stop(second.child, "SIGINT")).code).toBe(0)
+      } finally {
+        rmSync(join(dir, ".."), { recursive: true, force: true })
+      }
+    },
+    60_000
+  )
 
   it("refuses unknown arguments with a usage line and exit code 1", async () => {
     const child = spawn(bin, [script, "--nope"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })

@@ -8,6 +8,7 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
+import * as AlipayModel from "../src/AlipayModel.js"
 import * as MemberCardsTest from "../src/MemberCardsTest.js"
 import * as TestNow from "../src/TestNow.js"
 import * as S from "./scenarios/samples.js"
@@ -349,6 +350,25 @@ describe("MemberCardsTest: rules", () => {
       expect((yield* control.walletView(biz)).code_value).toBe("1KFCDY0002")
     }).pipe(fake()))
 
+  it.effect("md* templates queue an N3 dynamic-code request at open and again after FAIL_RETRY", () =>
+    Effect.gen(function*() {
+      const { cards, control, template_id, user } = yield* withTemplate({
+        write_off_type: "mdqrcode",
+        mdcode_notify_conf: { url: "https://merchant.example/md", ext_params: "{\"shop\":\"S1\"}" }
+      })
+      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
+      const biz = opened.card_info?.biz_card_no ?? ""
+      const first = (yield* control.state).mdcodeOutbox
+      expect(first.map((n) => [n.url, n.params])).toEqual([["https://merchant.example/md", {
+        shop: "S1",
+        BizCardNo: biz
+      }]])
+      yield* cards.cardUpdate(S.update(biz, { mdcode_info: { code_status: "FAIL_RETRY", time_stamp: 1795399200 } }))
+      expect((yield* control.state).mdcodeOutbox.length).toBe(2)
+      yield* cards.cardUpdate(S.update(biz, { mdcode_info: { code_status: "FAIL_NOT_RETRY", time_stamp: 1795399201 } }))
+      expect((yield* control.state).mdcodeOutbox.length).toBe(2)
+    }).pipe(fake()))
+
   it.effect("message.notify de-duplicates notify_no; card.update records a points change message", () =>
     Effect.gen(function*() {
       const { cards, control, template_id, user } = yield* withTemplate()
@@ -378,4 +398,18 @@ describe("TestNow", () => {
     Effect.gen(function*() {
       expect(yield* TestNow.current).toBe("2030-05-06 07:08:09")
     }).pipe(Effect.provide(TestNow.layer("2030-05-06 07:08:09"))))
+})
+
+describe("layerWithModel", () => {
+  it.effect("two fakes on one model see the same state", () =>
+    Effect.gen(function*() {
+      yield* TestNow.set("2026-11-23 10:00:00")
+      const model = yield* AlipayModel.AlipayModel
+      const first = yield* Effect.provide(MemberCards, MemberCardsTest.layerWithModel)
+      const second = yield* Effect.provide(MemberCards, MemberCardsTest.layerWithModel)
+      const { template_id } = yield* first.templateCreate(S.template())
+      const queried = yield* second.templateQuery(S.templateQuery(template_id))
+      expect(queried.template_style_info?.card_show_name).toBe("测试会员卡")
+      expect((yield* model.state).templates.size).toBe(1)
+    }).pipe(Effect.provide(AlipayModel.layer())))
 })

@@ -223,6 +223,17 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
             notify_info: "{\"expired_point\":\"1\",\"expired_time\":\"2026-12-31 23:59:59\"}"
           })).code
         ).toBe("10000")
+        const upload = new AlipayFormData()
+        upload.addField("image_type", "png")
+        upload.addField("image_name", "logo")
+        upload.addFile("image_content", "logo.png", Buffer.from(S.pngBytes))
+        const sdk = sdkOf(emulator)
+        const image = yield* Effect.promise(() =>
+          sdk.exec("alipay.offline.material.image.upload", {}, { formData: upload, validateSign: true })
+        )
+        expect(image.code).toBe("10000")
+        // the signed node carries Alipay's escaped slashes; the SDK verified it and parsed the URL back
+        expect(String(image["image_url"])).toMatch(/^https:\/\//)
         const deleted = yield* v2(M("delete"), { ...target, out_serial_no: next("DEL"), reason_code: "CANCEL" })
         expect(deleted.code).toBe("10000")
         expect(yield* v2code(M("query"), target)).toBe("CARD_NOT_EXIT")
