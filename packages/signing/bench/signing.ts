@@ -216,6 +216,8 @@ const RATIOS: ReadonlyArray<readonly [string, string, string]> = [
   ["v3_sign_tracing_off_vs_raw_ratio", "v3_sign_tracing_off_ms", "raw_v3_sign_keyobject_ms"],
   ["v2_verify_tracing_off_vs_raw_ratio", "v2_verify_tracing_off_ms", "raw_verify_keyobject_ms"],
   ["v3_verify_tracing_off_vs_raw_ratio", "v3_verify_tracing_off_ms", "raw_v3_verify_keyobject_ms"],
+  ["v2_sign_sync_path_vs_raw_ratio", "v2_sign_sync_path_ms", "raw_sign_keyobject_ms"],
+  ["v2_verify_sync_path_vs_raw_ratio", "v2_verify_sync_path_ms", "raw_verify_keyobject_ms"],
   ["raw_sign_pem_vs_keyobject_ratio", "raw_sign_pem_ms", "raw_sign_keyobject_ms"],
   ["raw_verify_pem_vs_keyobject_ratio", "raw_verify_pem_ms", "raw_verify_keyobject_ms"],
   ["webcrypto_v2_sign_vs_node_ratio", "webcrypto_v2_sign_ms", "v2_sign_ms"],
@@ -357,6 +359,17 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     { key: "v2_sign_ms", n: SIGN_N, run: effectCase(v2SignOp, node, true) },
     { key: "v3_sign_ms", n: SIGN_N, run: effectCase(v3SignOp, node, true) },
     { key: "v2_sign_tracing_off_ms", n: SIGN_N, run: effectCase(v2SignOp, node, true, false) },
+    {
+      // the same work as V2.signParams without Effect: string to sign, signature, query/body split and encoding
+      key: "v2_sign_sync_path_ms",
+      n: SIGN_N,
+      run: syncCase(() => {
+        const normal = V2.normalizeParams(v2Params)
+        const sign = Signer.signSync(V2.joinSorted(normal), privateKey, "RSA2")
+        const { body, query } = V2.splitParams({ ...normal, sign })
+        return V2.formEncode(query).length + V2.formEncode(body).length
+      })
+    },
     { key: "v3_sign_tracing_off_ms", n: SIGN_N, run: effectCase(v3SignOp, node, true, false) },
     {
       key: "alipay_sdk_v2_sign_ms",
@@ -416,6 +429,16 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     { key: "v3_verify_ms", n: VERIFY_N, run: effectCase(v3VerifyOp, node, true) },
     { key: "v2_verify_tracing_off_ms", n: VERIFY_N, run: effectCase(v2VerifyOp, node, true, false) },
     { key: "v3_verify_tracing_off_ms", n: VERIFY_N, run: effectCase(v3VerifyOp, node, true, false) },
+    {
+      // what a synchronous, Effect-free verify would cost: the same extraction and verification, no fiber, no span
+      key: "v2_verify_sync_path_ms",
+      n: VERIFY_N,
+      run: syncCase(() => {
+        const extracted = V2Response.extract(rawBody, METHOD)
+        return Either.isRight(extracted) && extracted.right.sign._tag === "Some" &&
+          Signer.verifySync(extracted.right.content, extracted.right.sign.value, publicKey, "RSA2")
+      })
+    },
     {
       key: "v2_extract_only_ms",
       n: VERIFY_N,

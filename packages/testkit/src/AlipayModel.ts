@@ -959,7 +959,9 @@ const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
     const evaluated = FieldRules.evaluateFieldRules(template.body.field_rule_list, request.card_ext_info, env.now)
     if (Either.isLeft(evaluated)) {
       const e = evaluated.left
-      const text = e._tag === "InvalidInput" ? issuesText(e.issues) : `参数有误: ${e.path} ${e.message}`
+      const text = e._tag === "InvalidInput"
+        ? issuesText(e.issues)
+        : `参数有误: ${e.message.includes(e.path) ? e.message : `${e.path} ${e.message}`}`
       return fail(env, "INVALID_PARAMETER", text)
     }
     return Either.flatMap(nextBizCardNo(env, state, template), ({ no, seq }) => {

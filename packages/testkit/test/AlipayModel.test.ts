@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import type * as Card from "@membercard/domain/Card"
 import * as Operations from "@membercard/domain/Operations"
+import type * as AlipayError from "@membercard/gateway/AlipayError"
 import type { MemberCards } from "@membercard/gateway/MemberCards"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

@@ -393,3 +393,64 @@ describe("card lifecycle rules", () => {
     { fastCheck: { numRuns: 30 } }
   )
 })
+
+describe("card.update semantics", () => {
+  const changes = FastCheck.record({
+    level: FastCheck.stringMatching(/^[A-Z0-9]{1,8}$/),
+    point: Arbitraries.amount,
+    balance: Arbitraries.amount,
+    open_date: Arbitraries.dateTime,
+    valid_date: Arbitraries.dateTime,
+    external_card_no: FastCheck.stringMatching(/^[A-Z0-9]{1,12}$/)
+  }, { requiredKeys: [] })
+
+  it.effect.prop(
+    "given fields replace, omitted fields are kept, open_date / valid_date never change",
+    { updates: FastCheck.array(changes, { minLength: 1, maxLength: 6 }) },
+    ({ updates }) =>
+      Effect.gen(function*() {
+        const { cards, control } = yield* start
+        const { template_id } = yield* cards.templateCreate(S.template())
+        const user = yield* control.mintUser()
+        const opened = yield* cards.cardOpen(
+          S.open(template_id, user, {
+            card_ext_info: { external_card_no: "E0", point: "1", balance: "2", valid_date: "2030-01-01 00:00:00" }
+          }),
+          user.authToken
+        )
+        const biz = opened.card_info?.biz_card_no ?? ""
+        let expected: Record<string, string | undefined> = {
+          biz_card_no: opened.card_info?.biz_card_no,
+          external_card_no: opened.card_info?.external_card_no,
+          level: opened.card_info?.level,
+          point: opened.card_info?.point,
+          balance: opened.card_info?.balance
+        }
+        for (const card_info of updates) {
+          yield* cards.cardUpdate(S.update(biz, card_info))
+          const { open_date: _o, valid_date: _v, ...kept } = card_info
+          expected = { ...expected, ...kept }
+        }
+        const q = yield* cards.cardQuery(S.query(biz))
+        const actual: Record<string, string | undefined> = {
+          biz_card_no: q.card_info?.biz_card_no,
+          external_card_no: q.card_info?.external_card_no,
+          open_date: q.card_info?.open_date,
+          valid_date: q.card_info?.valid_date,
+          level: q.card_info?.level,
+          point: q.card_info?.point,
+          balance: q.card_info?.balance
+        }
+        expect(actual).toEqual({
+          biz_card_no: expected.biz_card_no,
+          external_card_no: expected.external_card_no,
+          open_date: opened.card_info?.open_date,
+          valid_date: "2030-01-01 00:00:00",
+          level: expected.level,
+          point: expected.point,
+          balance: expected.balance
+        })
+      }).pipe(fake),
+    { fastCheck: { numRuns: 40 } }
+  )
+})
