@@ -54,11 +54,11 @@ export interface Results {
 
 /** Options of {@link runSigningBench}. */
 export interface BenchOptions {
-  /** rounds per case (median taken); default 11 */
+  /** rounds per case (median taken); default 101 */
   readonly rounds?: number
   /** scale for iteration counts; default 1 (0.2 for a quick smoke run) */
   readonly scale?: number
-  /** warm-up time per case in ms; default 1200 × scale */
+  /** warm-up time per case in ms; default 800 × scale */
   readonly warmupMs?: number
   /** progress lines to stderr; default false */
   readonly verbose?: boolean
@@ -218,6 +218,7 @@ const RATIOS: ReadonlyArray<readonly [string, string, string]> = [
   ["v3_verify_tracing_off_vs_raw_ratio", "v3_verify_tracing_off_ms", "raw_v3_verify_keyobject_ms"],
   ["v2_sign_sync_path_vs_raw_ratio", "v2_sign_sync_path_ms", "raw_sign_keyobject_ms"],
   ["v2_verify_sync_path_vs_raw_ratio", "v2_verify_sync_path_ms", "raw_verify_keyobject_ms"],
+  ["v3_verify_sync_path_vs_raw_ratio", "v3_verify_sync_path_ms", "raw_v3_verify_keyobject_ms"],
   ["raw_sign_pem_vs_keyobject_ratio", "raw_sign_pem_ms", "raw_sign_keyobject_ms"],
   ["raw_verify_pem_vs_keyobject_ratio", "raw_verify_pem_ms", "raw_verify_keyobject_ms"],
   ["webcrypto_v2_sign_vs_node_ratio", "webcrypto_v2_sign_ms", "v2_sign_ms"],
@@ -234,7 +235,7 @@ const RATIOS: ReadonlyArray<readonly [string, string, string]> = [
  * Runs the benchmark and returns the figures (ms per operation, ratios, ops/s).
  */
 export const runSigningBench = async (options: BenchOptions = {}): Promise<Results> => {
-  const rounds = options.rounds ?? 11
+  const rounds = options.rounds ?? 101
   const scale = options.scale ?? 1
   const log = (line: string) => {
     if (options.verbose === true) process.stderr.write(line + "\n")
@@ -277,11 +278,16 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     }).pipe(Effect.provideService(Signer.Signer, node))
   )
   const v3StringToSign = v3Signed.stringToSign
-  const rawBody = Effect.runSync(
-    V2Response.signResponse(RESPONSE_KEY, responseNode, privateKey, "RSA2").pipe(
-      Effect.provideService(Signer.Signer, node)
-    )
-  )
+  // a response body as an HTTP client hands it over: decoded from the received bytes (a flat string, not the
+  // concatenation `signResponse` builds)
+  const rawBody = Buffer.from(
+    Effect.runSync(
+      V2Response.signResponse(RESPONSE_KEY, responseNode, privateKey, "RSA2").pipe(
+        Effect.provideService(Signer.Signer, node)
+      )
+    ),
+    "utf8"
+  ).toString("utf8")
   const responseSign = (JSON.parse(rawBody) as { sign: string }).sign
   const v3Headers = Effect.runSync(
     V3.signResponse({ body: responseNode, privateKey, timestamp: "1795400000000", nonce: randomUUID() }).pipe(
@@ -331,9 +337,11 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
   const webVerifyKey = await Effect.runPromise(web.importPublicKey(publicKey, "RSA2"))
   const v2ResponseBytes = Buffer.from(responseNode, "utf8")
 
-  const SIGN_N = Math.max(5, Math.round(100 * scale))
-  const VERIFY_N = Math.max(20, Math.round(1500 * scale))
-  const PEM_VERIFY_N = Math.max(10, Math.round(300 * scale))
+  // small batches, many rounds: every case runs in every round, in a rotating order, so that a burst of load from
+  // other processes hits few samples, and the ratios are medians of per-round ratios (both sides in the same round)
+  const SIGN_N = Math.max(4, Math.round(8 * scale))
+  const VERIFY_N = Math.max(20, Math.round(100 * scale))
+  const PEM_VERIFY_N = Math.max(5, Math.round(20 * scale))
 
   const cases: Array<{ readonly key: string; readonly n: number; readonly run: Case }> = [
     // request signing
@@ -360,15 +368,10 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     { key: "v3_sign_ms", n: SIGN_N, run: effectCase(v3SignOp, node, true) },
     { key: "v2_sign_tracing_off_ms", n: SIGN_N, run: effectCase(v2SignOp, node, true, false) },
     {
-      // the same work as V2.signParams without Effect: string to sign, signature, query/body split and encoding
+      // the synchronous form of the same public API (V2.signParamsSync: no Signer, no fiber)
       key: "v2_sign_sync_path_ms",
       n: SIGN_N,
-      run: syncCase(() => {
-        const normal = V2.normalizeParams(v2Params)
-        const sign = Signer.signSync(V2.joinSorted(normal), privateKey, "RSA2")
-        const { body, query } = V2.splitParams({ ...normal, sign })
-        return V2.formEncode(query).length + V2.formEncode(body).length
-      })
+      run: syncCase(() => V2.signParamsSync(v2Params, privateKey, "RSA2"))
     },
     { key: "v3_sign_tracing_off_ms", n: SIGN_N, run: effectCase(v3SignOp, node, true, false) },
     {
@@ -430,14 +433,15 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
     { key: "v2_verify_tracing_off_ms", n: VERIFY_N, run: effectCase(v2VerifyOp, node, true, false) },
     { key: "v3_verify_tracing_off_ms", n: VERIFY_N, run: effectCase(v3VerifyOp, node, true, false) },
     {
-      // what a synchronous, Effect-free verify would cost: the same extraction and verification, no fiber, no span
+      // the synchronous form of the same public API (V2Response.verifySync: no Signer, no fiber)
       key: "v2_verify_sync_path_ms",
       n: VERIFY_N,
-      run: syncCase(() => {
-        const extracted = V2Response.extract(rawBody, METHOD)
-        return Either.isRight(extracted) && extracted.right.sign._tag === "Some" &&
-          Signer.verifySync(extracted.right.content, extracted.right.sign.value, publicKey, "RSA2")
-      })
+      run: syncCase(() => V2Response.verifySync(rawBody, { method: METHOD, publicKey, signType: "RSA2" }))
+    },
+    {
+      key: "v3_verify_sync_path_ms",
+      n: VERIFY_N,
+      run: syncCase(() => V3.verifyResponseSync({ headers: v3Headers, body: responseNode, publicKey }))
     },
     {
       key: "v2_extract_only_ms",
@@ -474,7 +478,7 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
 
   // warm-up: key caches, lazy OpenSSL state and above all the JIT (Effect's runtime needs thousands of calls before
   // V8 stops re-optimising it: with a short warm-up the Effect cases measure tens of µs of compilation per call)
-  const warmupMs = options.warmupMs ?? 1200 * scale
+  const warmupMs = options.warmupMs ?? 800 * scale
   for (const c of cases) {
     let spent = 0
     while (spent < warmupMs) spent += await c.run(Math.max(2, Math.round(c.n / 10)))
@@ -513,7 +517,7 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
       }
     )
     const perRound: Array<number> = []
-    for (let r = 0; r < Math.max(3, Math.ceil(rounds / 2)); r++) {
+    for (let r = 0; r < 3; r++) {
       const start = now()
       await Effect.runPromise(program)
       perRound.push(THROUGHPUT_OPS / ((now() - start) / 1000))
@@ -624,7 +628,7 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 
 if (isMain) {
   const quick = process.argv.includes("--quick")
-  runSigningBench({ verbose: true, ...(quick ? { rounds: 3, scale: 0.2 } : {}) }).then(
+  runSigningBench({ verbose: true, ...(quick ? { rounds: 5, scale: 0.2 } : {}) }).then(
     (results) => {
       fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true })
       fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n")

@@ -6,11 +6,12 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Aes from "./Aes.js"
 import { encrypt } from "./Aes.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"
 import type { SignType } from "./Signer.js"
-import { Signer } from "./Signer.js"
+import { signEither, Signer } from "./Signer.js"
 import type { SigningFailed } from "./SigningError.js"
 
 /**
@@ -179,34 +180,52 @@ export interface SignedRequest {
   readonly formBody: string
 }
 
+const signedRequest = (normal: Record<string, string>, content: string, sign: string): SignedRequest => {
+  const all = { ...normal, sign }
+  const { body, query } = splitParams(all)
+  return {
+    params: all,
+    stringToSign: content,
+    sign,
+    query,
+    body,
+    queryString: formEncode(query),
+    formBody: formEncode(body)
+  }
+}
+
 /**
- * Signs v2 request parameters (which must already contain `sign_type`, `timestamp`, …) with the app private key.
+ * Synchronous form of {@link signParams} with node:crypto (no `Signer`, no fiber); the same result.
  *
  * @since 0.1.0
  */
-export const signParams: (
+export const signParamsSync = (
   params: Params,
   key: PrivateKey,
   signType: SignType
-) => Effect.Effect<SignedRequest, SigningFailed, Signer> = Effect.fn("V2.signParams")(
-  function*(params: Params, key: PrivateKey, signType: SignType) {
-    const signer = yield* Signer
+): Either.Either<SignedRequest, SigningFailed> => {
+  const normal = normalizeParams(params)
+  const content = joinSorted(normal)
+  const sign = signEither(content, key, signType)
+  return Either.isLeft(sign) ? Either.left(sign.left) : Either.right(signedRequest(normal, content, sign.right))
+}
+
+/**
+ * Signs v2 request parameters (which must already contain `sign_type`, `timestamp`, …) with the app private key and
+ * the `Signer` in context. No span of its own (the gateway's per-call span covers it).
+ *
+ * @since 0.1.0
+ */
+export const signParams = (
+  params: Params,
+  key: PrivateKey,
+  signType: SignType
+): Effect.Effect<SignedRequest, SigningFailed, Signer> =>
+  Effect.flatMap(Signer, (signer) => {
     const normal = normalizeParams(params)
     const content = joinSorted(normal)
-    const sign = yield* signer.sign(content, key, signType)
-    const all = { ...normal, sign }
-    const { body, query } = splitParams(all)
-    return {
-      params: all,
-      stringToSign: content,
-      sign,
-      query,
-      body,
-      queryString: formEncode(query),
-      formBody: formEncode(body)
-    }
-  }
-)
+    return Effect.map(signer.sign(content, key, signType), (sign) => signedRequest(normal, content, sign))
+  })
 
 /**
  * Encrypt-then-sign (§7.2): replaces `biz_content` with its AES ciphertext and adds `encrypt_type=AES`.
@@ -251,19 +270,15 @@ export const pageUrl = (gateway: string, signed: SignedRequest): string => {
  *
  * @since 0.1.0
  */
-export const verifyRequest: (
+export const verifyRequest = (
   params: Readonly<Record<string, string>>,
   appPublicKey: PublicKey
-) => Effect.Effect<boolean, never, Signer> = Effect.fn("V2.verifyRequest")(
-  function*(params: Readonly<Record<string, string>>, appPublicKey: PublicKey) {
-    const sign = params["sign"]
-    if (sign === undefined) return false
-    const signer = yield* Signer
-    return yield* signer.verify(
-      stringToSign(params),
-      sign,
-      appPublicKey,
-      params["sign_type"] === "RSA" ? "RSA" : "RSA2"
-    )
-  }
-)
+): Effect.Effect<boolean, never, Signer> => {
+  const sign = params["sign"]
+  if (sign === undefined) return Either.right(false)
+  return Effect.flatMap(
+    Signer,
+    (signer) =>
+      signer.verify(stringToSign(params), sign, appPublicKey, params["sign_type"] === "RSA" ? "RSA" : "RSA2")
+  )
+}

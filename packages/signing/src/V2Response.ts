@@ -10,10 +10,11 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Aes from "./Aes.js"
 import { decrypt } from "./Aes.js"
+import type { Member } from "./internal/json.js"
 import { scanTopLevel } from "./internal/json.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"
 import type { SignType } from "./Signer.js"
-import { Signer } from "./Signer.js"
+import { Signer, verifySync as verifyBytes } from "./Signer.js"
 import {
   CertSnMismatch,
   DecryptionFailed,
@@ -24,12 +25,22 @@ import {
 } from "./SigningError.js"
 import type { SigningFailed } from "./SigningError.js"
 
+let lastMethod = ""
+let lastKey = "_response"
+
 /**
  * The root key of a method's response: `alipay.trade.query` → `alipay_trade_query_response`.
  *
  * @since 0.1.0
  */
-export const responseKey = (method: string): string => method.replace(/\./g, "_") + "_response"
+export const responseKey = (method: string): string => {
+  // a client calls the same few methods over and over: remember the last one
+  if (method !== lastMethod) {
+    lastKey = method.replaceAll(".", "_") + "_response"
+    lastMethod = method
+  }
+  return lastKey
+}
 
 /**
  * The key Alipay uses for gateway-level errors.
@@ -78,6 +89,8 @@ export const extract = (
 ): Either.Either<Extracted, MalformedResponse | DuplicateResponseKey> =>
   extractKey(raw, responseKey(method), ERROR_RESPONSE_KEY)
 
+const duplicate = (key: string) => Either.left(new DuplicateResponseKey({ key }))
+
 /**
  * Like {@link extract}, for an explicit node key (e.g. `response` in front-end payloads) and an optional fallback.
  *
@@ -90,12 +103,42 @@ export const extractKey = (
 ): Either.Either<Extracted, MalformedResponse | DuplicateResponseKey> => {
   const scan = scanTopLevel(raw)
   if (scan._tag === "Error") return Either.left(new MalformedResponse({ reason: scan.reason }))
-  const find = (key: string) => scan.members.filter((m) => m.key === key)
-  for (const key of [wanted, fallback ?? wanted, "sign", "alipay_cert_sn"]) {
-    if (find(key).length > 1) return Either.left(new DuplicateResponseKey({ key }))
+  const alt = fallback ?? wanted
+  // one pass: the first occurrence of each interesting key, and whether it occurs again
+  let main: Member | undefined
+  let other: Member | undefined
+  let signMember: Member | undefined
+  let snMember: Member | undefined
+  let dupMain = false
+  let dupOther = false
+  let dupSign = false
+  let dupSn = false
+  const members = scan.members
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!
+    const key = m.key
+    if (key === wanted) {
+      if (main === undefined) main = m
+      else dupMain = true
+    }
+    if (key === alt) {
+      if (other === undefined) other = m
+      else dupOther = true
+    }
+    if (key === "sign") {
+      if (signMember === undefined) signMember = m
+      else dupSign = true
+    }
+    if (key === "alipay_cert_sn") {
+      if (snMember === undefined) snMember = m
+      else dupSn = true
+    }
   }
-  const main = find(wanted)[0]
-  const node = main ?? (fallback === undefined ? undefined : find(fallback)[0])
+  if (dupMain) return duplicate(wanted)
+  if (dupOther) return duplicate(alt)
+  if (dupSign) return duplicate("sign")
+  if (dupSn) return duplicate("alipay_cert_sn")
+  const node = main ?? (fallback === undefined ? undefined : other)
   if (node === undefined) {
     return Either.left(
       new MalformedResponse({
@@ -105,30 +148,31 @@ export const extractKey = (
       })
     )
   }
-  const content = raw.slice(node.start, node.end)
-  const first = content.charCodeAt(0)
+  const first = raw.charCodeAt(node.start)
   if (first !== 0x7b && first !== 0x22) {
     return Either.left(
       new MalformedResponse({ reason: `the value of "${node.key}" is neither an object nor a string` })
     )
   }
-  const signMember = find("sign")[0]
-  const snMember = find("alipay_cert_sn")[0]
-  return Either.gen(function*() {
-    const sign = signMember === undefined
-      ? Option.none()
-      : Option.some(yield* readString(raw.slice(signMember.start, signMember.end), "sign"))
-    const alipayCertSn = snMember === undefined
-      ? Option.none()
-      : Option.some(yield* readString(raw.slice(snMember.start, snMember.end), "alipay_cert_sn"))
-    return {
-      key: node.key,
-      isErrorResponse: main === undefined,
-      content,
-      encrypted: first === 0x22,
-      sign,
-      alipayCertSn
-    }
+  let sign: Option.Option<string> = Option.none()
+  if (signMember !== undefined) {
+    const value = readString(raw.slice(signMember.start, signMember.end), "sign")
+    if (Either.isLeft(value)) return Either.left(value.left)
+    sign = Option.some(value.right)
+  }
+  let alipayCertSn: Option.Option<string> = Option.none()
+  if (snMember !== undefined) {
+    const value = readString(raw.slice(snMember.start, snMember.end), "alipay_cert_sn")
+    if (Either.isLeft(value)) return Either.left(value.left)
+    alipayCertSn = Option.some(value.right)
+  }
+  return Either.right({
+    key: node.key,
+    isErrorResponse: main === undefined,
+    content: raw.slice(node.start, node.end),
+    encrypted: first === 0x22,
+    sign,
+    alipayCertSn
   })
 }
 
@@ -157,45 +201,91 @@ export interface Verified extends Extracted {
   readonly signed: boolean
 }
 
+type VerifyError = SignatureMissing | SignatureInvalid | MalformedResponse | DuplicateResponseKey | CertSnMismatch
+
 /**
- * Verifies a raw v2 response body. A signed node must verify; a missing `sign` is accepted only for
- * `error_response` (reported with `signed: false`).
- *
- * @since 0.1.0
+ * Everything before the signature check: the extraction, the cert SN check and the `sign` presence. `sign` is the
+ * signature still to verify over `extracted.content`, or `undefined` for an unsigned error_response (final).
  */
-export const verify: (
+const prepare = (
   raw: string,
   options: VerifyOptions
-) => Effect.Effect<
-  Verified,
-  SignatureMissing | SignatureInvalid | MalformedResponse | DuplicateResponseKey | CertSnMismatch,
-  Signer
-> = Effect.fn("V2Response.verify")(function*(raw: string, options: VerifyOptions) {
-  const extracted = yield* extract(raw, options.method)
+): Either.Either<{ readonly extracted: Extracted; readonly sign: string | undefined }, VerifyError> => {
+  const result = extract(raw, options.method)
+  if (Either.isLeft(result)) return Either.left(result.left)
+  const extracted = result.right
   if (
     options.alipayCertSn !== undefined && Option.isSome(extracted.alipayCertSn) &&
     extracted.alipayCertSn.value !== options.alipayCertSn
   ) {
-    return yield* new CertSnMismatch({ expected: options.alipayCertSn, actual: extracted.alipayCertSn.value })
+    return Either.left(new CertSnMismatch({ expected: options.alipayCertSn, actual: extracted.alipayCertSn.value }))
   }
   // an empty `sign` counts as absent (Java `StringUtils.isEmpty`)
   if (Option.isNone(extracted.sign) || extracted.sign.value === "") {
-    if (extracted.isErrorResponse) return { ...extracted, signed: false }
-    return yield* new SignatureMissing({ what: `the response "${extracted.key}" has no sign` })
+    if (extracted.isErrorResponse) return Either.right({ extracted, sign: undefined })
+    return Either.left(new SignatureMissing({ what: `the response "${extracted.key}" has no sign` }))
   }
-  const signer = yield* Signer
-  const sign = extracted.sign.value
-  if (yield* signer.verify(extracted.content, sign, options.publicKey, options.signType)) {
-    return { ...extracted, signed: true }
+  return Either.right({ extracted, sign: extracted.sign.value })
+}
+
+const invalid = (extracted: Extracted) =>
+  Either.left(new SignatureInvalid({ what: `the response "${extracted.key}"` }))
+
+/** The Java/PHP `\/` → `/` variant of the content, when the fallback applies (§4.4). */
+const slashVariant = (extracted: Extracted, options: VerifyOptions): string | undefined =>
+  options.slashFallback !== false && extracted.content.includes("\\/")
+    ? extracted.content.replaceAll("\\/", "/")
+    : undefined
+
+/**
+ * Synchronous form of {@link verify} with node:crypto (no `Signer`, no fiber): the same checks, the same result.
+ *
+ * @since 0.1.0
+ */
+export const verifySync = (raw: string, options: VerifyOptions): Either.Either<Verified, VerifyError> => {
+  const prepared = prepare(raw, options)
+  if (Either.isLeft(prepared)) return Either.left(prepared.left)
+  const { extracted, sign } = prepared.right
+  if (sign === undefined) return Either.right({ ...extracted, signed: false })
+  if (verifyBytes(extracted.content, sign, options.publicKey, options.signType)) {
+    return Either.right({ ...extracted, signed: true })
   }
-  if (options.slashFallback !== false && extracted.content.includes("\\/")) {
-    const unescaped = extracted.content.replaceAll("\\/", "/")
-    if (yield* signer.verify(unescaped, sign, options.publicKey, options.signType)) {
-      return { ...extracted, signed: true }
-    }
+  const variant = slashVariant(extracted, options)
+  if (variant !== undefined && verifyBytes(variant, sign, options.publicKey, options.signType)) {
+    return Either.right({ ...extracted, signed: true })
   }
-  return yield* new SignatureInvalid({ what: `the response "${extracted.key}"` })
-})
+  return invalid(extracted)
+}
+
+/**
+ * Verifies a raw v2 response body with the `Signer` in context. A signed node must verify; a missing `sign` is
+ * accepted only for `error_response` (reported with `signed: false`). No span of its own: the caller's span (the
+ * gateway's per-call `AlipayClient.execute`) covers it.
+ *
+ * @since 0.1.0
+ */
+export const verify = (
+  raw: string,
+  options: VerifyOptions
+): Effect.Effect<Verified, VerifyError, Signer> =>
+  Effect.flatMap(Signer, (signer) => {
+    const prepared = prepare(raw, options)
+    if (Either.isLeft(prepared)) return Either.left(prepared.left)
+    const { extracted, sign } = prepared.right
+    if (sign === undefined) return Either.right({ ...extracted, signed: false })
+    return Effect.flatMap(
+      signer.verify(extracted.content, sign, options.publicKey, options.signType),
+      (ok): Effect.Effect<Verified, VerifyError> => {
+        if (ok) return Either.right({ ...extracted, signed: true })
+        const variant = slashVariant(extracted, options)
+        if (variant === undefined) return invalid(extracted)
+        return Effect.flatMap(
+          signer.verify(variant, sign, options.publicKey, options.signType),
+          (second) => second ? Either.right({ ...extracted, signed: true }) : invalid(extracted)
+        )
+      }
+    )
+  })
 
 /**
  * Decrypts a verified encrypted node (`"<base64>"` including the quotes) to the JSON text of the node.
@@ -215,20 +305,18 @@ export const decryptContent = (content: string, aesKey: Aes.AesKey): Either.Eith
  *
  * @since 0.1.0
  */
-export const signResponse: (
+export const signResponse = (
   key: string,
   nodeText: string,
   privateKey: PrivateKey,
   signType: SignType,
   alipayCertSn?: string
-) => Effect.Effect<string, SigningFailed, Signer> = Effect.fn("V2Response.signResponse")(
-  function*(key: string, nodeText: string, privateKey: PrivateKey, signType: SignType, alipayCertSn?: string) {
-    const signer = yield* Signer
-    const sign = yield* signer.sign(nodeText, privateKey, signType)
-    const sn = alipayCertSn === undefined ? "" : `,"alipay_cert_sn":${JSON.stringify(alipayCertSn)}`
-    return `{${JSON.stringify(key)}:${nodeText}${sn},"sign":${JSON.stringify(sign)}}`
-  }
-)
+): Effect.Effect<string, SigningFailed, Signer> =>
+  Effect.flatMap(Signer, (signer) =>
+    Effect.map(signer.sign(nodeText, privateKey, signType), (sign) => {
+      const sn = alipayCertSn === undefined ? "" : `,"alipay_cert_sn":${JSON.stringify(alipayCertSn)}`
+      return `{${JSON.stringify(key)}:${nodeText}${sn},"sign":${JSON.stringify(sign)}}`
+    }))
 
 /**
  * Verifies a front-end payload handed over by the client, e.g. mini-program `my.getPhoneNumber`:
@@ -237,35 +325,34 @@ export const signResponse: (
  *
  * @since 0.1.0
  */
-export const verifyPayload: (
+export const verifyPayload = (
   raw: string,
   options: { readonly publicKey: PublicKey; readonly signType?: SignType; readonly key?: string }
-) => Effect.Effect<
+): Effect.Effect<
   Verified,
   SignatureMissing | SignatureInvalid | MalformedResponse | DuplicateResponseKey,
   Signer
-> = Effect.fn("V2Response.verifyPayload")(
-  function*(
-    raw: string,
-    options: { readonly publicKey: PublicKey; readonly signType?: SignType; readonly key?: string }
-  ) {
-    const extracted = yield* extractKey(raw, options.key ?? "response")
+> =>
+  Effect.flatMap(Signer, (signer): Effect.Effect<
+    Verified,
+    SignatureMissing | SignatureInvalid | MalformedResponse | DuplicateResponseKey
+  > => {
+    const result = extractKey(raw, options.key ?? "response")
+    if (Either.isLeft(result)) return Either.left(result.left)
+    const extracted = result.right
     if (Option.isNone(extracted.sign) || extracted.sign.value === "") {
-      return yield* new SignatureMissing({ what: "the payload has no sign" })
+      return Either.left(new SignatureMissing({ what: "the payload has no sign" }))
     }
-    const signer = yield* Signer
     // UNCONFIRMED: the payload's own sign_type is used when none is configured (the Node SDK README sample uses
     // RSA2); a configured sign type wins, as for notifications.
     const scan = scanTopLevel(raw)
     const member = scan._tag === "Ok" ? scan.members.find((m) => m.key === "sign_type") : undefined
     const claimed: SignType = member !== undefined && raw.slice(member.start, member.end) === "\"RSA\"" ? "RSA" : "RSA2"
-    const ok = yield* signer.verify(
-      extracted.content,
-      extracted.sign.value,
-      options.publicKey,
-      options.signType ?? claimed
+    return Effect.flatMap(
+      signer.verify(extracted.content, extracted.sign.value, options.publicKey, options.signType ?? claimed),
+      (ok): Effect.Effect<Verified, SignatureInvalid> =>
+        ok
+          ? Either.right({ ...extracted, signed: true })
+          : Either.left(new SignatureInvalid({ what: `the payload "${extracted.key}"` }))
     )
-    if (!ok) return yield* new SignatureInvalid({ what: `the payload "${extracted.key}"` })
-    return { ...extracted, signed: true }
-  }
-)
+  })

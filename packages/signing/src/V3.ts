@@ -6,9 +6,11 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Random from "effect/Random"
 import type { PrivateKey, PublicKey } from "./Keys.js"
-import { Signer } from "./Signer.js"
+import type { Service } from "./Signer.js"
+import { signEither, Signer, verifySync as verifyBytes } from "./Signer.js"
 import type { SigningFailed } from "./SigningError.js"
 import { CertSnMismatch, MissingHeader, SignatureInvalid } from "./SigningError.js"
 
@@ -102,14 +104,24 @@ export const uuidFromBytes = (bytes: ReadonlyArray<number>): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`
 }
 
+const UINT32 = 0x1_0000_0000
+
+const bytesOf = (words: ReadonlyArray<number>): Array<number> => {
+  const bytes: Array<number> = []
+  for (const w of words) bytes.push((w >>> 24) & 0xff, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff)
+  return bytes
+}
+
 /**
- * A fresh nonce from `Random`.
+ * A fresh nonce from `Random`: four 32-bit draws make the 16 bytes of a UUID v4.
  *
  * @since 0.1.0
  */
-export const makeNonce: Effect.Effect<string> = Effect.map(
-  Effect.all(Array.from({ length: 16 }, () => Random.nextIntBetween(0, 256))),
-  uuidFromBytes
+export const makeNonce: Effect.Effect<string> = Random.randomWith((random) =>
+  Effect.flatMap(random.nextIntBetween(0, UINT32), (a) =>
+    Effect.flatMap(random.nextIntBetween(0, UINT32), (b) =>
+      Effect.flatMap(random.nextIntBetween(0, UINT32), (c) =>
+        Effect.map(random.nextIntBetween(0, UINT32), (d) => uuidFromBytes(bytesOf([a, b, c, d]))))))
 )
 
 /**
@@ -147,43 +159,86 @@ export interface SignedRequest {
   readonly timestampMs: number
 }
 
+const prepareRequest = (options: SignRequestOptions, nonce: string, timestampMs: number) => {
+  const auth = authString({
+    appId: options.appId,
+    nonce,
+    timestampMs,
+    appCertSn: options.appCertSn,
+    additionalAuthInfo: options.additionalAuthInfo
+  })
+  const content = stringToSign({
+    authString: auth,
+    method: options.method,
+    target: options.target,
+    body: options.body,
+    appAuthToken: options.appAuthToken
+  })
+  return { auth, content }
+}
+
+const signedRequest = (
+  auth: string,
+  content: string,
+  signature: string,
+  nonce: string,
+  timestampMs: number
+): SignedRequest => ({
+  authorization: authorizationHeader(auth, signature),
+  authString: auth,
+  stringToSign: content,
+  signature,
+  nonce,
+  timestampMs
+})
+
 /**
- * Signs a v3 request; nonce and timestamp come from `Random` / `Clock` unless given.
+ * Synchronous form of {@link signRequest} with node:crypto, for a given nonce and timestamp (no `Signer`, `Random`
+ * or `Clock`, no fiber); the same result.
  *
  * @since 0.1.0
  */
-export const signRequest: (
+export const signRequestSync = (
+  options: SignRequestOptions & { readonly nonce: string; readonly timestampMs: number }
+): Either.Either<SignedRequest, SigningFailed> => {
+  const { auth, content } = prepareRequest(options, options.nonce, options.timestampMs)
+  const signature = signEither(content, options.privateKey, "RSA2")
+  return Either.isLeft(signature)
+    ? Either.left(signature.left)
+    : Either.right(signedRequest(auth, content, signature.right, options.nonce, options.timestampMs))
+}
+
+const signWith = (
+  signer: Service,
+  options: SignRequestOptions,
+  nonce: string,
+  timestampMs: number
+): Effect.Effect<SignedRequest, SigningFailed> => {
+  const { auth, content } = prepareRequest(options, nonce, timestampMs)
+  return Effect.map(
+    signer.sign(content, options.privateKey, "RSA2"),
+    (signature) => signedRequest(auth, content, signature, nonce, timestampMs)
+  )
+}
+
+/**
+ * Signs a v3 request with the `Signer` in context; nonce and timestamp come from `Random` / `Clock` unless given
+ * (the clock is read once). No span of its own (the gateway's per-call span covers it).
+ *
+ * @since 0.1.0
+ */
+export const signRequest = (
   options: SignRequestOptions
-) => Effect.Effect<SignedRequest, SigningFailed, Signer> = Effect.fn("V3.signRequest")(
-  function*(options: SignRequestOptions) {
-    const nonce = options.nonce ?? (yield* makeNonce)
-    const timestampMs = options.timestampMs ?? (yield* Clock.currentTimeMillis)
-    const auth = authString({
-      appId: options.appId,
-      nonce,
-      timestampMs,
-      appCertSn: options.appCertSn,
-      additionalAuthInfo: options.additionalAuthInfo
-    })
-    const content = stringToSign({
-      authString: auth,
-      method: options.method,
-      target: options.target,
-      body: options.body,
-      appAuthToken: options.appAuthToken
-    })
-    const signer = yield* Signer
-    const signature = yield* signer.sign(content, options.privateKey, "RSA2")
-    return {
-      authorization: authorizationHeader(auth, signature),
-      authString: auth,
-      stringToSign: content,
-      signature,
-      nonce,
-      timestampMs
-    }
-  }
-)
+): Effect.Effect<SignedRequest, SigningFailed, Signer> =>
+  Effect.flatMap(Signer, (signer) => {
+    const { nonce, timestampMs } = options
+    if (nonce !== undefined && timestampMs !== undefined) return signWith(signer, options, nonce, timestampMs)
+    const withNonce = (n: string) =>
+      timestampMs !== undefined
+        ? signWith(signer, options, n, timestampMs)
+        : Effect.flatMap(Clock.currentTimeMillis, (now) => signWith(signer, options, n, now))
+    return nonce !== undefined ? withNonce(nonce) : Effect.flatMap(makeNonce, withNonce)
+  })
 
 /**
  * The content Alipay signs in a v3 response: `timestamp\nnonce\nbody\n`.
@@ -232,39 +287,94 @@ export interface VerifyResponseOptions {
   readonly status?: number | undefined
 }
 
+type VerifyResponseError = MissingHeader | SignatureInvalid | CertSnMismatch
+
+const firstValue = (v: string | ReadonlyArray<string> | undefined): string | undefined =>
+  typeof v === "string" ? v : v?.[0]
+
 /**
- * Verifies a v3 response. Returns whether it was signed (`false` only for an unsigned error status ≥ 400).
+ * The content to verify and the signature, or the final result: one pass over the headers (any case, the first
+ * occurrence of each name wins, as {@link header} does).
+ */
+const prepareResponse = (
+  options: VerifyResponseOptions
+): Either.Either<{ readonly content: string; readonly signature: string } | undefined, VerifyResponseError> => {
+  let signature: string | undefined
+  let timestamp: string | undefined
+  let nonce: string | undefined
+  let sn: string | undefined
+  let seen = 0
+  const headers = options.headers
+  for (const key of Object.keys(headers)) {
+    // every alipay-* name we read is 9 to 16 characters long; others are skipped without lower-casing
+    if (key.length < 9 || key.length > 16) continue
+    const name = key.toLowerCase()
+    if (name === "alipay-signature") {
+      if ((seen & 1) === 0) signature = firstValue(headers[key])
+      seen |= 1
+    } else if (name === "alipay-timestamp") {
+      if ((seen & 2) === 0) timestamp = firstValue(headers[key])
+      seen |= 2
+    } else if (name === "alipay-nonce") {
+      if ((seen & 4) === 0) nonce = firstValue(headers[key])
+      seen |= 4
+    } else if (name === "alipay-sn") {
+      if ((seen & 8) === 0) sn = firstValue(headers[key])
+      seen |= 8
+    }
+  }
+  // UNCONFIRMED: whether Alipay signs v3 error responses (§8.6); unsigned ones with status >= 400 are accepted as
+  // unsigned errors, signed ones are verified.
+  if (signature === undefined && options.status !== undefined && options.status >= 400) return Either.right(undefined)
+  if (signature === undefined || signature === "") return Either.left(new MissingHeader({ header: "alipay-signature" }))
+  if (timestamp === undefined) return Either.left(new MissingHeader({ header: "alipay-timestamp" }))
+  if (nonce === undefined) return Either.left(new MissingHeader({ header: "alipay-nonce" }))
+  if (options.alipayCertSn !== undefined && sn !== undefined && sn !== options.alipayCertSn) {
+    return Either.left(new CertSnMismatch({ expected: options.alipayCertSn, actual: sn }))
+  }
+  return Either.right({ content: responseContent(timestamp, nonce, options.body), signature })
+}
+
+const SIGNED = { signed: true } as const
+const UNSIGNED = { signed: false } as const
+const invalidResponse = () => new SignatureInvalid({ what: "the v3 response (alipay-signature)" })
+
+/**
+ * Synchronous form of {@link verifyResponse} with node:crypto (no `Signer`, no fiber); the same result.
  *
  * @since 0.1.0
  */
-export const verifyResponse: (
+export const verifyResponseSync = (
   options: VerifyResponseOptions
-) => Effect.Effect<{ readonly signed: boolean }, MissingHeader | SignatureInvalid | CertSnMismatch, Signer> = Effect.fn(
-  "V3.verifyResponse"
-)(function*(options: VerifyResponseOptions) {
-  const signature = header(options.headers, "alipay-signature")
-  // UNCONFIRMED: whether Alipay signs v3 error responses (§8.6); unsigned ones with status >= 400 are accepted as
-  // unsigned errors, signed ones are verified.
-  if (signature === undefined && options.status !== undefined && options.status >= 400) return { signed: false }
-  if (signature === undefined || signature === "") return yield* new MissingHeader({ header: "alipay-signature" })
-  const timestamp = header(options.headers, "alipay-timestamp")
-  if (timestamp === undefined) return yield* new MissingHeader({ header: "alipay-timestamp" })
-  const nonce = header(options.headers, "alipay-nonce")
-  if (nonce === undefined) return yield* new MissingHeader({ header: "alipay-nonce" })
-  const sn = header(options.headers, "alipay-sn")
-  if (options.alipayCertSn !== undefined && sn !== undefined && sn !== options.alipayCertSn) {
-    return yield* new CertSnMismatch({ expected: options.alipayCertSn, actual: sn })
-  }
-  const signer = yield* Signer
-  const ok = yield* signer.verify(
-    responseContent(timestamp, nonce, options.body),
-    signature,
-    options.publicKey,
-    "RSA2"
-  )
-  if (!ok) return yield* new SignatureInvalid({ what: "the v3 response (alipay-signature)" })
-  return { signed: true }
-})
+): Either.Either<{ readonly signed: boolean }, VerifyResponseError> => {
+  const prepared = prepareResponse(options)
+  if (Either.isLeft(prepared)) return Either.left(prepared.left)
+  const p = prepared.right
+  if (p === undefined) return Either.right(UNSIGNED)
+  return verifyBytes(p.content, p.signature, options.publicKey, "RSA2")
+    ? Either.right(SIGNED)
+    : Either.left(invalidResponse())
+}
+
+/**
+ * Verifies a v3 response with the `Signer` in context. Returns whether it was signed (`false` only for an unsigned
+ * error status ≥ 400). No span of its own (the gateway's per-call span covers it).
+ *
+ * @since 0.1.0
+ */
+export const verifyResponse = (
+  options: VerifyResponseOptions
+): Effect.Effect<{ readonly signed: boolean }, VerifyResponseError, Signer> =>
+  Effect.flatMap(Signer, (signer): Effect.Effect<{ readonly signed: boolean }, VerifyResponseError> => {
+    const prepared = prepareResponse(options)
+    if (Either.isLeft(prepared)) return Either.left(prepared.left)
+    const p = prepared.right
+    if (p === undefined) return Either.right(UNSIGNED)
+    return Effect.flatMap(
+      signer.verify(p.content, p.signature, options.publicKey, "RSA2"),
+      (ok) => ok ? Either.right(SIGNED) : Either.left(invalidResponse())
+    )
+  })
 
 /**
  * The parts of a v3 `Authorization` header.
@@ -303,63 +413,53 @@ export const parseAuthorization = (value: string): ParsedAuthorization | undefin
  *
  * @since 0.1.0
  */
-export const verifyRequest: (options: {
+export const verifyRequest = (options: {
   readonly authorization: string
   readonly method: string
   readonly target: string
   readonly body?: string | undefined
   readonly appAuthToken?: string | undefined
   readonly appPublicKey: PublicKey
-}) => Effect.Effect<boolean, never, Signer> = Effect.fn("V3.verifyRequest")(function*(options: {
-  readonly authorization: string
-  readonly method: string
-  readonly target: string
-  readonly body?: string | undefined
-  readonly appAuthToken?: string | undefined
-  readonly appPublicKey: PublicKey
-}) {
+}): Effect.Effect<boolean, never, Signer> => {
   const parsed = parseAuthorization(options.authorization)
-  if (parsed === undefined) return false
-  const signer = yield* Signer
-  const content = stringToSign({
-    authString: parsed.authString,
-    method: options.method,
-    target: options.target,
-    body: options.body,
-    appAuthToken: options.appAuthToken
-  })
-  return yield* signer.verify(content, parsed.signature, options.appPublicKey, "RSA2")
-})
+  if (parsed === undefined) return Either.right(false)
+  return Effect.flatMap(Signer, (signer) =>
+    signer.verify(
+      stringToSign({
+        authString: parsed.authString,
+        method: options.method,
+        target: options.target,
+        body: options.body,
+        appAuthToken: options.appAuthToken
+      }),
+      parsed.signature,
+      options.appPublicKey,
+      "RSA2"
+    ))
+}
 
 /**
  * Signs a v3 response the way Alipay does (for fakes and tests); returns the `alipay-*` headers to send.
  *
  * @since 0.1.0
  */
-export const signResponse: (options: {
+export const signResponse = (options: {
   readonly body: string
   readonly privateKey: PrivateKey
   readonly timestamp: string
   readonly nonce: string
   readonly alipayCertSn?: string | undefined
-}) => Effect.Effect<Record<string, string>, SigningFailed, Signer> = Effect.fn("V3.signResponse")(function*(options: {
-  readonly body: string
-  readonly privateKey: PrivateKey
-  readonly timestamp: string
-  readonly nonce: string
-  readonly alipayCertSn?: string | undefined
-}) {
-  const signer = yield* Signer
-  const signature = yield* signer.sign(
-    responseContent(options.timestamp, options.nonce, options.body),
-    options.privateKey,
-    "RSA2"
-  )
-  const headers: Record<string, string> = {
-    "alipay-timestamp": options.timestamp,
-    "alipay-nonce": options.nonce,
-    "alipay-signature": signature
-  }
-  if (options.alipayCertSn !== undefined) headers["alipay-sn"] = options.alipayCertSn
-  return headers
-})
+}): Effect.Effect<Record<string, string>, SigningFailed, Signer> =>
+  Effect.flatMap(Signer, (signer) =>
+    Effect.map(
+      signer.sign(responseContent(options.timestamp, options.nonce, options.body), options.privateKey, "RSA2"),
+      (signature) => {
+        const headers: Record<string, string> = {
+          "alipay-timestamp": options.timestamp,
+          "alipay-nonce": options.nonce,
+          "alipay-signature": signature
+        }
+        if (options.alipayCertSn !== undefined) headers["alipay-sn"] = options.alipayCertSn
+        return headers
+      }
+    ))

@@ -1,0 +1,2 @@
+import { installBuilt } from "../cold.js"
+console.log(installBuilt())

@@ -1,0 +1,99 @@
+/**
+ * `pnpm bench`: every benchmark, each in its own fresh `node` process (so that one's heap and JIT state does not
+ * colour the next), then one summary. Results: `bench/results/<name>.json` and `bench/results/summary.json`.
+ *
+ *   signing  packages/signing/bench/signing.ts   our signing vs raw node:crypto vs alipay-sdk
+ *   e2e      bench/e2e.ts                          MemberCards vs alipay-sdk against an emulator in a child process
+ *   fake     bench/fake.ts                         the fake layer vs a bare map lookup; memory over 100k calls
+ *   cold     bench/cold.ts                         cold import of @membercard/gateway (built dist) vs alipay-sdk
+ *
+ *   pnpm bench [--quick] [--only e2e,fake,...]
+ */
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { machine, nowMs, progress, RESULTS_DIR, ROOT, round, table, type Verdict, writeResults } from "./util.js"
+
+interface Step {
+  readonly name: string
+  readonly args: ReadonlyArray<string>
+  /** the JSON file the step writes */
+  readonly results: string
+}
+
+const quick = process.argv.includes("--quick")
+const onlyAt = process.argv.indexOf("--only")
+const only = onlyAt === -1 ? undefined : new Set((process.argv[onlyAt + 1] ?? "").split(","))
+const flag = quick ? ["--quick"] : []
+
+const steps: ReadonlyArray<Step> = [
+  {
+    name: "signing",
+    args: ["--import", "tsx", path.join(ROOT, "packages/signing/bench/signing.ts"), ...flag],
+    results: "signing.json"
+  },
+  { name: "e2e", args: ["--import", "tsx", path.join(ROOT, "bench/e2e.ts"), ...flag], results: "e2e.json" },
+  { name: "fake", args: ["--expose-gc", "--import", "tsx", path.join(ROOT, "bench/fake.ts"), ...flag], results: "fake.json" },
+  { name: "cold", args: ["--import", "tsx", path.join(ROOT, "bench/cold.ts"), ...flag], results: "cold.json" }
+]
+
+const run = (command: string, args: ReadonlyArray<string>): number => {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" })
+  return result.status ?? 1
+}
+
+const started = nowMs()
+const selected = steps.filter((step) => only === undefined || only.has(step.name))
+if (selected.some((step) => step.name === "cold")) {
+  progress("building the packages (pnpm build) for the cold-import benchmark")
+  if (run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-b", "tsconfig.build.json"]) !== 0) {
+    process.stderr.write("pnpm build failed\n")
+    process.exit(1)
+  }
+}
+
+const failed: Array<string> = []
+const seconds: Record<string, number> = {}
+for (const step of selected) {
+  progress(`── ${step.name} ──`)
+  const t0 = nowMs()
+  const status = run(process.execPath, step.args)
+  seconds[step.name] = round((nowMs() - t0) / 1000, 1)
+  if (status !== 0) failed.push(step.name)
+}
+
+interface StepResults {
+  readonly figures?: Readonly<Record<string, number>>
+  readonly targets?: Readonly<Record<string, Verdict>>
+}
+
+const figures: Record<string, number> = {}
+const targets: Record<string, Verdict> = {}
+for (const step of steps) {
+  const file = path.join(RESULTS_DIR, step.results)
+  if (!fs.existsSync(file)) continue
+  const results = JSON.parse(fs.readFileSync(file, "utf8")) as StepResults
+  for (const [key, value] of Object.entries(results.figures ?? {})) {
+    figures[key.startsWith(`${step.name}_`) || step.name !== "signing" ? key : `signing_${key}`] = value
+  }
+  for (const [key, value] of Object.entries(results.targets ?? {})) {
+    targets[key.startsWith(`${step.name}_`) || step.name !== "signing" ? key : `signing_${key}`] = value
+  }
+}
+
+const summary = {
+  meta: { ...machine(), quick, seconds, total_seconds: round((nowMs() - started) / 1000, 1), failed },
+  targets,
+  figures
+}
+const file = writeResults("summary", summary)
+process.stdout.write(
+  "\n" + table("summary (medians; see bench/results/*.json for every figure)", figures, targets) + "\n\n" +
+    `targets: ${Object.values(targets).filter((t) => t.met).length} met, ${
+      Object.values(targets).filter((t) => !t.met).length
+    } missed · ${summary.meta.total_seconds} s · written to ${file}\n`
+)
+if (failed.length > 0) {
+  process.stderr.write(`failed: ${failed.join(", ")}\n`)
+  process.exit(1)
+}
