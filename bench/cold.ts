@@ -11,7 +11,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { machine, median, nowMs, progress, ROOT, round, table, verdict, type Verdict, writeResults } from "./util.js"
+import { machine, median, nowMs, progress, ROOT, round, table, type Verdict, verdict, writeResults } from "./util.js"
 
 /** Options of {@link runCold}. */
 export interface ColdOptions {
@@ -72,13 +72,49 @@ interface Sample {
   readonly rssMb: number
 }
 
-const importIn = (dir: string, specifier: string): Sample => {
-  const script = `const t0 = performance.now(); await import(${JSON.stringify(specifier)}); const t1 = performance.now();` +
+/** What the gateway's dist imports from effect and @effect/platform (the share of the cold import that is Effect's). */
+const EFFECT_DEPS: ReadonlyArray<string> = [
+  "@effect/platform/Headers",
+  "@effect/platform/HttpClient",
+  "@effect/platform/HttpClientRequest",
+  "@effect/platform/HttpServerRequest",
+  "@effect/platform/HttpServerResponse",
+  ...[
+    "Cause",
+    "Clock",
+    "Config",
+    "ConfigError",
+    "Context",
+    "DateTime",
+    "Duration",
+    "Effect",
+    "Either",
+    "Exit",
+    "FiberRef",
+    "Function",
+    "GlobalValue",
+    "Layer",
+    "Option",
+    "ParseResult",
+    "Predicate",
+    "Random",
+    "Redacted",
+    "Ref",
+    "Schedule",
+    "Schema",
+    "SchemaAST"
+  ].map((m) => `effect/${m}`)
+]
+
+const importIn = (dir: string, specifiers: string | ReadonlyArray<string>): Sample => {
+  const list = JSON.stringify(typeof specifiers === "string" ? [specifiers] : specifiers)
+  const script =
+    `const t0 = performance.now(); for (const s of ${list}) await import(s); const t1 = performance.now();` +
     `const m = process.memoryUsage(); process.stdout.write(JSON.stringify({ ms: t1 - t0, heap: m.heapUsed, rss: m.rss }))`
   const t0 = nowMs()
   const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" })
   const processMs = nowMs() - t0
-  if (result.status !== 0) throw new Error(`import ${specifier} failed: ${result.stderr}`)
+  if (result.status !== 0) throw new Error(`import ${list} failed: ${result.stderr}`)
   const out = JSON.parse(result.stdout) as { ms: number; heap: number; rss: number }
   return { importMs: out.ms, processMs, heapMb: out.heap / 2 ** 20, rssMb: out.rss / 2 ** 20 }
 }
@@ -91,10 +127,16 @@ export const runCold = (options: ColdOptions = {}): ColdResults => {
     const cases = {
       gateway: "@membercard/gateway",
       gateway_member_cards: "@membercard/gateway/MemberCards",
+      effect_modules_the_gateway_uses: EFFECT_DEPS,
       alipay_sdk: "alipay-sdk"
     } as const
     type Case = keyof typeof cases
-    const samples: Record<Case, Array<Sample>> = { gateway: [], gateway_member_cards: [], alipay_sdk: [] }
+    const samples: Record<Case, Array<Sample>> = {
+      gateway: [],
+      gateway_member_cards: [],
+      effect_modules_the_gateway_uses: [],
+      alipay_sdk: []
+    }
     const ratios: Array<number> = []
     const baseline: Array<number> = []
     progress(`cold import: ${rounds} rounds of fresh node processes`)
@@ -118,6 +160,10 @@ export const runCold = (options: ColdOptions = {}): ColdResults => {
       figures[`cold_rss_mb_${c}`] = round(median(samples[c].map((s) => s.rssMb)), 1)
     }
     figures["cold_process_ms_empty_node"] = round(median(baseline), 1)
+    figures["cold_import_effect_share_of_gateway"] = round(
+      figures["cold_import_ms_effect_modules_the_gateway_uses"]! / figures["cold_import_ms_gateway"]!,
+      2
+    )
     figures["cold_import_vs_alipay_sdk_ratio"] = round(median(ratios), 2)
     figures["cold_import_member_cards_vs_alipay_sdk_ratio"] = round(
       figures["cold_import_ms_gateway_member_cards"]! / figures["cold_import_ms_alipay_sdk"]!,

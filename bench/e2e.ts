@@ -8,8 +8,8 @@
  *
  *   pnpm exec tsx bench/e2e.ts [--quick]
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
@@ -26,7 +26,7 @@ import * as path from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import * as Requests from "../examples/requests.js"
-import { machine, median, nowMs, progress, ROOT, round, table, verdict, type Verdict, writeResults } from "./util.js"
+import { machine, median, nowMs, progress, ROOT, round, table, type Verdict, verdict, writeResults } from "./util.js"
 
 /** Options of {@link runE2e}. */
 export interface E2eOptions {
@@ -36,8 +36,8 @@ export interface E2eOptions {
   readonly calls?: number
   /** profile one client alone (`--only ours|sdk`): no comparison, no v2 */
   readonly only?: "ours" | "ours-undici" | "sdk"
-  /** the HttpClient layer of ours: `fetch` (default) or undici's dispatcher API (`NodeHttpClient.layerUndici`) */
-  readonly httpClient?: "fetch" | "undici"
+  /** `--only` runs: spans off (`Effect.withTracerEnabled(false)`), to see what tracing costs */
+  readonly tracing?: boolean
 }
 
 /** Results. */
@@ -164,15 +164,21 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     })
 
     // a template and a card to work on
-    const user = await (await fetch(`${emulator.endpoint}/__emulator/users`, { method: "POST", body: "{}" })).json() as {
-      user_id: string
-      auth_token: string
-    }
+    const user = await (await fetch(`${emulator.endpoint}/__emulator/users`, { method: "POST", body: "{}" }))
+      .json() as {
+        user_id: string
+        auth_token: string
+      }
     const setup = Effect.gen(function*() {
       const cards = yield* MemberCards.MemberCards
       const { template_id } = yield* cards.templateCreate(yield* Requests.templateCreate({ requestId: "bench0001" }))
       const opened = yield* cards.cardOpen(
-        yield* Requests.cardOpen({ templateId: template_id, userId: user.user_id, serialNo: "bench-open", externalCardNo: "B1" }),
+        yield* Requests.cardOpen({
+          templateId: template_id,
+          userId: user.user_id,
+          serialNo: "bench-open",
+          externalCardNo: "B1"
+        }),
         Redacted.make(user.auth_token)
       )
       const bizCardNo = opened.card_info?.biz_card_no ?? ""
@@ -205,7 +211,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
               i % 2 === 0 ? cards.cardQuery(query) : cards.cardUpdate(update),
             { concurrency: c, discard: true }
           )
-        }).pipe(MemberCards.withProtocol(protocol))
+        }).pipe(MemberCards.withProtocol(protocol), Effect.withTracerEnabled(options.tracing ?? true))
       )
     const theirs = (n: number, c: number, protocol: "v3" | "v2") =>
       pool(n, c, async (i) => {
@@ -245,7 +251,11 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     if (options.only !== undefined) {
       const n = baseCalls * 10
       const c = levels[0] ?? 8
-      const client = options.only === "sdk" ? theirs : options.only === "ours-undici" ? clients.ours_undici : clients.ours
+      const client = options.only === "sdk"
+        ? theirs
+        : options.only === "ours-undici"
+        ? clients.ours_undici
+        : clients.ours
       await client(n, c, "v3")
       const m = await measure(() => client(n, c, "v3"), n)
       return {
@@ -293,8 +303,14 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       figures[`e2e_vs_alipay_sdk_ratio_${at}`] = round(median(ratios.ours), 2)
       figures[`e2e_vs_alipay_sdk_ratio_undici_${at}`] = round(median(ratios.ours_undici), 2)
       for (const client of order) {
-        figures[`e2e_client_cpu_ms_per_call_${client}_${at}`] = round(median(runs[client].map((x) => x.clientCpuPerCall)), 3)
-        figures[`e2e_server_cpu_ms_per_call_${client}_${at}`] = round(median(runs[client].map((x) => x.serverCpuPerCall)), 3)
+        figures[`e2e_client_cpu_ms_per_call_${client}_${at}`] = round(
+          median(runs[client].map((x) => x.clientCpuPerCall)),
+          3
+        )
+        figures[`e2e_server_cpu_ms_per_call_${client}_${at}`] = round(
+          median(runs[client].map((x) => x.serverCpuPerCall)),
+          3
+        )
       }
       progress(
         `e2e ${protocol} c=${c}: ours ${figures[`e2e_calls_per_s_ours_${at}`]}/s (undici ${
@@ -312,13 +328,18 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     figures["crypto_bound_calls_per_s"] = round(bound, 1)
     for (const c of levels) {
       figures[`e2e_share_of_crypto_bound_c${c}`] = round(figures[`e2e_calls_per_s_ours_c${c}`]! / bound, 3)
-      figures[`e2e_share_of_crypto_bound_undici_c${c}`] = round(figures[`e2e_calls_per_s_ours_undici_c${c}`]! / bound, 3)
+      figures[`e2e_share_of_crypto_bound_undici_c${c}`] = round(
+        figures[`e2e_calls_per_s_ours_undici_c${c}`]! / bound,
+        3
+      )
     }
 
     const targets: Record<string, Verdict> = {}
     for (const c of levels) {
       for (const v of ["", "undici_"]) {
-        targets[`e2e_vs_alipay_sdk_ratio_${v}c${c}`] = verdict(figures[`e2e_vs_alipay_sdk_ratio_${v}c${c}`]!, { atLeast: 2 })
+        targets[`e2e_vs_alipay_sdk_ratio_${v}c${c}`] = verdict(figures[`e2e_vs_alipay_sdk_ratio_${v}c${c}`]!, {
+          atLeast: 2
+        })
         targets[`e2e_share_of_crypto_bound_${v}c${c}`] = verdict(figures[`e2e_share_of_crypto_bound_${v}c${c}`]!, {
           atLeast: 0.8
         })
@@ -350,13 +371,18 @@ if (isMain) {
   const quick = process.argv.includes("--quick")
   const onlyAt = process.argv.indexOf("--only")
   const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1] as "ours" | "ours-undici" | "sdk"
-  runE2e({ ...(quick ? { rounds: 3, calls: 60 } : {}), ...(only === undefined ? {} : { only, concurrency: [8] }) }).then((results) => {
-    const file = only === undefined ? writeResults("e2e", results) : "(not written: --only)"
-    process.stdout.write(table("end to end", results.figures, results.targets) + `\n\nwritten to ${file}\n`)
-    // the HTTP runtimes are not disposed (see above): end here
-    process.exit(0)
-  }, (error: unknown) => {
-    process.stderr.write(`${String(error)}\n`)
-    process.exit(1)
+  runE2e({
+    ...(quick ? { rounds: 3, calls: 60 } : {}),
+    ...(only === undefined ? {} : { only, concurrency: [8] }),
+    ...(process.argv.includes("--no-tracing") ? { tracing: false } : {})
   })
+    .then((results) => {
+      const file = only === undefined ? writeResults("e2e", results) : "(not written: --only)"
+      process.stdout.write(table("end to end", results.figures, results.targets) + `\n\nwritten to ${file}\n`)
+      // the HTTP runtimes are not disposed (see above): end here
+      process.exit(0)
+    }, (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`)
+      process.exit(1)
+    })
 }

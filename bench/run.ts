@@ -33,7 +33,11 @@ const steps: ReadonlyArray<Step> = [
     results: "signing.json"
   },
   { name: "e2e", args: ["--import", "tsx", path.join(ROOT, "bench/e2e.ts"), ...flag], results: "e2e.json" },
-  { name: "fake", args: ["--expose-gc", "--import", "tsx", path.join(ROOT, "bench/fake.ts"), ...flag], results: "fake.json" },
+  {
+    name: "fake",
+    args: ["--expose-gc", "--import", "tsx", path.join(ROOT, "bench/fake.ts"), ...flag],
+    results: "fake.json"
+  },
   { name: "cold", args: ["--import", "tsx", path.join(ROOT, "bench/cold.ts"), ...flag], results: "cold.json" }
 ]
 

@@ -56,11 +56,16 @@ export interface Verdict {
 export const verdict = (value: number, target: { readonly atMost?: number; readonly atLeast?: number }): Verdict => ({
   value: round(value),
   target: target.atMost !== undefined ? `<= ${target.atMost}` : `>= ${target.atLeast ?? 0}`,
-  met: (target.atMost === undefined || value <= target.atMost) && (target.atLeast === undefined || value >= target.atLeast)
+  met: (target.atMost === undefined || value <= target.atMost) &&
+    (target.atLeast === undefined || value >= target.atLeast)
 })
 
 /** The figures of a benchmark as aligned lines. */
-export const table = (title: string, figures: Readonly<Record<string, number>>, targets: Readonly<Record<string, Verdict>> = {}): string => {
+export const table = (
+  title: string,
+  figures: Readonly<Record<string, number>>,
+  targets: Readonly<Record<string, Verdict>> = {}
+): string => {
   const width = Math.max(...Object.keys(figures).map((k) => k.length), 10) + 2
   const lines = Object.entries(figures).map(([key, value]) => {
     const t = targets[key]

@@ -104,8 +104,15 @@ const walk = (
     const runId = `${protocol}${yield* Effect.clockWith((clock) => clock.currentTimeMillis)}`
     yield* line(`\n══ ${target.name} · protocol ${protocol} ══`)
 
+    yield* line("0. upload the card's logo (multipart)")
+    const image = yield* call("imageUpload", yield* Requests.imageUpload(Requests.PNG_1X1), cards.imageUpload)
+
     yield* line("1. a member card template with field rules (CONST, ASSIGN_FROM_REQUEST, DATE_IN_FUTURE)")
-    const templateRequest = yield* Requests.templateCreate({ requestId: runId, notifyUrl: notifications.url })
+    const templateRequest = yield* Requests.templateCreate({
+      requestId: runId,
+      notifyUrl: notifications.url,
+      ...(image.image_id === undefined ? {} : { imageId: image.image_id })
+    })
     const { template_id } = yield* call("templateCreate", templateRequest, cards.templateCreate)
 
     yield* line("2. the open-card form (mobile required; name, gender optional)")

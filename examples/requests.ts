@@ -55,7 +55,9 @@ export const PNG_1X1 = new Uint8Array([
  * `CONST` (every card starts at level VIP1), `ASSIGN_FROM_REQUEST` (points and balance come from `cardOpen`),
  * `DATE_IN_FUTURE` (the card is valid for 365 days from the opening).
  */
-export const templateCreate = (input: { readonly requestId: string; readonly notifyUrl?: string }) =>
+export const templateCreate = (
+  input: { readonly requestId: string; readonly notifyUrl?: string; readonly imageId?: string }
+) =>
   Schema.decodeUnknown(Template.TemplateCreateRequest)({
     request_id: input.requestId,
     card_type: "OUT_MEMBER_CARD",
@@ -64,8 +66,8 @@ export const templateCreate = (input: { readonly requestId: string; readonly not
     write_off_type: "qrcode",
     template_style_info: {
       card_show_name: "咖啡会员卡",
-      logo_id: SAMPLE_IMAGE_ID,
-      background_id: SAMPLE_IMAGE_ID,
+      logo_id: input.imageId ?? SAMPLE_IMAGE_ID,
+      background_id: input.imageId ?? SAMPLE_IMAGE_ID,
       bg_color: "rgb(55,112,179)"
     },
     column_info_list: [

@@ -46,6 +46,7 @@ describe("pnpm demo", () => {
       expect(v3).toBeGreaterThanOrEqual(0)
       expect(v2).toBeGreaterThan(v3)
       for (const part of [text.slice(v3, v2), text.slice(v2)]) {
+        expect(part).toMatch(/← +\{"image_id":"[^"]+"/)
         expect(part).toContain("caught TEMPLATE_NOT_EXIT")
         expect(part).toMatch(/OpenCardResult for demo\d{12}, success=true/)
         expect(part).toContain("\"point\":\"120\"")

@@ -11,7 +11,8 @@ import type * as Aes from "./Aes.js"
 import { encrypt } from "./Aes.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"
 import type { SignType } from "./Signer.js"
-import { signEither, Signer } from "./Signer.js"
+import type { Signer } from "./Signer.js"
+import { isNode, signEither, withSigner } from "./Signer.js"
 import type { SigningFailed } from "./SigningError.js"
 
 /**
@@ -157,8 +158,34 @@ export const splitParams = (
  *
  * @since 0.1.0
  */
-export const formEncode = (params: Readonly<Record<string, string>>): string =>
-  new URLSearchParams(params as Record<string, string>).toString()
+export const formEncode = (params: Readonly<Record<string, string>>): string => {
+  let out = ""
+  try {
+    for (const name of Object.keys(params)) {
+      out += (out === "" ? "" : "&") + formComponent(name) + "=" + formComponent(params[name]!)
+    }
+  } catch {
+    // a lone surrogate (encodeURIComponent refuses it; URLSearchParams sends U+FFFD): the reference encoder
+    return new URLSearchParams(params as Record<string, string>).toString()
+  }
+  return out
+}
+
+/** The characters encodeURIComponent keeps that the form encoding escapes, and the space it writes as `%20`. */
+const FORM_FIXUPS = /[!'()~]|%20/g
+
+const formFixup = (match: string): string =>
+  match === "%20" ? "+" : "%" + match.charCodeAt(0).toString(16).toUpperCase()
+
+/**
+ * One name or value, form-encoded: the native `encodeURIComponent` (UTF-8, upper-case hex) plus the few differences
+ * of the `application/x-www-form-urlencoded` byte set (`!'()~` escaped, space as `+`). Throws `URIError` on a lone
+ * surrogate, which {@link formEncode} handles.
+ */
+const formComponent = (text: string): string => {
+  const encoded = encodeURIComponent(text)
+  return encoded.length === text.length && !/[!'()~]/.test(text) ? encoded : encoded.replace(FORM_FIXUPS, formFixup)
+}
 
 /**
  * A signed v2 request, ready to send.
@@ -180,18 +207,45 @@ export interface SignedRequest {
   readonly formBody: string
 }
 
+/** The signed request in one pass over the parameters: split, and each pair form-encoded once. */
 const signedRequest = (normal: Record<string, string>, content: string, sign: string): SignedRequest => {
-  const all = { ...normal, sign }
-  const { body, query } = splitParams(all)
-  return {
-    params: all,
-    stringToSign: content,
-    sign,
-    query,
-    body,
-    queryString: formEncode(query),
-    formBody: formEncode(body)
+  const all: Record<string, string> = {}
+  const query: Record<string, string> = {}
+  const body: Record<string, string> = {}
+  let queryString = ""
+  let formBody = ""
+  try {
+    for (const name of Object.keys(normal)) {
+      const value = normal[name]!
+      all[name] = value
+      const pair = formComponent(name) + "=" + formComponent(value)
+      if (SYSTEM_PARAMS.has(name)) {
+        query[name] = value
+        queryString = queryString === "" ? pair : queryString + "&" + pair
+      } else {
+        body[name] = value
+        formBody = formBody === "" ? pair : formBody + "&" + pair
+      }
+    }
+    all["sign"] = sign
+    query["sign"] = sign
+    const pair = "sign=" + formComponent(sign)
+    queryString = queryString === "" ? pair : queryString + "&" + pair
+  } catch {
+    // a lone surrogate somewhere (encodeURIComponent refuses it): split first, then the reference encoder
+    const every = { ...normal, sign }
+    const split = splitParams(every)
+    return {
+      params: every,
+      stringToSign: content,
+      sign,
+      query: split.query,
+      body: split.body,
+      queryString: formEncode(split.query),
+      formBody: formEncode(split.body)
+    }
   }
+  return { params: all, stringToSign: content, sign, query, body, queryString, formBody }
 }
 
 /**
@@ -221,7 +275,8 @@ export const signParams = (
   key: PrivateKey,
   signType: SignType
 ): Effect.Effect<SignedRequest, SigningFailed, Signer> =>
-  Effect.flatMap(Signer, (signer) => {
+  withSigner((signer) => {
+    if (isNode(signer)) return signParamsSync(params, key, signType)
     const normal = normalizeParams(params)
     const content = joinSorted(normal)
     return Effect.map(signer.sign(content, key, signType), (sign) => signedRequest(normal, content, sign))
@@ -276,8 +331,7 @@ export const verifyRequest = (
 ): Effect.Effect<boolean, never, Signer> => {
   const sign = params["sign"]
   if (sign === undefined) return Either.right(false)
-  return Effect.flatMap(
-    Signer,
+  return withSigner(
     (signer) =>
       signer.verify(stringToSign(params), sign, appPublicKey, params["sign_type"] === "RSA" ? "RSA" : "RSA2")
   )

@@ -14,7 +14,8 @@ import type { Member } from "./internal/json.js"
 import { scanTopLevel } from "./internal/json.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"
 import type { SignType } from "./Signer.js"
-import { Signer, verifySync as verifyBytes } from "./Signer.js"
+import type { Signer } from "./Signer.js"
+import { isNode, verifySync as verifyBytes, withSigner } from "./Signer.js"
 import {
   CertSnMismatch,
   DecryptionFailed,
@@ -66,9 +67,9 @@ export interface Extracted {
   readonly alipayCertSn: Option.Option<string>
 }
 
-const readString = (raw: string, what: string): Either.Either<string, MalformedResponse> => {
+const readString = (raw: string, start: number, end: number, what: string): Either.Either<string, MalformedResponse> => {
   try {
-    const v: unknown = JSON.parse(raw)
+    const v: unknown = JSON.parse(raw.slice(start, end))
     return typeof v === "string"
       ? Either.right(v)
       : Either.left(new MalformedResponse({ reason: `${what} is not a string` }))
@@ -156,13 +157,13 @@ export const extractKey = (
   }
   let sign: Option.Option<string> = Option.none()
   if (signMember !== undefined) {
-    const value = readString(raw.slice(signMember.start, signMember.end), "sign")
+    const value = readString(raw, signMember.start, signMember.end, "sign")
     if (Either.isLeft(value)) return Either.left(value.left)
     sign = Option.some(value.right)
   }
   let alipayCertSn: Option.Option<string> = Option.none()
   if (snMember !== undefined) {
-    const value = readString(raw.slice(snMember.start, snMember.end), "alipay_cert_sn")
+    const value = readString(raw, snMember.start, snMember.end, "alipay_cert_sn")
     if (Either.isLeft(value)) return Either.left(value.left)
     alipayCertSn = Option.some(value.right)
   }
@@ -268,7 +269,8 @@ export const verify = (
   raw: string,
   options: VerifyOptions
 ): Effect.Effect<Verified, VerifyError, Signer> =>
-  Effect.flatMap(Signer, (signer) => {
+  withSigner((signer) => {
+    if (isNode(signer)) return verifySync(raw, options)
     const prepared = prepare(raw, options)
     if (Either.isLeft(prepared)) return Either.left(prepared.left)
     const { extracted, sign } = prepared.right
@@ -312,7 +314,7 @@ export const signResponse = (
   signType: SignType,
   alipayCertSn?: string
 ): Effect.Effect<string, SigningFailed, Signer> =>
-  Effect.flatMap(Signer, (signer) =>
+  withSigner((signer) =>
     Effect.map(signer.sign(nodeText, privateKey, signType), (sign) => {
       const sn = alipayCertSn === undefined ? "" : `,"alipay_cert_sn":${JSON.stringify(alipayCertSn)}`
       return `{${JSON.stringify(key)}:${nodeText}${sn},"sign":${JSON.stringify(sign)}}`
@@ -333,7 +335,7 @@ export const verifyPayload = (
   SignatureMissing | SignatureInvalid | MalformedResponse | DuplicateResponseKey,
   Signer
 > =>
-  Effect.flatMap(Signer, (signer): Effect.Effect<
+  withSigner((signer): Effect.Effect<
     Verified,
     SignatureMissing | SignatureInvalid | MalformedResponse | DuplicateResponseKey
   > => {

@@ -10,7 +10,8 @@ import * as Either from "effect/Either"
 import * as Random from "effect/Random"
 import type { PrivateKey, PublicKey } from "./Keys.js"
 import type { Service } from "./Signer.js"
-import { signEither, Signer, verifySync as verifyBytes } from "./Signer.js"
+import type { Signer } from "./Signer.js"
+import { isNode, signEither, verifySync as verifyBytes, withSigner } from "./Signer.js"
 import type { SigningFailed } from "./SigningError.js"
 import { CertSnMismatch, MissingHeader, SignatureInvalid } from "./SigningError.js"
 
@@ -215,6 +216,12 @@ const signWith = (
   timestampMs: number
 ): Effect.Effect<SignedRequest, SigningFailed> => {
   const { auth, content } = prepareRequest(options, nonce, timestampMs)
+  if (isNode(signer)) {
+    const signature = signEither(content, options.privateKey, "RSA2")
+    return Either.isLeft(signature)
+      ? Either.left(signature.left)
+      : Either.right(signedRequest(auth, content, signature.right, nonce, timestampMs))
+  }
   return Effect.map(
     signer.sign(content, options.privateKey, "RSA2"),
     (signature) => signedRequest(auth, content, signature, nonce, timestampMs)
@@ -230,7 +237,7 @@ const signWith = (
 export const signRequest = (
   options: SignRequestOptions
 ): Effect.Effect<SignedRequest, SigningFailed, Signer> =>
-  Effect.flatMap(Signer, (signer) => {
+  withSigner((signer) => {
     const { nonce, timestampMs } = options
     if (nonce !== undefined && timestampMs !== undefined) return signWith(signer, options, nonce, timestampMs)
     const withNonce = (n: string) =>
@@ -365,7 +372,8 @@ export const verifyResponseSync = (
 export const verifyResponse = (
   options: VerifyResponseOptions
 ): Effect.Effect<{ readonly signed: boolean }, VerifyResponseError, Signer> =>
-  Effect.flatMap(Signer, (signer): Effect.Effect<{ readonly signed: boolean }, VerifyResponseError> => {
+  withSigner((signer): Effect.Effect<{ readonly signed: boolean }, VerifyResponseError> => {
+    if (isNode(signer)) return verifyResponseSync(options)
     const prepared = prepareResponse(options)
     if (Either.isLeft(prepared)) return Either.left(prepared.left)
     const p = prepared.right
@@ -423,7 +431,7 @@ export const verifyRequest = (options: {
 }): Effect.Effect<boolean, never, Signer> => {
   const parsed = parseAuthorization(options.authorization)
   if (parsed === undefined) return Either.right(false)
-  return Effect.flatMap(Signer, (signer) =>
+  return withSigner((signer) =>
     signer.verify(
       stringToSign({
         authString: parsed.authString,
@@ -450,7 +458,7 @@ export const signResponse = (options: {
   readonly nonce: string
   readonly alipayCertSn?: string | undefined
 }): Effect.Effect<Record<string, string>, SigningFailed, Signer> =>
-  Effect.flatMap(Signer, (signer) =>
+  withSigner((signer) =>
     Effect.map(
       signer.sign(responseContent(options.timestamp, options.nonce, options.body), options.privateKey, "RSA2"),
       (signature) => {

@@ -41,6 +41,14 @@ const base64Like = FastCheck.oneof(
 describe("isStrictBase64", () => {
   it.prop("agrees with the reference grammar on any text", [base64Like], ([text]) =>
     Signer.isStrictBase64(text) === (text.length > 0 && STRICT_BASE64.test(text)))
+
+  it.prop("decodeStrictBase64 accepts exactly the strict texts, with the bytes node decodes", [
+    FastCheck.oneof(base64Like, FastCheck.string({ unit: "binary", maxLength: 12 }), FastCheck.stringMatching(/^[A-Za-z0-9+/=_-]{0,12}$/))
+  ], ([text]) => {
+    const bytes = Signer.decodeStrictBase64(text)
+    const strict = text.length > 0 && STRICT_BASE64.test(text)
+    return strict ? bytes !== undefined && bytes.equals(Buffer.from(text, "base64")) : bytes === undefined
+  }, { fastCheck: { numRuns: 500 } })
 })
 
 /** JSON values, including strings full of quotes, backslashes, braces and `\/`. */
@@ -107,6 +115,37 @@ const method = "alipay.marketing.card.open"
 const nodeArb = FastCheck.dictionary(FastCheck.stringMatching(/^[a-z_]{1,8}$/), tricky, { maxKeys: 5 }).map((o) =>
   JSON.stringify(o)
 )
+
+describe("formEncode", () => {
+  const text = FastCheck.oneof(
+    FastCheck.string({ unit: "binary" }),
+    FastCheck.string({ unit: FastCheck.constantFrom(" ", "!", "'", "(", ")", "~", "*", "-", "_", ".", "+", "%", "&", "=", "中", "\ud800", "a") })
+  )
+  it.prop("equals the URLSearchParams serialisation, lone surrogates included", [
+    FastCheck.dictionary(text, text, { maxKeys: 6 })
+  ], ([params]) => V2.formEncode(params) === new URLSearchParams(params).toString(), { fastCheck: { numRuns: 500 } })
+})
+
+describe("signed v2 request", () => {
+  const value = FastCheck.oneof(
+    FastCheck.string({ unit: "binary", maxLength: 12 }),
+    FastCheck.constantFrom("2021000000000001", "a b", "中文&=+", "\ud800x", "!'()~*")
+  )
+  const name = FastCheck.oneof(FastCheck.constantFrom(...V2.SYSTEM_PARAMS), FastCheck.stringMatching(/^[a-z0-9_]{1,8}$/))
+  it.prop("query, body, query string and form body are the reference split and URLSearchParams encoding", [
+    FastCheck.dictionary(name, value, { minKeys: 1, maxKeys: 10 })
+  ], ([params]) => {
+    const signed = Either.getOrThrow(V2.signParamsSync(params, key, "RSA2"))
+    const every = { ...V2.normalizeParams(params), sign: signed.sign }
+    const { body, query } = V2.splitParams(every)
+    expect(signed.params).toStrictEqual(every)
+    expect(Object.keys(signed.params)).toStrictEqual(Object.keys(every))
+    expect(signed.query).toStrictEqual(query)
+    expect(signed.body).toStrictEqual(body)
+    return signed.queryString === new URLSearchParams(query).toString() &&
+      signed.formBody === new URLSearchParams(body).toString()
+  }, { fastCheck: { numRuns: 60 } })
+})
 
 describe("synchronous forms agree with the Signer Effects", () => {
   it.prop("V2.signParamsSync equals V2.signParams", [

@@ -1,2 +1,0 @@
-import { installBuilt } from "../cold.js"
-console.log(installBuilt())

@@ -1,0 +1,33 @@
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { generateKeyPairSync, verify as cv } from "node:crypto"
+import * as Keys from "../src/Keys.js"
+import * as Signer from "../src/Signer.js"
+import * as V2Response from "../src/V2Response.js"
+const pair = generateKeyPairSync("rsa", { modulusLength: 2048 })
+const priv = Either.getOrThrow(Keys.parsePrivateKey(pair.privateKey.export({ format: "pem", type: "pkcs1" }).toString()))
+const pub = Either.getOrThrow(Keys.parsePublicKey(pair.publicKey.export({ format: "pem", type: "spki" }).toString()))
+const node = JSON.stringify({ code: "10000", msg: "Success", card_info: { biz_card_no: "000001234567", external_card_no: "EXT20261123000001", open_date: "2026-11-23 10:00:00", valid_date: "2036-11-23 23:59:59", level: "VIP1", point: "88", balance: "128.50", front_text_list: [{ label: "专属顾问", value: "小王 138****0000" }] }, open_card_channel: "20161534000000000008863", open_card_channel_id: "SHOP" })
+const raw = Buffer.from(Effect.runSync(V2Response.signResponse("alipay_marketing_card_open_response", node, priv, "RSA2").pipe(Effect.provide(Signer.layer)))).toString()
+const sig = (JSON.parse(raw) as { sign: string }).sign
+const opts = { method: "alipay.marketing.card.open", publicKey: pub, signType: "RSA2" } as const
+const N = 100
+const batch = (f: () => unknown) => () => { const s = process.hrtime.bigint(); for (let i = 0; i < N; i++) f(); return Number(process.hrtime.bigint() - s) / 1000 / N }
+const effBatch = (op: () => Effect.Effect<unknown, unknown, Signer.Signer>) => () => {
+  const prog = Effect.gen(function*() { for (let i = 0; i < N; i++) yield* op() }).pipe(Effect.provideService(Signer.Signer, Signer.node))
+  const s = process.hrtime.bigint(); Effect.runSync(prog); return Number(process.hrtime.bigint() - s) / 1000 / N
+}
+const effSync = () => {
+  const prog = Effect.gen(function*() { for (let i = 0; i < N; i++) yield* V2Response.verifySync(raw, opts) })
+  const s = process.hrtime.bigint(); Effect.runSync(prog); return Number(process.hrtime.bigint() - s) / 1000 / N
+}
+const fs: Array<[string, () => number]> = [
+  ["raw", batch(() => cv("sha256", Buffer.from(node, "utf8"), pub.keyObject, Buffer.from(sig, "base64")))],
+  ["V2Response.verifySync", batch(() => V2Response.verifySync(raw, opts))],
+  ["effect verify", effBatch(() => V2Response.verify(raw, opts))],
+  ["effect yield verifySync", effSync],
+  ["effect void", effBatch(() => Effect.void)],
+]
+const times = fs.map(() => [] as number[])
+for (let r = 0; r < 400; r++) for (let k = 0; k < fs.length; k++) times[k]!.push(fs[k]![1]())
+for (let k = 0; k < fs.length; k++) { const xs = times[k]!.slice(100).sort((a, b) => a - b); console.log(fs[k]![0].padEnd(24), xs[xs.length >> 1]!.toFixed(2), xs[xs.length >> 2]!.toFixed(2)) }
