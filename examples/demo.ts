@@ -164,23 +164,31 @@ const walk = (
     yield* line(
       "6. open the card (100 points, 50.00 balance from the request; level VIP1 and valid date from the rules)"
     )
-    const opened = yield* call(
-      "cardOpen",
-      yield* Requests.cardOpen({
-        templateId: template_id,
-        userId,
-        serialNo: `open-${runId}`,
-        externalCardNo: `EXT-${runId}`
-      }),
-      (request) =>
-        cards.cardOpen(request, authToken)
-    )
-    const bizCardNo = yield* need(opened.card_info?.biz_card_no, "card_info.biz_card_no")
-    yield* line(
-      `   card ${bizCardNo}: level ${opened.card_info?.level ?? "?"}, valid until ${
-        opened.card_info?.valid_date ?? "?"
-      }`
-    )
+    const openRequest = yield* Requests.cardOpen({
+      templateId: template_id,
+      userId,
+      serialNo: `open-${runId}`,
+      externalCardNo: `EXT-${runId}`
+    })
+    const opened = yield* call("cardOpen", openRequest, (request) =>
+      cards.cardOpen(request, authToken)).pipe(
+        Effect.map(Option.some),
+        // without a submitted form (a real Alipay, no DEMO_FORM_REQUEST_ID) this answer is the expected one
+        Effect.catchTag("OPEN_CARD_NEED_OPENFORM", (error) =>
+          Option.isNone(formRequestId)
+            ? Effect.as(
+              line(`  ✗ ${"".padEnd(18)} ${error._tag}: the user must submit the form first (open the link above)`),
+              Option.none()
+            )
+            : Effect.fail(error))
+      )
+    if (Option.isNone(opened)) {
+      yield* line("7–10. skipped: no card was opened")
+      return
+    }
+    const cardInfo = opened.value.card_info
+    const bizCardNo = yield* need(cardInfo?.biz_card_no, "card_info.biz_card_no")
+    yield* line(`   card ${bizCardNo}: level ${cardInfo?.level ?? "?"}, valid until ${cardInfo?.valid_date ?? "?"}`)
 
     yield* line("7. a purchase: points 100 → 120, balance 50.00 → 32.50; then query the card")
     const occurTime = yield* AlipayDateTime.now
@@ -297,8 +305,9 @@ export const EnvironmentLive = Layer.mergeAll(
       const authToken = yield* Config.option(Config.redacted("DEMO_USER_AUTH_TOKEN"))
       const formRequestId = yield* Config.option(Config.string("DEMO_FORM_REQUEST_ID"))
       const environment = yield* Config.withDefault(Config.string("ALIPAY_ENVIRONMENT"), "production")
+      const endpoint = yield* Config.option(Config.string("ALIPAY_ENDPOINT"))
       return {
-        name: `Alipay (${environment})`,
+        name: `Alipay (${environment}${Option.match(endpoint, { onNone: () => "", onSome: (e) => ` at ${e}` })})`,
         user: Effect.succeed(Option.zipWith(userId, authToken, (id, token) => ({ userId: id, authToken: token }))),
         submitForm: () => Effect.succeed(formRequestId),
         deliverNotifications: () => Effect.succeed(Option.none())

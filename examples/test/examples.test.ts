@@ -6,10 +6,13 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it, layer } from "@effect/vitest"
+import * as AlipayClient from "@membercard/gateway/AlipayClient"
+import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCards from "@membercard/gateway/MemberCards"
 import * as NotificationStore from "@membercard/gateway/NotificationStore"
 import * as Emulator from "@membercard/testkit/Emulator"
+import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -54,6 +57,36 @@ describe("pnpm demo", () => {
       }
       expect(text).toContain("✓ demo finished")
     }), 60_000)
+
+  it.live(
+    "with ALIPAY_* set, the same demo runs against that environment (here an emulator)",
+    () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.Emulator
+        const user = yield* emulator.model.mintUser()
+        const env = new Map([
+          ["ALIPAY_APP_ID", emulator.appId],
+          ["ALIPAY_ENDPOINT", emulator.endpoint],
+          ["ALIPAY_GATEWAY_URL", emulator.gatewayUrl],
+          ["ALIPAY_APP_PRIVATE_KEY", Redacted.value(Option.getOrThrow(emulator.keys.appPrivateKey))],
+          ["ALIPAY_PUBLIC_KEY", emulator.keys.alipayPublicKey],
+          ["DEMO_USER_ID", user.user_id],
+          ["DEMO_USER_AUTH_TOKEN", user.auth_token]
+        ])
+        const { text } = yield* transcript(
+          Effect.provide(Demo.program, Demo.EnvironmentLive).pipe(
+            Effect.withConfigProvider(ConfigProvider.fromMap(env))
+          )
+        )
+        expect(text).toContain(`Alipay (production at ${emulator.endpoint}) · protocol v3`)
+        expect(text).toContain(`Alipay (production at ${emulator.endpoint}) · protocol v2`)
+        expect(text).toContain("caught TEMPLATE_NOT_EXIT")
+        // no form submitted by a real user: the open is refused as Alipay refuses it, and the demo says why
+        expect(text).toContain("OPEN_CARD_NEED_OPENFORM: the user must submit the form first")
+        expect(text).toContain("✓ demo finished")
+      }).pipe(Effect.provide(Emulator.layer())),
+    60_000
+  )
 })
 
 const emulatorMemberCards = (protocol: "v3" | "v2") =>
@@ -141,6 +174,25 @@ for (const protocol of ["v3", "v2"] as const) {
     })
   })
 }
+
+describe("wiring.ts: another HttpClient layer", () => {
+  it.live("a fixed egress address (undici Agent with localAddress) reaches the emulator", () =>
+    Effect.gen(function*() {
+      const result = yield* Wiring.showPoints("demo000000009999").pipe(Effect.flip)
+      expect(result._tag).toBe("CARD_NOT_EXIT")
+    }).pipe(
+      Effect.provide(
+        MemberCards.layer.pipe(
+          Layer.provide(AlipayClient.layer),
+          Layer.provide(Wiring.FixedEgressHttpClient("127.0.0.1")),
+          Layer.provide(Layer.unwrapEffect(
+            Effect.map(Emulator.Emulator, (emulator) => AlipayConfig.layer(emulator.gatewayOptions()))
+          )),
+          Layer.provide(Emulator.layer())
+        )
+      )
+    ))
+})
 
 describe("notifications.ts", () => {
   it.live("a forged notification is refused with 400 and never reaches the handler", () =>

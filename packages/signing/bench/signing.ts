@@ -2,7 +2,9 @@
  * Signing benchmark: our v2/v3 request signing and response verification (node:crypto and WebCrypto backends)
  * side by side with raw `crypto.sign`/`crypto.verify` on a pre-parsed `KeyObject`, raw calls that parse the PEM
  * every time, and alipay-sdk 4.14.0. One RSA-2048 key pair, parsed once; a typical `alipay.marketing.card.open`
- * request and response. Every figure is the median over several rounds (cases interleaved within a round).
+ * request and response, the body decoded from bytes as an HTTP client hands it over. Every figure is the median over
+ * 101 rounds of small batches; every case runs once per round, in a fresh (seeded) order each round; ratios are the
+ * medians of per-round ratios. `*_sync_path_*` cases are the synchronous `…Sync` forms of the same API.
  *
  *   pnpm --filter @membercard/signing bench        (or: node_modules/.bin/tsx packages/signing/bench/signing.ts)
  *
@@ -483,10 +485,26 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
 
   const samples = new Map<string, Array<number>>(cases.map((c) => [c.key, []]))
   const cpuSamples = new Map<string, Array<number>>(cases.map((c) => [c.key, []]))
+  // a fresh order every round (a seeded shuffle, so runs are repeatable): a mere rotation keeps every case right
+  // after the same neighbour, and a case that always follows, say, a PEM-parsing one pays for its cache and GC
+  // churn in every round
+  let seed = 0x9e3779b9
+  const nextRandom = () => {
+    seed ^= seed << 13
+    seed ^= seed >>> 17
+    seed ^= seed << 5
+    return (seed >>> 0) / 0x1_0000_0000
+  }
+  const order = cases.map((_, i) => i)
   for (let r = 0; r < rounds; r++) {
-    // rotate the order every round so that no case always runs first or right after a noisy neighbour
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(nextRandom() * (i + 1))
+      const t = order[i]!
+      order[i] = order[j]!
+      order[j] = t
+    }
     for (let i = 0; i < cases.length; i++) {
-      const c = cases[(i + r) % cases.length]!
+      const c = cases[order[i]!]!
       const cpuBefore = process.cpuUsage()
       const elapsed = await c.run(c.n)
       const cpu = process.cpuUsage(cpuBefore)
@@ -578,7 +596,8 @@ export const runSigningBench = async (options: BenchOptions = {}): Promise<Resul
       request_string_to_sign_bytes: v2Bytes.length,
       response_body_bytes: Buffer.byteLength(rawBody),
       note: "ms per operation, median of rounds; our Effect cases run N operations inside one Effect (provideService " +
-        "Signer), as inside a running program; alipay-sdk parses its PEM key on every call"
+        "Signer), as inside a running program, timed from inside it (their cpu column also counts entering and " +
+        "leaving the runtime once per batch); alipay-sdk parses its PEM key on every call"
     },
     figures,
     cpu: cpuFigures,

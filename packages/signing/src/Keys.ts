@@ -194,22 +194,16 @@ export const parsePublicKey = (input: KeyInput): Either.Either<PublicKey, Invali
  *
  * @since 0.1.0
  */
-export const privateKey: (input: KeyInput) => Effect.Effect<PrivateKey, InvalidKeyMaterial> = Effect.fn(
-  "Keys.privateKey"
-)(function*(input: KeyInput) {
-  return yield* parsePrivateKey(input)
-})
+export const privateKey = (input: KeyInput): Effect.Effect<PrivateKey, InvalidKeyMaterial> =>
+  Effect.suspend(() => parsePrivateKey(input))
 
 /**
  * Effect form of {@link parsePublicKey}.
  *
  * @since 0.1.0
  */
-export const publicKey: (input: KeyInput) => Effect.Effect<PublicKey, InvalidKeyMaterial> = Effect.fn(
-  "Keys.publicKey"
-)(function*(input: KeyInput) {
-  return yield* parsePublicKey(input)
-})
+export const publicKey = (input: KeyInput): Effect.Effect<PublicKey, InvalidKeyMaterial> =>
+  Effect.suspend(() => parsePublicKey(input))
 
 /**
  * The public half of a private key (self-tests, fakes).

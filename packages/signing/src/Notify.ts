@@ -206,35 +206,37 @@ export const verify: (
   Verified,
   SignatureMissing | SignatureInvalid | UnsupportedCharset | MalformedNotification,
   Signer
-> = Effect.fn("Notify.verify")(function*(input: Input, options: VerifyOptions) {
-  let params: Readonly<Record<string, string>>
-  let entries: ReadonlyArray<{ readonly name: string; readonly value: string; readonly bytes?: Uint8Array }>
-  let charset: string
-  if ("body" in input) {
-    const decoded = yield* decodeForm(input.body)
-    params = decoded.params
-    entries = decoded.entries
-    charset = decoded.charset
-  } else {
-    params = input.params
-    entries = Object.keys(params).map((name) => ({ name, value: params[name]! }))
-    charset = params["charset"] ?? "utf-8"
-  }
-  const sign = params["sign"]
-  if (sign === undefined || sign.trim() === "") {
-    return yield* new SignatureMissing({ what: "the notification has no sign parameter" })
-  }
-  const signer = yield* Signer
-  const algorithm = signTypeOf(params, options.signType)
-  const rules: ReadonlyArray<Rule> = options.rule === undefined || options.rule === "auto"
-    ? ["V1", "V2"]
-    : [options.rule]
-  for (const rule of rules) {
-    const content = yield* contentBytes(entries, rule, charset)
-    if (yield* signer.verify(content, sign, options.publicKey, algorithm)) return { params, rule }
-  }
-  return yield* new SignatureInvalid({ what: `the notification (rules tried: ${rules.join(", ")})` })
-})
+> = (input: Input, options: VerifyOptions) =>
+  // no span of its own: the caller's (the gateway's notification handler) covers it
+  Effect.gen(function*() {
+    let params: Readonly<Record<string, string>>
+    let entries: ReadonlyArray<{ readonly name: string; readonly value: string; readonly bytes?: Uint8Array }>
+    let charset: string
+    if ("body" in input) {
+      const decoded = yield* decodeForm(input.body)
+      params = decoded.params
+      entries = decoded.entries
+      charset = decoded.charset
+    } else {
+      params = input.params
+      entries = Object.keys(params).map((name) => ({ name, value: params[name]! }))
+      charset = params["charset"] ?? "utf-8"
+    }
+    const sign = params["sign"]
+    if (sign === undefined || sign.trim() === "") {
+      return yield* new SignatureMissing({ what: "the notification has no sign parameter" })
+    }
+    const signer = yield* Signer
+    const algorithm = signTypeOf(params, options.signType)
+    const rules: ReadonlyArray<Rule> = options.rule === undefined || options.rule === "auto"
+      ? ["V1", "V2"]
+      : [options.rule]
+    for (const rule of rules) {
+      const content = yield* contentBytes(entries, rule, charset)
+      if (yield* signer.verify(content, sign, options.publicKey, algorithm)) return { params, rule }
+    }
+    return yield* new SignatureInvalid({ what: `the notification (rules tried: ${rules.join(", ")})` })
+  })
 
 /**
  * Signs notification parameters the way Alipay does (for fakes and tests); returns the `sign` value.
@@ -246,11 +248,15 @@ export const sign: (
   key: PrivateKey,
   rule: Rule,
   signType: SignType
-) => Effect.Effect<string, SigningFailed | UnsupportedCharset, Signer> = Effect.fn("Notify.sign")(
-  function*(params: Readonly<Record<string, string>>, key: PrivateKey, rule: Rule, signType: SignType) {
+) => Effect.Effect<string, SigningFailed | UnsupportedCharset, Signer> = (
+  params: Readonly<Record<string, string>>,
+  key: PrivateKey,
+  rule: Rule,
+  signType: SignType
+) =>
+  Effect.gen(function*() {
     const entries = Object.keys(params).map((name) => ({ name, value: params[name]! }))
     const content = yield* contentBytes(entries, rule, params["charset"] ?? "utf-8")
     const signer = yield* Signer
     return yield* signer.sign(content, key, signType)
-  }
-)
+  })

@@ -182,14 +182,16 @@ export class Signer extends Context.Tag("@membercard/signing/Signer")<Signer, Se
 export const layer: Layer.Layer<Signer> = Signer.layer
 
 /**
- * Runs `f` with the `Signer` in context: one step of the fiber (a context read), where `Effect.flatMap(Signer, f)`
- * takes three. `f` returns what to run next, typically an already-completed `Either`.
+ * Runs `f` with the `Signer` in context: one step of the fiber (it reads the fiber's context directly), where
+ * `Effect.flatMap(Signer, f)` takes four. `f` returns what to run next, typically an already-completed `Either`.
+ * A missing `Signer` is a defect, exactly as with `yield* Signer` (the type requires it).
  *
  * @since 0.1.0
  */
 export const withSigner = <A, E, R>(
   f: (signer: Service) => Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R | Signer> => Effect.contextWithEffect((context: Context.Context<Signer>) => f(Context.get(context, Signer)))
+): Effect.Effect<A, E, R | Signer> =>
+  Effect.withFiberRuntime<A, E, R | Signer>((fiber) => f(Context.unsafeGet(fiber.currentContext, Signer)))
 
 /**
  * `true` for the node:crypto backend ({@link node}), whose operations the modules may call synchronously (the same

@@ -332,7 +332,6 @@ export const verifyRequest = (
   const sign = params["sign"]
   if (sign === undefined) return Either.right(false)
   return withSigner(
-    (signer) =>
-      signer.verify(stringToSign(params), sign, appPublicKey, params["sign_type"] === "RSA" ? "RSA" : "RSA2")
+    (signer) => signer.verify(stringToSign(params), sign, appPublicKey, params["sign_type"] === "RSA" ? "RSA" : "RSA2")
   )
 }

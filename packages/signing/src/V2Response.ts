@@ -67,7 +67,12 @@ export interface Extracted {
   readonly alipayCertSn: Option.Option<string>
 }
 
-const readString = (raw: string, start: number, end: number, what: string): Either.Either<string, MalformedResponse> => {
+const readString = (
+  raw: string,
+  start: number,
+  end: number,
+  what: string
+): Either.Either<string, MalformedResponse> => {
   try {
     const v: unknown = JSON.parse(raw.slice(start, end))
     return typeof v === "string"
@@ -229,8 +234,7 @@ const prepare = (
   return Either.right({ extracted, sign: extracted.sign.value })
 }
 
-const invalid = (extracted: Extracted) =>
-  Either.left(new SignatureInvalid({ what: `the response "${extracted.key}"` }))
+const invalid = (extracted: Extracted) => Either.left(new SignatureInvalid({ what: `the response "${extracted.key}"` }))
 
 /** The Java/PHP `\/` → `/` variant of the content, when the fallback applies (§4.4). */
 const slashVariant = (extracted: Extracted, options: VerifyOptions): string | undefined =>
@@ -318,7 +322,8 @@ export const signResponse = (
     Effect.map(signer.sign(nodeText, privateKey, signType), (sign) => {
       const sn = alipayCertSn === undefined ? "" : `,"alipay_cert_sn":${JSON.stringify(alipayCertSn)}`
       return `{${JSON.stringify(key)}:${nodeText}${sn},"sign":${JSON.stringify(sign)}}`
-    }))
+    })
+  )
 
 /**
  * Verifies a front-end payload handed over by the client, e.g. mini-program `my.getPhoneNumber`:

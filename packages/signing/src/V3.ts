@@ -119,10 +119,14 @@ const bytesOf = (words: ReadonlyArray<number>): Array<number> => {
  * @since 0.1.0
  */
 export const makeNonce: Effect.Effect<string> = Random.randomWith((random) =>
-  Effect.flatMap(random.nextIntBetween(0, UINT32), (a) =>
-    Effect.flatMap(random.nextIntBetween(0, UINT32), (b) =>
-      Effect.flatMap(random.nextIntBetween(0, UINT32), (c) =>
-        Effect.map(random.nextIntBetween(0, UINT32), (d) => uuidFromBytes(bytesOf([a, b, c, d]))))))
+  Effect.flatMap(
+    random.nextIntBetween(0, UINT32),
+    (a) =>
+      Effect.flatMap(random.nextIntBetween(0, UINT32), (b) =>
+        Effect.flatMap(random.nextIntBetween(0, UINT32), (c) =>
+          Effect.map(random.nextIntBetween(0, UINT32), (d) =>
+            uuidFromBytes(bytesOf([a, b, c, d])))))
+  )
 )
 
 /**
@@ -443,7 +447,8 @@ export const verifyRequest = (options: {
       parsed.signature,
       options.appPublicKey,
       "RSA2"
-    ))
+    )
+  )
 }
 
 /**
@@ -470,4 +475,5 @@ export const signResponse = (options: {
         if (options.alipayCertSn !== undefined) headers["alipay-sn"] = options.alipayCertSn
         return headers
       }
-    ))
+    )
+  )

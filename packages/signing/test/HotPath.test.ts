@@ -39,11 +39,18 @@ const base64Like = FastCheck.oneof(
 )
 
 describe("isStrictBase64", () => {
-  it.prop("agrees with the reference grammar on any text", [base64Like], ([text]) =>
-    Signer.isStrictBase64(text) === (text.length > 0 && STRICT_BASE64.test(text)))
+  it.prop(
+    "agrees with the reference grammar on any text",
+    [base64Like],
+    ([text]) => Signer.isStrictBase64(text) === (text.length > 0 && STRICT_BASE64.test(text))
+  )
 
   it.prop("decodeStrictBase64 accepts exactly the strict texts, with the bytes node decodes", [
-    FastCheck.oneof(base64Like, FastCheck.string({ unit: "binary", maxLength: 12 }), FastCheck.stringMatching(/^[A-Za-z0-9+/=_-]{0,12}$/))
+    FastCheck.oneof(
+      base64Like,
+      FastCheck.string({ unit: "binary", maxLength: 12 }),
+      FastCheck.stringMatching(/^[A-Za-z0-9+/=_-]{0,12}$/)
+    )
   ], ([text]) => {
     const bytes = Signer.decodeStrictBase64(text)
     const strict = text.length > 0 && STRICT_BASE64.test(text)
@@ -119,11 +126,36 @@ const nodeArb = FastCheck.dictionary(FastCheck.stringMatching(/^[a-z_]{1,8}$/), 
 describe("formEncode", () => {
   const text = FastCheck.oneof(
     FastCheck.string({ unit: "binary" }),
-    FastCheck.string({ unit: FastCheck.constantFrom(" ", "!", "'", "(", ")", "~", "*", "-", "_", ".", "+", "%", "&", "=", "中", "\ud800", "a") })
+    FastCheck.string({
+      unit: FastCheck.constantFrom(
+        " ",
+        "!",
+        "'",
+        "(",
+        ")",
+        "~",
+        "*",
+        "-",
+        "_",
+        ".",
+        "+",
+        "%",
+        "&",
+        "=",
+        "中",
+        "\ud800",
+        "a"
+      )
+    })
   )
-  it.prop("equals the URLSearchParams serialisation, lone surrogates included", [
-    FastCheck.dictionary(text, text, { maxKeys: 6 })
-  ], ([params]) => V2.formEncode(params) === new URLSearchParams(params).toString(), { fastCheck: { numRuns: 500 } })
+  it.prop(
+    "equals the URLSearchParams serialisation, lone surrogates included",
+    [
+      FastCheck.dictionary(text, text, { maxKeys: 6 })
+    ],
+    ([params]) => V2.formEncode(params) === new URLSearchParams(params).toString(),
+    { fastCheck: { numRuns: 500 } }
+  )
 })
 
 describe("signed v2 request", () => {
@@ -131,7 +163,10 @@ describe("signed v2 request", () => {
     FastCheck.string({ unit: "binary", maxLength: 12 }),
     FastCheck.constantFrom("2021000000000001", "a b", "中文&=+", "\ud800x", "!'()~*")
   )
-  const name = FastCheck.oneof(FastCheck.constantFrom(...V2.SYSTEM_PARAMS), FastCheck.stringMatching(/^[a-z0-9_]{1,8}$/))
+  const name = FastCheck.oneof(
+    FastCheck.constantFrom(...V2.SYSTEM_PARAMS),
+    FastCheck.stringMatching(/^[a-z0-9_]{1,8}$/)
+  )
   it.prop("query, body, query string and form body are the reference split and URLSearchParams encoding", [
     FastCheck.dictionary(name, value, { minKeys: 1, maxKeys: 10 })
   ], ([params]) => {
@@ -196,8 +231,11 @@ describe("synchronous forms agree with the Signer Effects", () => {
     return viaSync.authorization.startsWith(`${V3.AUTH_SCHEME} app_id=2021000000000001,nonce=${nonce},`)
   }, { fastCheck: { numRuns: 15 } })
 
-  const headerCase = FastCheck.constantFrom((s: string) => s, (s: string) => s.toUpperCase(), (s: string) =>
-    s.replace(/(^|-)([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()))
+  const headerCase = FastCheck.constantFrom(
+    (s: string) => s,
+    (s: string) => s.toUpperCase(),
+    (s: string) => s.replace(/(^|-)([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase())
+  )
 
   it.prop("V3.verifyResponseSync gives the same verdict as V3.verifyResponse, headers in any case", [
     FastCheck.string(),
