@@ -115,13 +115,16 @@ export const verifySync = (data: SignInput, signature: string, key: PublicKey, a
  * The bytes of `text` if it is strict standard base64 ({@link isStrictBase64}), else `undefined`. One pass of node's
  * decoder plus a length check instead of a check per character: the decoder skips every character outside the
  * base64 and base64url alphabets (and stops at `=`), so any such character leaves the result short of
- * `3 × length / 4 − padding` bytes; base64url's `-` and `_`, which it does decode, are looked for separately.
+ * `3 × length / 4 − padding` bytes; base64url's `-` and `_`, which it does decode, are looked for separately, and
+ * non-ASCII text (which it reads by the low byte of each character) is refused by its UTF-8 length.
  *
  * @since 0.1.0
  */
 export const decodeStrictBase64 = (text: string): Buffer | undefined => {
   const n = text.length
   if (n === 0 || (n & 3) !== 0 || text.indexOf("-") !== -1 || text.indexOf("_") !== -1) return undefined
+  // node's decoder reads a character above U+00FF by its low byte ("ń", U+0144, as "D"): ASCII only
+  if (Buffer.byteLength(text, "utf8") !== n) return undefined
   const bytes = Buffer.from(text, "base64")
   const padding = text.charCodeAt(n - 1) === 0x3d ? (text.charCodeAt(n - 2) === 0x3d ? 2 : 1) : 0
   return bytes.length === (n >> 2) * 3 - padding ? bytes : undefined

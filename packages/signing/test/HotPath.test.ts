@@ -56,6 +56,27 @@ describe("isStrictBase64", () => {
     const strict = text.length > 0 && STRICT_BASE64.test(text)
     return strict ? bytes !== undefined && bytes.equals(Buffer.from(text, "base64")) : bytes === undefined
   }, { fastCheck: { numRuns: 500 } })
+
+  it.prop("a character moved above U+00FF (node's decoder would read its low byte) is refused", [
+    FastCheck.uint8Array({ minLength: 1, maxLength: 40 }),
+    FastCheck.nat(),
+    FastCheck.integer({ min: 1, max: 0xfe })
+  ], ([bytes, at, high]) => {
+    const text = Buffer.from(bytes).toString("base64")
+    const i = at % text.length
+    const moved = text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) + high * 0x100) + text.slice(i + 1)
+    return Signer.decodeStrictBase64(text) !== undefined && Signer.decodeStrictBase64(moved) === undefined &&
+      !Signer.isStrictBase64(moved)
+  })
+
+  it("a signature with a homoglyph does not verify", () => {
+    const sig = Signer.signSync("x", key, "RSA2")
+    const i = sig.search(/[A-Za-z]/)
+    const homoglyph = sig.slice(0, i) + String.fromCharCode(sig.charCodeAt(i) + 0x100) + sig.slice(i + 1)
+    expect(Buffer.from(homoglyph, "base64").equals(Buffer.from(sig, "base64"))).toBe(true)
+    expect(Signer.verifySync("x", sig, pub, "RSA2")).toBe(true)
+    expect(Signer.verifySync("x", homoglyph, pub, "RSA2")).toBe(false)
+  })
 })
 
 /** JSON values, including strings full of quotes, backslashes, braces and `\/`. */
