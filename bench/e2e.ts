@@ -127,7 +127,7 @@ const pool = async (n: number, concurrency: number, task: (i: number) => Promise
 
 /** Runs the benchmark; starts and stops its own emulator. */
 export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
-  const rounds = options.rounds ?? 5
+  const rounds = options.rounds ?? 7
   const levels = options.concurrency ?? [1, 8, 32]
   const baseCalls = options.calls ?? 150
   progress("e2e: starting the emulator in a child process")

@@ -9,6 +9,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto"
 import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import * as AlipayClient from "../src/AlipayClient.js"
 import * as AlipayConfig from "../src/AlipayConfig.js"
 import { operations } from "../src/internal/operations.js"
@@ -160,7 +161,8 @@ describe("AES content encryption", () => {
 })
 
 describe("certificate mode", () => {
-  const fixtures = "/work/shared/vectors/fixtures"
+  // Real Alipay certificates (public data) from the vendored reference set.
+  const fixtures = fileURLToPath(new URL("../../../fixtures/shared/vectors/fixtures", import.meta.url))
   const certificates = {
     appCert: readFileSync(`${fixtures}/appCertPublicKey_2021001161683774.crt`, "utf8"),
     alipayPublicCert: readFileSync(`${fixtures}/alipayCertPublicKey_RSA2.crt`, "utf8"),

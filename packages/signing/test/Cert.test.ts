@@ -3,12 +3,11 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as Cert from "../src/Cert.js"
 import * as Keys from "../src/Keys.js"
+import { fixturesDir } from "./util/VectorsDir.js"
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const fixtures = path.join(here, "vectors", "fixtures")
+const fixtures = fixturesDir
 const alipayCert = fs.readFileSync(path.join(fixtures, "alipayCertPublicKey_RSA2.crt"), "utf8")
 const rootBundle = fs.readFileSync(path.join(fixtures, "alipayRootCert.crt"), "utf8")
 const appCert = fs.readFileSync(path.join(fixtures, "appCertPublicKey_2021001161683774.crt"), "utf8")

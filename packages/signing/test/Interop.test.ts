@@ -1,3 +1,4 @@
+import { fixturesDir } from "./util/VectorsDir.js"
 /**
  * Interoperability with the official Node SDK (alipay-sdk 4.14.0), driven against a local HTTP server.
  */
@@ -11,7 +12,6 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as Aes from "../src/Aes.js"
 import * as Cert from "../src/Cert.js"
 import * as Keys from "../src/Keys.js"
@@ -200,7 +200,7 @@ describe("alipay-sdk 4.14.0 interop", () => {
   })
 
   it("cert mode: the SDK derives the same app, Alipay and root SNs and the same Alipay key", () => {
-    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "vectors", "fixtures")
+    const dir = fixturesDir
     const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8")
     const client = new AlipaySdk({
       appId: "2021001161683774",

@@ -1,3 +1,4 @@
+import { vectorsDir } from "./util/VectorsDir.js"
 /**
  * membercard-keytool: the argument parser, every subcommand through the program Effect with an in-memory IO (fake
  * stdin/stdout, files and modes), exit codes, and the real binary as a child process.
@@ -22,14 +23,7 @@ import * as Signer from "../src/Signer.js"
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../../..")
 
-const vectorsDir = (): string => {
-  const env = process.env["ALIPAY_VECTORS_DIR"]
-  if (env !== undefined && env !== "" && fs.existsSync(env)) return env
-  const shared = path.resolve(root, "../shared/vectors")
-  if (fs.existsSync(shared)) return shared
-  return path.join(here, "vectors")
-}
-const DIR = vectorsDir()
+const DIR = vectorsDir
 type Json = Record<string, unknown>
 const read = (file: string): Json => JSON.parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Json
 const s = (o: unknown, k: string): string => {

@@ -1,3 +1,4 @@
+import { vectorsDir } from "./util/VectorsDir.js"
 /**
  * Runs EVERY file of the shared vector set. Directory: $ALIPAY_VECTORS_DIR, else <repo>/../shared/vectors, else the
  * copy in test/vectors. A file or group this suite does not understand fails.
@@ -9,7 +10,6 @@ import * as Option from "effect/Option"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as Aes from "../src/Aes.js"
 import * as Cert from "../src/Cert.js"
 import * as Keys from "../src/Keys.js"
@@ -19,18 +19,7 @@ import * as V2 from "../src/V2.js"
 import * as V2Response from "../src/V2Response.js"
 import * as V3 from "../src/V3.js"
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const repoRoot = path.resolve(here, "../../..")
-
-const vectorsDir = (): string => {
-  const env = process.env["ALIPAY_VECTORS_DIR"]
-  if (env !== undefined && env !== "" && fs.existsSync(env)) return env
-  const shared = path.resolve(repoRoot, "../shared/vectors")
-  if (fs.existsSync(shared)) return shared
-  return path.join(here, "vectors")
-}
-
-const DIR = vectorsDir()
+const DIR = vectorsDir
 
 type Json = Record<string, unknown>
 const read = (file: string): Json => JSON.parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Json

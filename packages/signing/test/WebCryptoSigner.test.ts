@@ -1,3 +1,4 @@
+import { vectorsDir } from "./util/VectorsDir.js"
 /**
  * One conformance suite, run against every `Signer` backend (node:crypto and WebCrypto): the shared vectors' v2 and
  * v3 request signatures byte for byte, the v2 response / notification / v3 response verdicts, round trips and tamper
@@ -11,7 +12,6 @@ import type * as Layer from "effect/Layer"
 import { createSecretKey, generateKeyPairSync, webcrypto } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import * as Aes from "../src/Aes.js"
 import * as Base64 from "../src/internal/webcryptoBase64.js"
 import * as Keys from "../src/Keys.js"
@@ -22,16 +22,7 @@ import * as V2Response from "../src/V2Response.js"
 import * as V3 from "../src/V3.js"
 import * as WebCryptoSigner from "../src/WebCryptoSigner.js"
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-
-const vectorsDir = (): string => {
-  const env = process.env["ALIPAY_VECTORS_DIR"]
-  if (env !== undefined && env !== "" && fs.existsSync(env)) return env
-  const shared = path.resolve(here, "../../../../shared/vectors")
-  if (fs.existsSync(shared)) return shared
-  return path.join(here, "vectors")
-}
-const DIR = vectorsDir()
+const DIR = vectorsDir
 
 type Json = Record<string, unknown>
 const read = (file: string): Json => JSON.parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Json
