@@ -13,6 +13,7 @@ import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Ids from "./Ids.js"
 import * as Limits from "./Limits.js"
 import * as Money from "./Money.js"
+import * as TemplateValidation from "./TemplateValidation.js"
 import * as Validation from "./Validation.js"
 
 /** An optional key of a received object: absent, or `null` (read as absent). */
@@ -219,10 +220,10 @@ export const MdCodeInfoDTO = Schema.Struct({
     if (info.code_status !== "SUCCESS") return undefined
     const issues: Array<Schema.FilterIssue> = []
     if (info.code_value === undefined) {
-      issues.push({ path: ["code_value"], message: "is required when code_status is SUCCESS" })
+      issues.push({ path: ["code_value"], message: TemplateValidation.cardRuleMessages.mdcodeRequiredWhenSuccess })
     }
     if (info.expire_time === undefined) {
-      issues.push({ path: ["expire_time"], message: "is required when code_status is SUCCESS" })
+      issues.push({ path: ["expire_time"], message: TemplateValidation.cardRuleMessages.mdcodeRequiredWhenSuccess })
     }
     return issues
   })
@@ -346,7 +347,7 @@ export type PaidOuterCardExtraInfoDTO = typeof PaidOuterCardExtraInfoDTO.Type
 
 const frontTextList = Schema.Array(CardFrontTextDTO).pipe(
   Schema.maxItems(Limits.frontTextListMax, {
-    message: () => `must have at most ${Limits.frontTextListMax} items (card-face text lines)`
+    message: () => TemplateValidation.cardRuleMessages.frontTextListMax
   })
 )
 
@@ -681,7 +682,7 @@ export const CardUpdateRequest = Schema.Struct({
 }).pipe(
   Schema.filter((req) =>
     req.mcard_style_info !== undefined && req.card_info.template_id !== undefined
-      ? { path: ["mcard_style_info"], message: "must not be combined with card_info.template_id" }
+      ? { path: ["mcard_style_info"], message: TemplateValidation.cardRuleMessages.mcardStyleWithTemplateId }
       : undefined
   )
 ).annotations({ identifier: "CardUpdateRequest" })

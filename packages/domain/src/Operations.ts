@@ -64,7 +64,8 @@ export type V2Encoding = "biz_content" | "multipart-form"
 export interface Operation<
   Name extends string,
   Req extends Schema.Schema.AnyNoContext,
-  Res extends Schema.Schema.AnyNoContext
+  Res extends Schema.Schema.AnyNoContext,
+  Codes extends BusinessSubCode = BusinessSubCode
 > {
   /** Short name, e.g. `"cardOpen"`. */
   readonly name: Name
@@ -101,8 +102,11 @@ export interface Operation<
   /** Response schema (tolerant): the business fields (v2 `*_response` minus code/msg, v3 200 body). */
   readonly response: Res
   readonly retry: RetrySafety
-  /** Business sub-codes the API documents (v3 error enum, spec §4.x / §7). */
-  readonly subCodes: ReadonlyArray<BusinessSubCode>
+  /**
+   * Business sub-codes the API documents (v3 error enum, spec §4.x / §7), as a literal tuple type so that
+   * consumers (the gateway's per-method error unions) derive their types from this table.
+   */
+  readonly subCodes: ReadonlyArray<Codes>
 }
 
 /**
@@ -129,10 +133,20 @@ export type Request<O extends Any> = Schema.Schema.Type<O["request"]>
  */
 export type Response<O extends Any> = Schema.Schema.Type<O["response"]>
 
+/**
+ * The business sub-codes an operation documents, as a union of literals (e.g. for `cardQuery`:
+ * `"INVALID_PARAMETER" | "SYSTEM_ERROR" | "CARD_NOT_EXIT" | "NO_CARD_TYPE"`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SubCodes<O extends Any> = O["subCodes"][number]
+
 const make = <
   const Name extends string,
   Req extends Schema.Schema.AnyNoContext,
-  Res extends Schema.Schema.AnyNoContext
+  Res extends Schema.Schema.AnyNoContext,
+  const Codes extends BusinessSubCode
 >(op: {
   readonly name: Name
   readonly method: string
@@ -148,8 +162,8 @@ const make = <
   readonly request: Req
   readonly response: Res
   readonly retry: RetrySafety
-  readonly subCodes: ReadonlyArray<BusinessSubCode>
-}): Operation<Name, Req, Res> => ({
+  readonly subCodes: ReadonlyArray<Codes>
+}): Operation<Name, Req, Res, Codes> => ({
   name: op.name,
   method: op.method,
   v2: { encoding: op.v2?.encoding ?? "biz_content", commonParams: op.v2?.commonParams ?? [] },

@@ -451,8 +451,23 @@ export interface CardInfoLike {
 }
 
 /**
+ * The messages of the card rules, shared with the `Card` request schemas so that a check run by both (the
+ * schema on the wire shape, these rules on any `CardInfoLike`) yields the very same issue, which
+ * `Validation.mergeIssues` then reports once.
+ *
+ * @since 0.1.0
+ * @category Rules
+ */
+export const cardRuleMessages = {
+  frontTextListMax: `must have at most ${Limits.frontTextListMax} items (card-face text lines)`,
+  mdcodeRequiredWhenSuccess: "is required when code_status is SUCCESS",
+  mcardStyleWithTemplateId: "must not be combined with card_info.template_id"
+} as const
+
+/**
  * Issues of a card payload at `base` (`card_ext_info` / `card_info`): at most `Limits.frontTextListMax`
  * card-face lines; `mdcode_info` with `code_status = SUCCESS` needs `code_value` and `expire_time` (spec §3.14).
+ * The `Card` request schemas make the same checks with the same issues ({@link cardRuleMessages}).
  *
  * @since 0.1.0
  * @category Rules
@@ -461,18 +476,18 @@ export const cardInfoIssues = (info: CardInfoLike, base: string): Array<Issue> =
   const issues: Array<Issue> = []
   const lines = info.front_text_list?.length ?? 0
   if (lines > Limits.frontTextListMax) {
-    issues.push({
-      path: join(base, "front_text_list"),
-      message: `must have at most ${Limits.frontTextListMax} lines (got ${lines})`
-    })
+    issues.push({ path: join(base, "front_text_list"), message: cardRuleMessages.frontTextListMax })
   }
   const md = info.mdcode_info
   if (md !== undefined && md.code_status === "SUCCESS") {
     if (md.code_value === undefined || md.code_value === "") {
-      issues.push({ path: join(base, "mdcode_info.code_value"), message: "is required when code_status is SUCCESS" })
+      issues.push({ path: join(base, "mdcode_info.code_value"), message: cardRuleMessages.mdcodeRequiredWhenSuccess })
     }
     if (md.expire_time === undefined || md.expire_time === "") {
-      issues.push({ path: join(base, "mdcode_info.expire_time"), message: "is required when code_status is SUCCESS" })
+      issues.push({
+        path: join(base, "mdcode_info.expire_time"),
+        message: cardRuleMessages.mdcodeRequiredWhenSuccess
+      })
     }
   }
   return issues
@@ -500,7 +515,7 @@ export const validateCardUpdate = <
 >(request: R): Either.Either<R, InvalidInput> => {
   const issues = cardInfoIssues(request.card_info, "card_info")
   if (request.mcard_style_info !== undefined && request.card_info.template_id !== undefined) {
-    issues.push({ path: "mcard_style_info", message: "cannot be combined with card_info.template_id" })
+    issues.push({ path: "mcard_style_info", message: cardRuleMessages.mcardStyleWithTemplateId })
   }
   return result(request, issues)
 }

@@ -27,6 +27,27 @@ export const Issue = Schema.Struct({
 export type Issue = typeof Issue.Type
 
 /**
+ * Concatenates issue lists, keeping the first of issues with the same `path` and `message`: a caller that runs
+ * a request schema and the cross-field rules of `TemplateValidation` (which repeat some schema checks with the
+ * very same issue, so that they also hold for inputs that never went through the schema) reports each once.
+ *
+ * @since 0.1.0
+ */
+export const mergeIssues = (...lists: ReadonlyArray<ReadonlyArray<Issue>>): Array<Issue> => {
+  const seen = new Set<string>()
+  const out: Array<Issue> = []
+  for (const list of lists) {
+    for (const issue of list) {
+      const key = JSON.stringify([issue.path, issue.message])
+      if (seen.has(key)) continue
+      seen.add(key)
+      out.push(issue)
+    }
+  }
+  return out
+}
+
+/**
  * A request (or any input) was rejected before anything was sent. `issues` lists every problem found.
  *
  * @since 0.1.0

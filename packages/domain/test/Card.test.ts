@@ -5,6 +5,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as Card from "../src/Card.js"
 import * as Limits from "../src/Limits.js"
+import * as TemplateValidation from "../src/TemplateValidation.js"
 import * as Validation from "../src/Validation.js"
 
 const issues = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): ReadonlyArray<Validation.Issue> =>
@@ -560,5 +561,45 @@ describe("Card: round trips", () => {
 
   it.prop("every generated CardUserInfo has exactly one id", [Arbitrary.make(Card.CardUserInfo)], ([u]) => {
     expect((u.user_uni_id === undefined) !== (u.open_id === undefined)).toBe(true)
+  })
+})
+
+describe("schema and cross-field rules agree (each card check reported once)", () => {
+  it.prop("the card rules repeat schema checks with the very same issues; merged, each is reported once", [
+    FastCheck.integer({ min: 0, max: Limits.frontTextListMax + 3 }),
+    FastCheck.constantFrom("SUCCESS" as const, "FAIL_RETRY" as const),
+    FastCheck.boolean(),
+    FastCheck.boolean()
+  ], ([lines, code_status, withValue, withStyle]) => {
+    const { code_value: _v, expire_time: _e, ...md } = updateExample.card_info.mdcode_info
+    const input = {
+      ...updateExample,
+      card_info: {
+        ...updateExample.card_info,
+        front_text_list: Array.from({ length: lines }, () => ({ label: "学院", value: "新闻学院" })),
+        mdcode_info: withValue ? { ...updateExample.card_info.mdcode_info, code_status } : { ...md, code_status }
+      },
+      ...(withStyle ? { mcard_style_info: { bg_color: "rgb(55,112,179)" } } : {})
+    }
+    const fromSchema = issues(Card.CardUpdateRequest, input)
+    const fromRules = Either.match(TemplateValidation.validateCardUpdate(input), {
+      onLeft: (e) => e.issues,
+      onRight: () => []
+    })
+    const key = (i: Validation.Issue) => `${i.path} ${i.message}`
+    // Field-level rules always have their schema twin; the struct-level mcard_style_info rule has one only when
+    // the rest of the request decodes (a schema filter runs after its struct), so the rules add it otherwise.
+    const cardInfoRules = fromRules.filter((i) => i.path.startsWith("card_info."))
+    expect(cardInfoRules.map(key).filter((k) => !fromSchema.map(key).includes(k))).toEqual([])
+    const merged = Validation.mergeIssues(fromSchema, fromRules)
+    expect(new Set(merged.map(key)).size).toBe(merged.length)
+    expect(merged.slice(0, fromSchema.length)).toStrictEqual(fromSchema)
+    expect(merged.length).toBe(
+      fromSchema.length + fromRules.filter((i) => !fromSchema.map(key).includes(key(i))).length
+    )
+    const expected = (lines > Limits.frontTextListMax ? 1 : 0) +
+      (code_status === "SUCCESS" && !withValue ? 2 : 0) +
+      (withStyle && "template_id" in updateExample.card_info ? 1 : 0)
+    expect(fromRules.length).toBe(expected)
   })
 })

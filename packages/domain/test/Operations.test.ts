@@ -177,3 +177,18 @@ describe("Operations", () => {
     >()
   })
 })
+
+describe("sub-codes carry literal types (the gateway derives its error unions from them)", () => {
+  it("SubCodes<op> is the exact union of the documented codes", () => {
+    expectTypeOf<Operations.SubCodes<typeof Operations.cardQuery>>().toEqualTypeOf<
+      "INVALID_PARAMETER" | "SYSTEM_ERROR" | "CARD_NOT_EXIT" | "NO_CARD_TYPE"
+    >()
+    expectTypeOf<Operations.SubCodes<typeof Operations.templateBatchQuery>>().toEqualTypeOf<
+      "INVALID_PARAMETER" | "SYSTEM_ERROR"
+    >()
+    expectTypeOf<Operations.SubCodes<Operations.Any>>().toEqualTypeOf<AlipayCode.BusinessSubCode>()
+    expect([...Operations.cardQuery.subCodes].sort()).toEqual(
+      ["CARD_NOT_EXIT", "INVALID_PARAMETER", "NO_CARD_TYPE", "SYSTEM_ERROR"]
+    )
+  })
+})

@@ -111,3 +111,23 @@ describe("Validation", () => {
     )
   })
 })
+
+describe("mergeIssues", () => {
+  const issue = FastCheck.record({
+    path: FastCheck.constantFrom("", "a", "a.b", "c[0]"),
+    message: FastCheck.constantFrom("x", "y", "must have at most 4 items")
+  })
+  const keyOf = (i: Validation.Issue) => `${i.path}\u0000${i.message}`
+  it.prop("keeps the first of each path+message, in order, and loses no distinct issue", [
+    FastCheck.array(issue, { maxLength: 12 }),
+    FastCheck.array(issue, { maxLength: 12 })
+  ], ([a, b]) => {
+    const merged = Validation.mergeIssues(a, b)
+    const keys = merged.map(keyOf)
+    expect(new Set(keys).size).toBe(keys.length)
+    expect(new Set(keys)).toEqual(new Set([...a, ...b].map(keyOf)))
+    const firsts = [...a, ...b].filter((i, n, all) => all.findIndex((j) => keyOf(j) === keyOf(i)) === n)
+    expect(merged).toStrictEqual(firsts)
+    expect(Validation.mergeIssues(merged, a, b)).toStrictEqual(merged)
+  })
+})

@@ -31,7 +31,6 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { AlipayConfig, type Protocol, type Resolved } from "./AlipayConfig.js"
 import * as AlipayError from "./AlipayError.js"
-import * as Answer from "./internal/answer.js"
 import { currentOverrides, scrub } from "./internal/overrides.js"
 
 /**
@@ -174,6 +173,14 @@ const signingFailed = (name: string) => (error: SigningError.SigningFailed) =>
   })
 
 const withTrace = (traceId: string | undefined) => traceId === undefined ? {} : { traceId }
+
+const signatureError = (
+  operation: string,
+  traceId: string | undefined,
+  reason: AlipayError.AlipaySignatureError["reason"],
+  description: string
+): AlipayError.AlipaySignatureError =>
+  new AlipayError.AlipaySignatureError({ operation, ...withTrace(traceId), reason, description })
 
 const headerOf = (response: HttpClientResponse.HttpClientResponse, name: string): string | undefined =>
   Option.getOrUndefined(Headers.get(response.headers, name))
@@ -343,33 +350,23 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
     }).pipe(Effect.mapError((error): Failure<Codes> => {
       switch (error._tag) {
         case "SignatureMissing":
-          return new AlipayError.AlipaySignatureError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "Missing",
-            description: error.what
-          })
+          return signatureError(name, traceId, "Missing", error.what)
         case "SignatureInvalid":
-          return new AlipayError.AlipaySignatureError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "Invalid",
-            description: error.what
-          })
+          return signatureError(name, traceId, "Invalid", error.what)
         case "DuplicateResponseKey":
-          return new AlipayError.AlipaySignatureError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "Invalid",
-            description: `the response key "${error.key}" occurs twice (forged node rejected)`
-          })
+          return signatureError(
+            name,
+            traceId,
+            "Invalid",
+            `the response key "${error.key}" occurs twice (forged node rejected)`
+          )
         case "CertSnMismatch":
-          return new AlipayError.AlipaySignatureError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "CertSnMismatch",
-            description: `alipay_cert_sn ${error.actual} differs from the configured certificate ${error.expected}`
-          })
+          return signatureError(
+            name,
+            traceId,
+            "CertSnMismatch",
+            `alipay_cert_sn ${error.actual} differs from the configured certificate ${error.expected}`
+          )
         case "MalformedResponse":
           return new AlipayError.AlipayDecodeError({
             operation: name,
@@ -420,7 +417,8 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
     }
     const code = str(node["code"])
     if (verified.isErrorResponse || code !== "10000") {
-      return yield* Effect.fail<Failure<Codes>>(Answer.fromV2({
+      return yield* Effect.fail<Failure<Codes>>(AlipayError.fromAlipayAnswer({
+        protocol: "v2",
         operation: name,
         traceId,
         code: code ?? "unknown",
@@ -428,9 +426,7 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
         subCode: str(node["sub_code"]),
         subMsg: Option.getOrUndefined(
           Option.map(Option.fromNullable(str(node["sub_msg"])), (m) => scrub(m, call.secrets))
-        ),
-        httpStatus: undefined,
-        links: undefined
+        )
       }, call.documented))
     }
     // The business fields are the node minus the gateway's `code` / `msg` (spec §2.1).
@@ -533,26 +529,16 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
     }).pipe(Effect.mapError((error) => {
       switch (error._tag) {
         case "MissingHeader":
-          return new AlipayError.AlipaySignatureError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "Missing",
-            description: `response header ${error.header} is missing`
-          })
+          return signatureError(name, traceId, "Missing", `response header ${error.header} is missing`)
         case "SignatureInvalid":
-          return new AlipayError.AlipaySignatureError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "Invalid",
-            description: error.what
-          })
+          return signatureError(name, traceId, "Invalid", error.what)
         case "CertSnMismatch":
-          return new AlipayError.AlipaySignatureError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "CertSnMismatch",
-            description: `alipay-sn ${error.actual} differs from the configured certificate ${error.expected}`
-          })
+          return signatureError(
+            name,
+            traceId,
+            "CertSnMismatch",
+            `alipay-sn ${error.actual} differs from the configured certificate ${error.expected}`
+          )
       }
     }))
     if (status >= 400) {
@@ -567,12 +553,12 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
           body: scrub(raw.slice(0, BODY_PREVIEW), call.secrets)
         })
       }
-      return yield* Effect.fail<Failure<Codes>>(Answer.fromV3({
+      return yield* Effect.fail<Failure<Codes>>(AlipayError.fromAlipayAnswer({
+        protocol: "v3",
         operation: name,
         traceId,
-        v3Code,
+        code: v3Code,
         message: scrub(str(body["message"]) ?? "", call.secrets),
-        subCode: v3Code,
         httpStatus: status,
         links: linksOf(body["links"])
       }, call.documented))

@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import * as AlipayCode from "@membercard/domain/AlipayCode"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -940,6 +941,14 @@ export type CommonError =
 export const commonSubCodes = ["INVALID_PARAMETER", "SYSTEM_ERROR"] as const
 
 /**
+ * A sub-code every operation may answer with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CommonSubCode = (typeof commonSubCodes)[number]
+
+/**
  * Every error of this module.
  *
  * @since 0.1.0
@@ -1006,4 +1015,203 @@ export const isRetryable = (error: AlipayError): boolean => {
     default:
       return false
   }
+}
+
+// -----------------------------------------------------------------------------
+// Alipay's answer → typed error
+// -----------------------------------------------------------------------------
+
+/**
+ * A link of a v3 error body (`links`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AnswerLink {
+  readonly link: string
+  readonly desc?: string
+}
+
+/**
+ * Alipay's negative answer, as it came over the wire, for {@link fromAlipayAnswer}:
+ *
+ * - `protocol: "v2"`: the `*_response` node's `code` (≠ `10000`), `msg`, `sub_code`, `sub_msg`;
+ * - `protocol: "v3"`: the HTTP status (≥ 400) and the body's `code` (as sent, e.g. `CARD_NOT_EXIT`,
+ *   `invalid-signature`, `isp.unknow-error`), `message` and `links`.
+ *
+ * Texts must already be scrubbed of secrets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AlipayAnswer =
+  | {
+    readonly protocol: "v2"
+    readonly operation: string
+    readonly code: string
+    readonly msg: string
+    readonly subCode?: string | undefined
+    readonly subMsg?: string | undefined
+    readonly traceId?: string | undefined
+  }
+  | {
+    readonly protocol: "v3"
+    readonly operation: string
+    readonly httpStatus: number
+    readonly code: string
+    readonly message: string
+    readonly links?: ReadonlyArray<AnswerLink> | undefined
+    readonly traceId?: string | undefined
+  }
+
+/**
+ * v3 gateway codes (the v2 sub-codes without their `isv.`/`aop.`/`isp.` prefix) → v2 gateway code, for codes
+ * the domain catalogue does not list (observed in the SDKs' tests, spec signing §8.6).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const extraV3GatewayCodes: Readonly<Record<string, string>> = {
+  "unknow-error": "20000",
+  "service-unavailable": "20000",
+  "invalid-auth-token": "20001",
+  "auth-token-time-out": "20001",
+  "invalid-app-auth-token": "20001",
+  "invalid-app-auth-token-no-api": "20001",
+  "app-auth-token-time-out": "20001",
+  "no-product-reg-by-partner": "20001",
+  "missing-method": "40001",
+  "missing-signature": "40001",
+  "missing-signature-type": "40001",
+  "missing-signature-key": "40001",
+  "missing-app-id": "40001",
+  "missing-timestamp": "40001",
+  "missing-version": "40001",
+  "decryption-error-missing-encrypt-type": "40001",
+  "invalid-signature": "40002",
+  "code-invalid": "40002",
+  "invalid-app-id": "40002",
+  "invalid-timestamp": "40002",
+  "invalid-method": "40002",
+  "invalid-parameter": "40002",
+  "app-openid-not-match": "40002",
+  "decryption-error-unknown": "40003",
+  "decryption-error-not-valid-encrypt-type": "40003",
+  "decryption-error-not-valid-encrypt-key": "40003",
+  "insufficient-isv-permissions": "40006",
+  "insufficient-user-permissions": "40006"
+}
+
+const gatewayCatalogue: ReadonlyArray<AlipayCode.GatewaySubCodeInfo> = Object.values(AlipayCode.gatewaySubCodes)
+
+/**
+ * The v2 gateway code a v3 error code corresponds to: the domain catalogue first, then
+ * {@link extraV3GatewayCodes}; any `isp.*` is `20000`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const gatewayCodeOfV3 = (v3Code: string): string | undefined => {
+  const unprefixed = AlipayCode.toV3Code(v3Code)
+  const known = gatewayCatalogue.find((info) => info.v3Code === unprefixed || info.subCode === v3Code)
+  if (known !== undefined) return known.gatewayCode
+  return extraV3GatewayCodes[unprefixed] ?? (v3Code.startsWith("isp.") ? "20000" : undefined)
+}
+
+const includes = <Codes extends string>(codes: ReadonlyArray<Codes>, code: string): code is Codes =>
+  (codes as ReadonlyArray<string>).includes(code)
+
+const answerFields = (fields: {
+  readonly operation: string
+  readonly code: string
+  readonly msg: string
+  readonly subCode?: string | undefined
+  readonly subMsg?: string | undefined
+  readonly traceId?: string | undefined
+  readonly httpStatus?: number | undefined
+  readonly links?: ReadonlyArray<AnswerLink> | undefined
+}): AnswerFields => ({
+  operation: fields.operation,
+  code: fields.code,
+  msg: fields.msg,
+  ...(fields.traceId === undefined ? {} : { traceId: fields.traceId }),
+  ...(fields.subCode === undefined ? {} : { subCode: fields.subCode }),
+  ...(fields.subMsg === undefined ? {} : { subMsg: fields.subMsg }),
+  ...(fields.httpStatus === undefined ? {} : { httpStatus: fields.httpStatus }),
+  ...(fields.links === undefined ? {} : { links: fields.links })
+})
+
+const businessError = <Code extends BusinessSubCode>(code: Code, fields: AnswerFields): BusinessErrorOf<Code> =>
+  new BusinessErrors[code](fields)
+
+const gatewayError = (gatewayCode: string, fields: AnswerFields): AlipayGatewayError | undefined => {
+  switch (gatewayCode) {
+    case "20000":
+      return new AlipayServiceUnavailable(fields)
+    case "20001":
+      return new AlipayAuthTokenError(fields)
+    case "40001":
+      return new AlipayMissingArguments(fields)
+    case "40002":
+      return new AlipayInvalidArguments(fields)
+    case "40003":
+      return new AlipayInsufficientConditions(fields)
+    case "40006":
+      return new AlipayInsufficientPermissions(fields)
+    default:
+      return undefined
+  }
+}
+
+/**
+ * Maps Alipay's negative answer (v2 or v3) to its typed error — the one mapping the real gateway and the
+ * testkit's fake both use:
+ *
+ * - gateway codes (`20000`, `20001`, `40001`, `40002`, `40003`, `40006`; for v3 the v2 code the v3 code
+ *   corresponds to, see {@link gatewayCodeOfV3}) → their gateway class;
+ * - a sub-code in `documented` (the operation's documented sub-codes) or in {@link commonSubCodes} → its own
+ *   class (`_tag` = the code; over v3 also the code with its `isv.` prefix restored);
+ * - anything else → {@link AlipayBusinessError}, so each method's error union stays exact.
+ *
+ * For a v3 answer, `code` is set to the v2 gateway code (`"40004"` for business sub-codes), `subCode` to the
+ * code as sent, `subMsg` to the message and `httpStatus` to the status.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromAlipayAnswer = <Codes extends BusinessSubCode>(
+  answer: AlipayAnswer,
+  documented: ReadonlyArray<Codes>
+): CommonError | BusinessErrorOf<Codes> => {
+  const isKnown = (code: string): code is Codes | CommonSubCode =>
+    includes(documented, code) || includes(commonSubCodes, code)
+  if (answer.protocol === "v2") {
+    const fields = answerFields(answer)
+    const gateway = gatewayError(answer.code, fields)
+    if (gateway !== undefined) return gateway
+    const sub = answer.subCode
+    if (sub !== undefined && isKnown(sub)) return businessError(sub, fields)
+    return new AlipayBusinessError(fields)
+  }
+  const v3Code = answer.code
+  const base = {
+    operation: answer.operation,
+    traceId: answer.traceId,
+    httpStatus: answer.httpStatus,
+    links: answer.links,
+    subCode: v3Code,
+    subMsg: answer.message
+  }
+  // A documented business code, as spelled (image.upload documents `isv.*` codes; v3 may drop the prefix).
+  for (const candidate of [v3Code, `isv.${v3Code}`]) {
+    if (isKnown(candidate)) {
+      return businessError(candidate, answerFields({ ...base, code: "40004", msg: "Business Failed" }))
+    }
+  }
+  const gatewayCode = gatewayCodeOfV3(v3Code)
+  if (gatewayCode !== undefined) {
+    const gateway = gatewayError(gatewayCode, answerFields({ ...base, code: gatewayCode, msg: answer.message }))
+    if (gateway !== undefined) return gateway
+  }
+  return new AlipayBusinessError(answerFields({ ...base, code: "40004", msg: answer.message }))
 }

@@ -4,74 +4,64 @@
  *
  * @since 0.1.0
  */
+import * as Operations from "@membercard/domain/Operations"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import { AlipayClient, type Operation } from "./AlipayClient.js"
 import type { Protocol } from "./AlipayConfig.js"
-import type * as AlipayError from "./AlipayError.js"
+import * as AlipayError from "./AlipayError.js"
 import { operations } from "./internal/operations.js"
-import { currentOverrides } from "./internal/overrides.js"
+import * as Overrides from "./internal/overrides.js"
+
+/**
+ * The business sub-codes an operation documents besides the common `INVALID_PARAMETER` and `SYSTEM_ERROR`,
+ * derived (type and value) from the domain's operation table, the one source of truth.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DocumentedSubCodeOf<Name extends OperationName> = Exclude<
+  Operations.SubCodes<(typeof Operations.byName)[Name]>,
+  AlipayError.CommonSubCode
+>
+
+const documented = <Codes extends AlipayError.BusinessSubCode>(
+  op: { readonly subCodes: ReadonlyArray<Codes> }
+): ReadonlyArray<Exclude<Codes, AlipayError.CommonSubCode>> =>
+  op.subCodes.filter((code): code is Exclude<Codes, AlipayError.CommonSubCode> =>
+    !(AlipayError.commonSubCodes as ReadonlyArray<string>).includes(code)
+  )
 
 /**
  * The business sub-codes each operation documents (spec §4.x / §7), besides the common `INVALID_PARAMETER` and
- * `SYSTEM_ERROR`. Any other sub-code arrives as `AlipayBusinessError`.
+ * `SYSTEM_ERROR`: the domain's `Operations.<op>.subCodes` minus those two. Any other sub-code arrives as
+ * `AlipayBusinessError`.
  *
  * @since 0.1.0
  * @category constants
  */
-export const documentedSubCodes = {
-  templateCreate: ["TEMPLATE_NOT_EXIT", "NO_CARD_TYPE", "TEMPLATE_OVER_LIMIT"],
-  templateModify: ["TEMPLATE_NOT_EXIT"],
-  templateQuery: ["TEMPLATE_NOT_EXIT"],
-  templateBatchQuery: [],
-  formTemplateSet: [
-    "CARD_TEMPLATE_NOT_EXIST",
-    "DUPLICATE_FORM_FIELD",
-    "FORM_FIELD_INVALID",
-    "OPEN_FORM_SET_FAIL",
-    "DUPLICATE_BIRTHDAY_FIELD",
-    "DUPLICATE_CERT_NO",
-    "INVALID_CERT_TYPE_AND_NO",
-    "ILLEGAL_NULL_ARGUMENT"
-  ],
-  activateUrlApply: [
-    "CARD_TEMPLATE_NOT_EXIST",
-    "OPEN_FORM_TEMPLATE_NOT_EXIST",
-    "ILLEGAL_ARGUMENT_OUT_STRING",
-    "ILLEGAL_NULL_ARGUMENT"
-  ],
-  activateFormQuery: ["OPEN_PROFILE_QUERY_FAIL", "REQUEST_ID_EXPIRE", "REQUEST_ID_INVALID", "ILLEGAL_NULL_ARGUMENT"],
-  cardOpen: [
-    "TEMPLATE_NOT_EXIT",
-    "NO_CARD_TYPE",
-    "OPEN_CARD_NEED_OPENFORM",
-    "OPEN_CARD_CONCURRENTLY",
-    "USER_AUTH_FAIL",
-    "CARD_HAS_OPENED",
-    "PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG"
-  ],
-  cardQuery: ["CARD_NOT_EXIT", "NO_CARD_TYPE"],
-  cardUpdate: ["CARD_NOT_EXIT", "NO_CARD_TYPE", "PAIDOUTERCARD_LACK_TEMPLATE_CONFIG"],
-  cardDelete: ["CARD_NOT_EXIT", "NO_CARD_TYPE", "CARD_IS_DELETED_ALREADY"],
-  messageNotify: ["CARD_NOT_EXIT"],
-  imageUpload: [
-    "isv.invalid-arguments",
-    "isv.exceed-max-size",
-    "isv.unknown-fomat",
-    "isv.image-unsafe",
-    "isv.unknown-error",
-    "INVALID_PARAM",
-    "EXCEED_MAX_SIZE",
-    "UNKNOWN_FORMAT",
-    "INVALID_FILE_BYTES",
-    "CAPACITY_EXCEEDED"
-  ]
-} as const satisfies { readonly [K in OperationName]: ReadonlyArray<AlipayError.BusinessSubCode> }
+export const documentedSubCodes: { readonly [Name in OperationName]: ReadonlyArray<DocumentedSubCodeOf<Name>> } = {
+  templateCreate: documented(Operations.templateCreate),
+  templateModify: documented(Operations.templateModify),
+  templateQuery: documented(Operations.templateQuery),
+  templateBatchQuery: documented(Operations.templateBatchQuery),
+  formTemplateSet: documented(Operations.formTemplateSet),
+  activateUrlApply: documented(Operations.activateUrlApply),
+  activateFormQuery: documented(Operations.activateFormQuery),
+  cardOpen: documented(Operations.cardOpen),
+  cardQuery: documented(Operations.cardQuery),
+  cardUpdate: documented(Operations.cardUpdate),
+  cardDelete: documented(Operations.cardDelete),
+  messageNotify: documented(Operations.messageNotify),
+  imageUpload: documented(Operations.imageUpload)
+}
 
 /**
  * The operation names.
@@ -105,7 +95,7 @@ export type ResponseOf<Name extends OperationName> = Schema.Schema.Type<(typeof 
  */
 export type ErrorOf<Name extends OperationName> =
   | AlipayError.CommonError
-  | AlipayError.BusinessErrorOf<(typeof documentedSubCodes)[Name][number]>
+  | AlipayError.BusinessErrorOf<DocumentedSubCodeOf<Name>>
 
 /** @since 0.1.0 @category errors */
 export type TemplateCreateError = ErrorOf<"templateCreate">
@@ -251,7 +241,7 @@ export const withAppAuthToken: {
 } = dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, token: Redacted.Redacted<string>): Effect.Effect<A, E, R> =>
-    Effect.locallyWith(self, currentOverrides, (overrides) => ({ ...overrides, appAuthToken: token }))
+    Effect.locallyWith(self, Overrides.currentOverrides, (overrides) => ({ ...overrides, appAuthToken: token }))
 )
 
 /**
@@ -266,7 +256,7 @@ export const withProtocol: {
 } = dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, protocol: Protocol): Effect.Effect<A, E, R> =>
-    Effect.locallyWith(self, currentOverrides, (overrides) => ({ ...overrides, protocol }))
+    Effect.locallyWith(self, Overrides.currentOverrides, (overrides) => ({ ...overrides, protocol }))
 )
 
 /**
@@ -281,5 +271,39 @@ export const withTimeout: {
 } = dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, timeout: Duration.DurationInput): Effect.Effect<A, E, R> =>
-    Effect.locallyWith(self, currentOverrides, (overrides) => ({ ...overrides, timeout: Duration.decode(timeout) }))
+    Effect.locallyWith(
+      self,
+      Overrides.currentOverrides,
+      (overrides) => ({ ...overrides, timeout: Duration.decode(timeout) })
+    )
+)
+
+/**
+ * The per-call overrides in effect for the current fiber (set with {@link withAppAuthToken},
+ * {@link withProtocol}, {@link withTimeout}); absent fields mean "as configured".
+ *
+ * @since 0.1.0
+ * @category overrides
+ */
+export interface CallOverrides extends Overrides.CallOverrides {}
+
+/**
+ * Reads the per-call overrides in effect for the current fiber. Other implementations of `MemberCards.Service`
+ * (the testkit's fake) read them here to honour the overrides exactly like the real gateway.
+ *
+ * @since 0.1.0
+ * @category overrides
+ */
+export const currentOverrides: Effect.Effect<CallOverrides> = FiberRef.get(Overrides.currentOverrides)
+
+/**
+ * The `app_auth_token` set with {@link withAppAuthToken} for the current fiber, if any (the configured
+ * `appAuthToken` is not included).
+ *
+ * @since 0.1.0
+ * @category overrides
+ */
+export const currentAppAuthToken: Effect.Effect<Option.Option<Redacted.Redacted<string>>> = Effect.map(
+  currentOverrides,
+  (overrides) => Option.fromNullable(overrides.appAuthToken)
 )

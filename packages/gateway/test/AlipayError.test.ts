@@ -4,7 +4,6 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as AlipayError from "../src/AlipayError.js"
-import * as Answer from "../src/internal/answer.js"
 import * as MemberCards from "../src/MemberCards.js"
 import { names } from "./samples.js"
 
@@ -21,15 +20,14 @@ const v2 = (
   subCode: string | undefined,
   documented: ReadonlyArray<AlipayError.BusinessSubCode>
 ) =>
-  Answer.fromV2({
+  AlipayError.fromAlipayAnswer({
+    protocol: "v2",
     operation,
     traceId: "t",
     code,
     msg: "msg",
     subCode,
-    subMsg: "说明",
-    httpStatus: undefined,
-    links: undefined
+    subMsg: "说明"
   }, documented)
 
 const v3 = (
@@ -38,8 +36,8 @@ const v3 = (
   v3Code: string,
   documented: ReadonlyArray<AlipayError.BusinessSubCode>
 ) =>
-  Answer.fromV3(
-    { operation, traceId: "t", v3Code, message: "说明", subCode: v3Code, httpStatus: status, links: undefined },
+  AlipayError.fromAlipayAnswer(
+    { protocol: "v3", operation, traceId: "t", code: v3Code, message: "说明", httpStatus: status },
     documented
   )
 

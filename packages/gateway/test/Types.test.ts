@@ -109,6 +109,12 @@ describe("type-level", () => {
     expectTypeOf<AlipayError.IsvUnknownFomat["_tag"]>().toEqualTypeOf<"isv.unknown-fomat">()
   })
 
+  it("documented sub-codes are derived from the domain's operation table (minus the common two)", () => {
+    expectTypeOf<MemberCards.DocumentedSubCodeOf<"cardQuery">>().toEqualTypeOf<"CARD_NOT_EXIT" | "NO_CARD_TYPE">()
+    expectTypeOf<MemberCards.DocumentedSubCodeOf<"templateBatchQuery">>().toEqualTypeOf<never>()
+    expectTypeOf<(typeof MC.documentedSubCodes)["messageNotify"]>().toEqualTypeOf<ReadonlyArray<"CARD_NOT_EXIT">>()
+  })
+
   it("the business sub-codes are exactly the domain catalogue's", () => {
     expectTypeOf<AlipayError.BusinessSubCode>().toEqualTypeOf<AlipayCode.BusinessSubCode>()
   })

@@ -548,6 +548,8 @@ export declare namespace AlipayModel {
    * @category models
    */
   export interface Service {
+    /** The merchant app id this model serves (in URLs and notifications; {@link Options.appId}). */
+    readonly appId: string
     /** Runs one operation against the state. */
     readonly execute: <N extends Name>(
       operation: N,
@@ -1417,6 +1419,7 @@ export const make: (options?: Options) => Effect.Effect<AlipayModel.Service> = E
       })
 
     return AlipayModel.of({
+      appId,
       execute,
       mintUser,
       mintAppAuthToken,

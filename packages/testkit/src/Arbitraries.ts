@@ -106,14 +106,9 @@ const numbering = alnum(0, 10).chain((prefix) =>
   )
 )
 
+// Every write-off type of the domain's enum but the FAQ-only `none`.
 const writeOff = FastCheck.constantFrom(
-  "qrcode",
-  "barcode",
-  "text",
-  "dqrcode",
-  "dbarcode",
-  "mdqrcode",
-  "mdbarcode"
+  ...Template.WriteOffType.literals.filter((type) => type !== "none")
 ).map((type): Wire =>
   TemplateValidation.merchantDynamicWriteOffTypes.includes(type)
     ? { write_off_type: type, mdcode_notify_conf: { url: "https://merchant.example/mdcode" } }

@@ -87,7 +87,10 @@ export interface Options {
   readonly port?: number | undefined
   /** Listen address, default `127.0.0.1`. */
   readonly host?: string | undefined
-  /** The merchant app id the emulator serves, default `AlipayModel.DEFAULT_APP_ID`. */
+  /**
+   * The merchant app id the emulator serves, default `AlipayModel.DEFAULT_APP_ID` ({@link make}) or the model's
+   * `appId` ({@link layerWithModel}, where a different value is an `EmulatorError`).
+   */
   readonly appId?: string | undefined
   /** Keys to use; fresh RSA-2048 pairs are generated when absent. */
   readonly keys?: KeysInput | undefined
@@ -273,7 +276,12 @@ const serve = (
         (k) => typeof k === "string" ? Redacted.make(k) : k
       )
     }
-    const appId = options.appId ?? AlipayModel.DEFAULT_APP_ID
+    const appId = model.appId
+    if (options.appId !== undefined && options.appId !== appId) {
+      return yield* new EmulatorError({
+        reason: `appId ${options.appId} differs from the model's appId ${appId} (one app id for wire and model)`
+      })
+    }
     const host = options.host ?? "127.0.0.1"
     const clock = Server.makeClock(yield* Effect.clock)
     const notifier = yield* HttpClient.HttpClient.pipe(Effect.provide(FetchHttpClient.layer))
@@ -355,8 +363,8 @@ export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorErro
   Layer.scoped(Emulator, make(options))
 
 /**
- * The emulator on the `AlipayModel` of the context (share one model between the fake and the wire). Give it the
- * model's `appId` (the model puts it in URLs and notifications; the emulator checks it on requests).
+ * The emulator on the `AlipayModel` of the context (share one model between the fake and the wire). It serves
+ * the model's `appId` (the model puts it in URLs and notifications; the emulator checks it on requests).
  *
  * @since 0.1.0
  * @category layers

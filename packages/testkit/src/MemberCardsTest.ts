@@ -16,9 +16,8 @@ import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
-import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -119,23 +118,10 @@ export class Control extends Context.Tag("@membercard/testkit/MemberCardsTest/Co
  */
 export interface Options extends AlipayModel.Options {}
 
-// The gateway keeps per-call overrides (`MemberCards.withAppAuthToken`) in a global FiberRef; reading the same
-// global lets the fake honour `withAppAuthToken` exactly like the real gateway.
-interface CallOverrides {
-  readonly appAuthToken?: Redacted.Redacted<string>
-}
-const currentOverrides: FiberRef.FiberRef<CallOverrides> = globalValue(
-  Symbol.for("@membercard/gateway/currentOverrides"),
-  () => FiberRef.unsafeMake<CallOverrides>({})
-)
-
-const includes = <Codes extends string>(codes: ReadonlyArray<Codes>, code: string): code is Codes =>
-  (codes as ReadonlyArray<string>).includes(code)
-
 /**
- * Maps the model's answer to the gateway's error class, as the gateway maps a v2 answer: gateway codes to
- * their classes, documented sub-codes (of this operation, plus `INVALID_PARAMETER` / `SYSTEM_ERROR`) to their
- * own class, anything else to `AlipayBusinessError`.
+ * Maps the model's answer (v2-shaped: `code`, `msg`, `sub_code`, `sub_msg`) to the gateway's error class with
+ * the gateway's own mapping (`AlipayError.fromAlipayAnswer`) and the operation's documented sub-codes, so the
+ * fake and the real gateway agree by construction.
  *
  * @since 0.1.0
  * @category errors
@@ -143,37 +129,15 @@ const includes = <Codes extends string>(codes: ReadonlyArray<Codes>, code: strin
 export const toGatewayError = <N extends OperationName>(
   operation: N,
   rejection: AlipayModel.ModelRejection
-): MemberCards.ErrorOf<N> => {
-  const fields = {
+): MemberCards.ErrorOf<N> =>
+  AlipayError.fromAlipayAnswer<MemberCards.DocumentedSubCodeOf<N>>({
+    protocol: "v2",
     operation,
     code: rejection.code,
     msg: rejection.msg,
-    ...(rejection.subCode === undefined ? {} : { subCode: rejection.subCode }),
-    ...(rejection.subMsg === undefined ? {} : { subMsg: rejection.subMsg })
-  }
-  switch (rejection.code) {
-    case "20000":
-      return new AlipayError.AlipayServiceUnavailable(fields)
-    case "20001":
-      return new AlipayError.AlipayAuthTokenError(fields)
-    case "40001":
-      return new AlipayError.AlipayMissingArguments(fields)
-    case "40002":
-      return new AlipayError.AlipayInvalidArguments(fields)
-    case "40003":
-      return new AlipayError.AlipayInsufficientConditions(fields)
-    case "40006":
-      return new AlipayError.AlipayInsufficientPermissions(fields)
-  }
-  const sub = rejection.subCode
-  const documented: ReadonlyArray<AlipayError.BusinessSubCode> = MemberCards.documentedSubCodes[operation]
-  if (sub !== undefined && (includes(documented, sub) || includes(AlipayError.commonSubCodes, sub))) {
-    const Class = AlipayError.BusinessErrors[sub]
-    // The sub-code is one of this operation's documented codes, so the instance is in `ErrorOf<N>`.
-    return new Class(fields) as MemberCards.ErrorOf<N>
-  }
-  return new AlipayError.AlipayBusinessError(fields)
-}
+    subCode: rejection.subCode,
+    subMsg: rejection.subMsg
+  }, MemberCards.documentedSubCodes[operation])
 
 type Queued = { readonly _tag: "Delay"; readonly duration: Duration.DurationInput } | {
   readonly _tag: "Fail"
@@ -237,9 +201,9 @@ export const make: (
               new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
             )
           )
-          const overrides = yield* FiberRef.get(currentOverrides)
+          const appAuthToken = yield* MemberCards.currentAppAuthToken
           const ctx: AlipayModel.CallContext = {
-            ...(overrides.appAuthToken === undefined ? {} : { appAuthToken: Redacted.value(overrides.appAuthToken) }),
+            ...(Option.isNone(appAuthToken) ? {} : { appAuthToken: Redacted.value(appAuthToken.value) }),
             ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
           }
           return yield* model.execute(operation, received, ctx).pipe(

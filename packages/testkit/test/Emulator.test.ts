@@ -557,3 +557,31 @@ describe("Emulator.layerWithModel", () => {
       }))
   })
 })
+
+describe("Emulator.layerWithModel: the app id comes from the model", () => {
+  it.scoped(
+    "serves the model's appId when none is given; a different appId is an EmulatorError",
+    () =>
+      Effect.gen(function*() {
+        const model = yield* AlipayModel.make({ appId: "2021000000000088" })
+        const keys = yield* Emulator.generateKeys
+        const served = yield* Effect.provide(
+          Emulator.Emulator,
+          Emulator.layerWithModel({ keys }).pipe(Layer.provide(Layer.succeed(AlipayModel.AlipayModel, model)))
+        )
+        expect(model.appId).toBe("2021000000000088")
+        expect(served.appId).toBe("2021000000000088")
+        expect(served.gatewayOptions().appId).toBe("2021000000000088")
+        const mismatch = yield* Effect.flip(
+          Layer.build(
+            Emulator.layerWithModel({ keys, appId: "2021000000000099" }).pipe(
+              Layer.provide(Layer.succeed(AlipayModel.AlipayModel, model))
+            )
+          )
+        )
+        expect(mismatch._tag).toBe("EmulatorError")
+        expect(mismatch.reason).toContain("2021000000000099")
+      }),
+    { timeout: 30_000 }
+  )
+})
