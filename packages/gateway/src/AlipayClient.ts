@@ -149,22 +149,6 @@ const BODY_PREVIEW = 512
 const causeText = (cause: unknown): string =>
   cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === "string" ? cause : "unknown cause"
 
-const fromHttpClientError = (name: string, secrets: ReadonlyArray<string>) =>
-(
-  error: HttpClientError.HttpClientError
-): AlipayError.AlipayTransportError =>
-  error._tag === "RequestError"
-    ? new AlipayError.AlipayTransportError({
-      operation: name,
-      reason: error.reason,
-      description: scrub(error.description ?? causeText(error.cause), secrets)
-    })
-    : new AlipayError.AlipayTransportError({
-      operation: name,
-      reason: "ReadBody",
-      description: scrub(error.description ?? causeText(error.cause), secrets)
-    })
-
 const signingFailed = (name: string) => (error: SigningError.SigningFailed) =>
   new AlipayError.AlipayTransportError({
     operation: name,
@@ -181,6 +165,39 @@ const signatureError = (
   description: string
 ): AlipayError.AlipaySignatureError =>
   new AlipayError.AlipaySignatureError({ operation, ...withTrace(traceId), reason, description })
+
+const decodeError = (
+  operation: string,
+  traceId: string | undefined,
+  reason: AlipayError.AlipayDecodeError["reason"],
+  description: string
+): AlipayError.AlipayDecodeError =>
+  new AlipayError.AlipayDecodeError({ operation, ...withTrace(traceId), reason, description })
+
+/** An HTTP status the protocol does not explain, with a scrubbed preview of the body. */
+const httpError = (
+  operation: string,
+  traceId: string | undefined,
+  status: number,
+  raw: string,
+  secrets: ReadonlyArray<string>
+): AlipayError.AlipayHttpError =>
+  new AlipayError.AlipayHttpError({
+    operation,
+    ...withTrace(traceId),
+    status,
+    body: scrub(raw.slice(0, BODY_PREVIEW), secrets)
+  })
+
+const fromHttpClientError = (name: string, secrets: ReadonlyArray<string>) =>
+(
+  error: HttpClientError.HttpClientError
+): AlipayError.AlipayTransportError =>
+  new AlipayError.AlipayTransportError({
+    operation: name,
+    reason: error._tag === "RequestError" ? error.reason : "ReadBody",
+    description: scrub(error.description ?? causeText(error.cause), secrets)
+  })
 
 const headerOf = (response: HttpClientResponse.HttpClientResponse, name: string): string | undefined =>
   Option.getOrUndefined(Headers.get(response.headers, name))
@@ -267,14 +284,7 @@ const decodeNode = <R, RI>(
   traceId: string | undefined
 ) =>
   Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })(node).pipe(
-    Effect.mapError((error) =>
-      new AlipayError.AlipayDecodeError({
-        operation: name,
-        ...withTrace(traceId),
-        reason: "Schema",
-        description: ParseResult.TreeFormatter.formatErrorSync(error)
-      })
-    )
+    Effect.mapError((error) => decodeError(name, traceId, "Schema", ParseResult.TreeFormatter.formatErrorSync(error)))
   )
 
 // ---- v2 --------------------------------------------------------------------------------------------------------
@@ -335,12 +345,7 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
     yield* annotateTrace(traceId)
     const raw = yield* response.text.pipe(Effect.mapError(fromHttpClientError(name, call.secrets)))
     if (response.status !== 200) {
-      return yield* new AlipayError.AlipayHttpError({
-        operation: name,
-        ...withTrace(traceId),
-        status: response.status,
-        body: scrub(raw.slice(0, BODY_PREVIEW), call.secrets)
-      })
+      return yield* httpError(name, traceId, response.status, raw, call.secrets)
     }
     const verified = yield* V2Response.verify(raw, {
       method: call.v2Method,
@@ -368,52 +373,25 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
             `alipay_cert_sn ${error.actual} differs from the configured certificate ${error.expected}`
           )
         case "MalformedResponse":
-          return new AlipayError.AlipayDecodeError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: Either.isLeft(parseJson(raw)) ? "NotJson" : "Envelope",
-            description: error.reason
-          })
+          return decodeError(name, traceId, Either.isLeft(parseJson(raw)) ? "NotJson" : "Envelope", error.reason)
       }
     }))
     let content = verified.content
     if (verified.encrypted) {
       if (Option.isNone(config.aesKey)) {
-        return yield* new AlipayError.AlipayDecodeError({
-          operation: name,
-          ...withTrace(traceId),
-          reason: "Decrypt",
-          description: "the answer is encrypted but no AES key is configured"
-        })
+        return yield* decodeError(name, traceId, "Decrypt", "the answer is encrypted but no AES key is configured")
       }
       content = yield* Either.mapLeft(
         V2Response.decryptContent(content, config.aesKey.value),
-        (error) =>
-          new AlipayError.AlipayDecodeError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "Decrypt",
-            description: error.reason
-          })
+        (error) => decodeError(name, traceId, "Decrypt", error.reason)
       )
     }
     const node = yield* Either.mapLeft(
       parseJson(content),
-      (reason) =>
-        new AlipayError.AlipayDecodeError({
-          operation: name,
-          ...withTrace(traceId),
-          reason: "NotJson",
-          description: reason
-        })
+      (reason) => decodeError(name, traceId, "NotJson", reason)
     )
     if (!isRecord(node)) {
-      return yield* new AlipayError.AlipayDecodeError({
-        operation: name,
-        ...withTrace(traceId),
-        reason: "Envelope",
-        description: `"${verified.key}" is not an object`
-      })
+      return yield* decodeError(name, traceId, "Envelope", `"${verified.key}" is not an object`)
     }
     const code = str(node["code"])
     if (verified.isErrorResponse || code !== "10000") {
@@ -513,12 +491,7 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
     const raw = yield* response.text.pipe(Effect.mapError(fromHttpClientError(name, call.secrets)))
     const status = response.status
     if (status >= 300 && status < 400) {
-      return yield* new AlipayError.AlipayHttpError({
-        operation: name,
-        ...withTrace(traceId),
-        status,
-        body: scrub(raw.slice(0, BODY_PREVIEW), call.secrets)
-      })
+      return yield* httpError(name, traceId, status, raw, call.secrets)
     }
     yield* V3.verifyResponse({
       headers: response.headers,
@@ -546,12 +519,7 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
       const body = Either.getOrUndefined(parsed)
       const v3Code = isRecord(body) ? str(body["code"]) : undefined
       if (!isRecord(body) || v3Code === undefined) {
-        return yield* new AlipayError.AlipayHttpError({
-          operation: name,
-          ...withTrace(traceId),
-          status,
-          body: scrub(raw.slice(0, BODY_PREVIEW), call.secrets)
-        })
+        return yield* httpError(name, traceId, status, raw, call.secrets)
       }
       return yield* Effect.fail<Failure<Codes>>(AlipayError.fromAlipayAnswer({
         protocol: "v3",
@@ -567,25 +535,13 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
     if (encrypt && Option.isSome(config.aesKey) && raw.trim() !== "" && !raw.trimStart().startsWith("{")) {
       content = yield* Either.mapLeft(
         Aes.decrypt(raw.trim(), config.aesKey.value),
-        (error) =>
-          new AlipayError.AlipayDecodeError({
-            operation: name,
-            ...withTrace(traceId),
-            reason: "Decrypt",
-            description: error.reason
-          })
+        (error) => decodeError(name, traceId, "Decrypt", error.reason)
       )
     }
     if (content.trim() === "") return { node: {}, traceId }
     const node = yield* Either.mapLeft(
       parseJson(content),
-      (reason) =>
-        new AlipayError.AlipayDecodeError({
-          operation: name,
-          ...withTrace(traceId),
-          reason: "NotJson",
-          description: reason
-        })
+      (reason) => decodeError(name, traceId, "NotJson", reason)
     )
     return { node, traceId }
   })

@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import * as AlipayCode from "@membercard/domain/AlipayCode"
+import type * as Cause from "effect/Cause"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -223,21 +224,66 @@ const describeAnswer = (
   (self.subCode === undefined ? "" : ` / ${self.subCode}`) + (self.subMsg === undefined ? "" : ` ${self.subMsg}`)
 
 /**
+ * The fields of every error that carries Alipay's answer (gateway codes and business sub-codes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AnswerErrorFields<Tag extends string> = { readonly _tag: Schema.tag<Tag> } & typeof answer
+
+/**
+ * The class {@link AnswerError} returns: a `Schema.TaggedError` class whose instances also carry {@link TypeId}
+ * and whose `message` describes Alipay's answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AnswerErrorClass<Self, Tag extends string> extends
+  Schema.Class<
+    Self,
+    AnswerErrorFields<Tag>,
+    Schema.Struct.Encoded<AnswerErrorFields<Tag>>,
+    Schema.Struct.Context<AnswerErrorFields<Tag>>,
+    Schema.Struct.Constructor<Omit<AnswerErrorFields<Tag>, "_tag">>,
+    {},
+    Cause.YieldableError & { readonly [TypeId]: TypeId }
+  >
+{
+  readonly _tag: Tag
+}
+
+/**
+ * Base class of an error that carries Alipay's answer, used like `Schema.TaggedError`:
+ * `class TemplateNotExit extends AnswerError<TemplateNotExit>()("TEMPLATE_NOT_EXIT") {}`.
+ * Holds the members every such error shares ({@link TypeId}, `message`) in one place.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const AnswerError =
+  <Self>(identifier?: string) => <Tag extends string>(tag: Tag): AnswerErrorClass<Self, Tag> => {
+    class Base extends Schema.TaggedError<Base>(identifier)(tag, answer) {
+      readonly [TypeId]: TypeId = TypeId
+      override get message(): string {
+        return describeAnswer(this)
+      }
+    }
+    // `Base` is the runtime class; its `Self` is the subclass declared by the caller, which TypeScript cannot
+    // name inside this function.
+    return Base as unknown as AnswerErrorClass<Self, Tag>
+  }
+
+/**
  * Gateway code 20000: service temporarily unavailable (`isp.unknow-error`, `aop.unknow-error`). Retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class AlipayServiceUnavailable extends Schema.TaggedError<AlipayServiceUnavailable>(
-  "@membercard/gateway/AlipayError/AlipayServiceUnavailable"
-)("AlipayServiceUnavailable", answer) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class AlipayServiceUnavailable
+  extends AnswerError<AlipayServiceUnavailable>("@membercard/gateway/AlipayError/AlipayServiceUnavailable")(
+    "AlipayServiceUnavailable"
+  )
+{}
 
 /**
  * Gateway code 20001: the user `auth_token` or the ISV `app_auth_token` is invalid, expired or lacks this API.
@@ -245,16 +291,11 @@ export class AlipayServiceUnavailable extends Schema.TaggedError<AlipayServiceUn
  * @since 0.1.0
  * @category errors
  */
-export class AlipayAuthTokenError extends Schema.TaggedError<AlipayAuthTokenError>(
-  "@membercard/gateway/AlipayError/AlipayAuthTokenError"
-)("AlipayAuthTokenError", answer) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class AlipayAuthTokenError
+  extends AnswerError<AlipayAuthTokenError>("@membercard/gateway/AlipayError/AlipayAuthTokenError")(
+    "AlipayAuthTokenError"
+  )
+{}
 
 /**
  * Gateway code 40001: a required common parameter is missing (`isv.missing-*`).
@@ -262,16 +303,11 @@ export class AlipayAuthTokenError extends Schema.TaggedError<AlipayAuthTokenErro
  * @since 0.1.0
  * @category errors
  */
-export class AlipayMissingArguments extends Schema.TaggedError<AlipayMissingArguments>(
-  "@membercard/gateway/AlipayError/AlipayMissingArguments"
-)("AlipayMissingArguments", answer) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class AlipayMissingArguments
+  extends AnswerError<AlipayMissingArguments>("@membercard/gateway/AlipayError/AlipayMissingArguments")(
+    "AlipayMissingArguments"
+  )
+{}
 
 /**
  * Gateway code 40002: an illegal common parameter (`isv.invalid-signature`, `isv.invalid-app-id`, …).
@@ -279,16 +315,11 @@ export class AlipayMissingArguments extends Schema.TaggedError<AlipayMissingArgu
  * @since 0.1.0
  * @category errors
  */
-export class AlipayInvalidArguments extends Schema.TaggedError<AlipayInvalidArguments>(
-  "@membercard/gateway/AlipayError/AlipayInvalidArguments"
-)("AlipayInvalidArguments", answer) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class AlipayInvalidArguments
+  extends AnswerError<AlipayInvalidArguments>("@membercard/gateway/AlipayError/AlipayInvalidArguments")(
+    "AlipayInvalidArguments"
+  )
+{}
 
 /**
  * Gateway code 40003: conditions not met (e.g. `isv.decryption-error-unknown`).
@@ -296,16 +327,11 @@ export class AlipayInvalidArguments extends Schema.TaggedError<AlipayInvalidArgu
  * @since 0.1.0
  * @category errors
  */
-export class AlipayInsufficientConditions extends Schema.TaggedError<AlipayInsufficientConditions>(
-  "@membercard/gateway/AlipayError/AlipayInsufficientConditions"
-)("AlipayInsufficientConditions", answer) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class AlipayInsufficientConditions
+  extends AnswerError<AlipayInsufficientConditions>("@membercard/gateway/AlipayError/AlipayInsufficientConditions")(
+    "AlipayInsufficientConditions"
+  )
+{}
 
 /**
  * Gateway code 40006: the app (or ISV) has no permission for this API (product not bound / not authorised).
@@ -313,16 +339,11 @@ export class AlipayInsufficientConditions extends Schema.TaggedError<AlipayInsuf
  * @since 0.1.0
  * @category errors
  */
-export class AlipayInsufficientPermissions extends Schema.TaggedError<AlipayInsufficientPermissions>(
-  "@membercard/gateway/AlipayError/AlipayInsufficientPermissions"
-)("AlipayInsufficientPermissions", answer) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class AlipayInsufficientPermissions
+  extends AnswerError<AlipayInsufficientPermissions>("@membercard/gateway/AlipayError/AlipayInsufficientPermissions")(
+    "AlipayInsufficientPermissions"
+  )
+{}
 
 /**
  * A business failure whose sub-code this operation does not document (or any code we do not know).
@@ -330,520 +351,98 @@ export class AlipayInsufficientPermissions extends Schema.TaggedError<AlipayInsu
  * @since 0.1.0
  * @category errors
  */
-export class AlipayBusinessError extends Schema.TaggedError<AlipayBusinessError>(
-  "@membercard/gateway/AlipayError/AlipayBusinessError"
-)("AlipayBusinessError", answer) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class AlipayBusinessError
+  extends AnswerError<AlipayBusinessError>("@membercard/gateway/AlipayError/AlipayBusinessError")("AlipayBusinessError")
+{}
 
 // -----------------------------------------------------------------------------
 // One class per documented business sub-code (spec §7). `_tag` is Alipay's own code.
 // -----------------------------------------------------------------------------
 
-const business = answer
-
 /** @since 0.1.0 @category business errors */
-export class InvalidParameter extends Schema.TaggedError<InvalidParameter>()("INVALID_PARAMETER", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class InvalidParameter extends AnswerError<InvalidParameter>()("INVALID_PARAMETER") {}
 /** 系统繁忙 — retried for safe operations. @since 0.1.0 @category business errors */
-export class SystemError extends Schema.TaggedError<SystemError>()("SYSTEM_ERROR", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class SystemError extends AnswerError<SystemError>()("SYSTEM_ERROR") {}
 /** 模板不存在 (sic "EXIT"). @since 0.1.0 @category business errors */
-export class TemplateNotExit extends Schema.TaggedError<TemplateNotExit>()("TEMPLATE_NOT_EXIT", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class TemplateNotExit extends AnswerError<TemplateNotExit>()("TEMPLATE_NOT_EXIT") {}
 /** Template not found (benefit APIs' spelling). @since 0.1.0 @category business errors */
-export class TemplateNotExist extends Schema.TaggedError<TemplateNotExist>()("TEMPLATE_NOT_EXIST", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class TemplateNotExist extends AnswerError<TemplateNotExist>()("TEMPLATE_NOT_EXIST") {}
 /** Template not found (form/activate-url APIs). @since 0.1.0 @category business errors */
-export class CardTemplateNotExist
-  extends Schema.TaggedError<CardTemplateNotExist>()("CARD_TEMPLATE_NOT_EXIST", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class CardTemplateNotExist extends AnswerError<CardTemplateNotExist>()("CARD_TEMPLATE_NOT_EXIST") {}
 /** Unknown or missing card type. @since 0.1.0 @category business errors */
-export class NoCardType extends Schema.TaggedError<NoCardType>()("NO_CARD_TYPE", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class NoCardType extends AnswerError<NoCardType>()("NO_CARD_TYPE") {}
 /** Template count limit reached. @since 0.1.0 @category business errors */
-export class TemplateOverLimit extends Schema.TaggedError<TemplateOverLimit>()("TEMPLATE_OVER_LIMIT", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class TemplateOverLimit extends AnswerError<TemplateOverLimit>()("TEMPLATE_OVER_LIMIT") {}
 /** Card does not exist (sic "EXIT"). @since 0.1.0 @category business errors */
-export class CardNotExit extends Schema.TaggedError<CardNotExit>()("CARD_NOT_EXIT", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class CardNotExit extends AnswerError<CardNotExit>()("CARD_NOT_EXIT") {}
 /** Card already deleted. @since 0.1.0 @category business errors */
-export class CardIsDeletedAlready
-  extends Schema.TaggedError<CardIsDeletedAlready>()("CARD_IS_DELETED_ALREADY", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class CardIsDeletedAlready extends AnswerError<CardIsDeletedAlready>()("CARD_IS_DELETED_ALREADY") {}
 /** The user already holds a card of this template. @since 0.1.0 @category business errors */
-export class CardHasOpened extends Schema.TaggedError<CardHasOpened>()("CARD_HAS_OPENED", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class CardHasOpened extends AnswerError<CardHasOpened>()("CARD_HAS_OPENED") {}
 /** The template requires the open form first. @since 0.1.0 @category business errors */
-export class OpenCardNeedOpenform
-  extends Schema.TaggedError<OpenCardNeedOpenform>()("OPEN_CARD_NEED_OPENFORM", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class OpenCardNeedOpenform extends AnswerError<OpenCardNeedOpenform>()("OPEN_CARD_NEED_OPENFORM") {}
 /** Concurrent open request for the same user/template. @since 0.1.0 @category business errors */
-export class OpenCardConcurrently
-  extends Schema.TaggedError<OpenCardConcurrently>()("OPEN_CARD_CONCURRENTLY", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class OpenCardConcurrently extends AnswerError<OpenCardConcurrently>()("OPEN_CARD_CONCURRENTLY") {}
 /** The user's authorisation failed. @since 0.1.0 @category business errors */
-export class UserAuthFail extends Schema.TaggedError<UserAuthFail>()("USER_AUTH_FAIL", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class UserAuthFail extends AnswerError<UserAuthFail>()("USER_AUTH_FAIL") {}
 /** Template lacks the paid-outer-card config (card.open spelling). @since 0.1.0 @category business errors */
-export class PaidOuterCardLackTemplateConfig extends Schema.TaggedError<PaidOuterCardLackTemplateConfig>()(
-  "PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG",
-  business
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class PaidOuterCardLackTemplateConfig
+  extends AnswerError<PaidOuterCardLackTemplateConfig>()("PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG")
+{}
 /** Template lacks the paid-outer-card config (card.update spelling). @since 0.1.0 @category business errors */
-export class PaidoutercardLackTemplateConfig extends Schema.TaggedError<PaidoutercardLackTemplateConfig>()(
-  "PAIDOUTERCARD_LACK_TEMPLATE_CONFIG",
-  business
-) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class PaidoutercardLackTemplateConfig
+  extends AnswerError<PaidoutercardLackTemplateConfig>()("PAIDOUTERCARD_LACK_TEMPLATE_CONFIG")
+{}
 /** Same field twice in the form config. @since 0.1.0 @category business errors */
-export class DuplicateFormField extends Schema.TaggedError<DuplicateFormField>()("DUPLICATE_FORM_FIELD", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class DuplicateFormField extends AnswerError<DuplicateFormField>()("DUPLICATE_FORM_FIELD") {}
 /** Unknown form field code. @since 0.1.0 @category business errors */
-export class FormFieldInvalid extends Schema.TaggedError<FormFieldInvalid>()("FORM_FIELD_INVALID", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class FormFieldInvalid extends AnswerError<FormFieldInvalid>()("FORM_FIELD_INVALID") {}
 /** Saving the form config failed. @since 0.1.0 @category business errors */
-export class OpenFormSetFail extends Schema.TaggedError<OpenFormSetFail>()("OPEN_FORM_SET_FAIL", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class OpenFormSetFail extends AnswerError<OpenFormSetFail>()("OPEN_FORM_SET_FAIL") {}
 /** More than one birthday field. @since 0.1.0 @category business errors */
-export class DuplicateBirthdayField
-  extends Schema.TaggedError<DuplicateBirthdayField>()("DUPLICATE_BIRTHDAY_FIELD", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class DuplicateBirthdayField extends AnswerError<DuplicateBirthdayField>()("DUPLICATE_BIRTHDAY_FIELD") {}
 /** Duplicate certificate-number field. @since 0.1.0 @category business errors */
-export class DuplicateCertNo extends Schema.TaggedError<DuplicateCertNo>()("DUPLICATE_CERT_NO", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class DuplicateCertNo extends AnswerError<DuplicateCertNo>()("DUPLICATE_CERT_NO") {}
 /** Invalid certificate type / number combination. @since 0.1.0 @category business errors */
-export class InvalidCertTypeAndNo
-  extends Schema.TaggedError<InvalidCertTypeAndNo>()("INVALID_CERT_TYPE_AND_NO", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class InvalidCertTypeAndNo extends AnswerError<InvalidCertTypeAndNo>()("INVALID_CERT_TYPE_AND_NO") {}
 /** A required argument was null. @since 0.1.0 @category business errors */
-export class IllegalNullArgument extends Schema.TaggedError<IllegalNullArgument>()("ILLEGAL_NULL_ARGUMENT", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class IllegalNullArgument extends AnswerError<IllegalNullArgument>()("ILLEGAL_NULL_ARGUMENT") {}
 /** The open form was not configured for this template. @since 0.1.0 @category business errors */
-export class OpenFormTemplateNotExist
-  extends Schema.TaggedError<OpenFormTemplateNotExist>()("OPEN_FORM_TEMPLATE_NOT_EXIST", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class OpenFormTemplateNotExist extends AnswerError<OpenFormTemplateNotExist>()("OPEN_FORM_TEMPLATE_NOT_EXIST") {}
 /** Invalid `out_string`. @since 0.1.0 @category business errors */
-export class IllegalArgumentOutString
-  extends Schema.TaggedError<IllegalArgumentOutString>()("ILLEGAL_ARGUMENT_OUT_STRING", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class IllegalArgumentOutString extends AnswerError<IllegalArgumentOutString>()("ILLEGAL_ARGUMENT_OUT_STRING") {}
 /** The user's profile could not be read. @since 0.1.0 @category business errors */
-export class OpenProfileQueryFail
-  extends Schema.TaggedError<OpenProfileQueryFail>()("OPEN_PROFILE_QUERY_FAIL", business)
-{
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class OpenProfileQueryFail extends AnswerError<OpenProfileQueryFail>()("OPEN_PROFILE_QUERY_FAIL") {}
 /** The form `request_id` expired. @since 0.1.0 @category business errors */
-export class RequestIdExpire extends Schema.TaggedError<RequestIdExpire>()("REQUEST_ID_EXPIRE", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class RequestIdExpire extends AnswerError<RequestIdExpire>()("REQUEST_ID_EXPIRE") {}
 /** Unknown form `request_id`. @since 0.1.0 @category business errors */
-export class RequestIdInvalid extends Schema.TaggedError<RequestIdInvalid>()("REQUEST_ID_INVALID", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class RequestIdInvalid extends AnswerError<RequestIdInvalid>()("REQUEST_ID_INVALID") {}
 /** Benefit not found (benefit APIs). @since 0.1.0 @category business errors */
-export class BenefitNotExist extends Schema.TaggedError<BenefitNotExist>()("BENEFIT_NOT_EXIST", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class BenefitNotExist extends AnswerError<BenefitNotExist>()("BENEFIT_NOT_EXIST") {}
 /** image.upload: invalid arguments. @since 0.1.0 @category business errors */
-export class IsvInvalidArguments extends Schema.TaggedError<IsvInvalidArguments>()("isv.invalid-arguments", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class IsvInvalidArguments extends AnswerError<IsvInvalidArguments>()("isv.invalid-arguments") {}
 /** image.upload: file too large. @since 0.1.0 @category business errors */
-export class IsvExceedMaxSize extends Schema.TaggedError<IsvExceedMaxSize>()("isv.exceed-max-size", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class IsvExceedMaxSize extends AnswerError<IsvExceedMaxSize>()("isv.exceed-max-size") {}
 /** image.upload: unknown format (sic "fomat"). @since 0.1.0 @category business errors */
-export class IsvUnknownFomat extends Schema.TaggedError<IsvUnknownFomat>()("isv.unknown-fomat", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class IsvUnknownFomat extends AnswerError<IsvUnknownFomat>()("isv.unknown-fomat") {}
 /** image.upload: the image failed the content-safety check. @since 0.1.0 @category business errors */
-export class IsvImageUnsafe extends Schema.TaggedError<IsvImageUnsafe>()("isv.image-unsafe", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class IsvImageUnsafe extends AnswerError<IsvImageUnsafe>()("isv.image-unsafe") {}
 /** image.upload: unknown error. @since 0.1.0 @category business errors */
-export class IsvUnknownError extends Schema.TaggedError<IsvUnknownError>()("isv.unknown-error", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class IsvUnknownError extends AnswerError<IsvUnknownError>()("isv.unknown-error") {}
 /** image.upload: request parameter invalid. @since 0.1.0 @category business errors */
-export class InvalidParam extends Schema.TaggedError<InvalidParam>()("INVALID_PARAM", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class InvalidParam extends AnswerError<InvalidParam>()("INVALID_PARAM") {}
 /** image.upload: file too large. @since 0.1.0 @category business errors */
-export class ExceedMaxSize extends Schema.TaggedError<ExceedMaxSize>()("EXCEED_MAX_SIZE", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class ExceedMaxSize extends AnswerError<ExceedMaxSize>()("EXCEED_MAX_SIZE") {}
 /** image.upload: unknown format. @since 0.1.0 @category business errors */
-export class UnknownFormat extends Schema.TaggedError<UnknownFormat>()("UNKNOWN_FORMAT", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class UnknownFormat extends AnswerError<UnknownFormat>()("UNKNOWN_FORMAT") {}
 /** image.upload: unreadable file bytes. @since 0.1.0 @category business errors */
-export class InvalidFileBytes extends Schema.TaggedError<InvalidFileBytes>()("INVALID_FILE_BYTES", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class InvalidFileBytes extends AnswerError<InvalidFileBytes>()("INVALID_FILE_BYTES") {}
 /** image.upload: storage capacity exceeded. @since 0.1.0 @category business errors */
-export class CapacityExceeded extends Schema.TaggedError<CapacityExceeded>()("CAPACITY_EXCEEDED", business) {
-  /** @since 0.1.0 */
-  readonly [TypeId]: TypeId = TypeId
-  /** @since 0.1.0 */
-  override get message(): string {
-    return describeAnswer(this)
-  }
-}
+export class CapacityExceeded extends AnswerError<CapacityExceeded>()("CAPACITY_EXCEEDED") {}
 
 /**
- * The business error class of each documented sub-code.
- *
- * @since 0.1.0
- * @category business errors
- */
-export interface BusinessErrorMap {
-  readonly INVALID_PARAMETER: InvalidParameter
-  readonly SYSTEM_ERROR: SystemError
-  readonly TEMPLATE_NOT_EXIT: TemplateNotExit
-  readonly TEMPLATE_NOT_EXIST: TemplateNotExist
-  readonly CARD_TEMPLATE_NOT_EXIST: CardTemplateNotExist
-  readonly NO_CARD_TYPE: NoCardType
-  readonly TEMPLATE_OVER_LIMIT: TemplateOverLimit
-  readonly CARD_NOT_EXIT: CardNotExit
-  readonly CARD_IS_DELETED_ALREADY: CardIsDeletedAlready
-  readonly CARD_HAS_OPENED: CardHasOpened
-  readonly OPEN_CARD_NEED_OPENFORM: OpenCardNeedOpenform
-  readonly OPEN_CARD_CONCURRENTLY: OpenCardConcurrently
-  readonly USER_AUTH_FAIL: UserAuthFail
-  readonly PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG: PaidOuterCardLackTemplateConfig
-  readonly PAIDOUTERCARD_LACK_TEMPLATE_CONFIG: PaidoutercardLackTemplateConfig
-  readonly DUPLICATE_FORM_FIELD: DuplicateFormField
-  readonly FORM_FIELD_INVALID: FormFieldInvalid
-  readonly OPEN_FORM_SET_FAIL: OpenFormSetFail
-  readonly DUPLICATE_BIRTHDAY_FIELD: DuplicateBirthdayField
-  readonly DUPLICATE_CERT_NO: DuplicateCertNo
-  readonly INVALID_CERT_TYPE_AND_NO: InvalidCertTypeAndNo
-  readonly ILLEGAL_NULL_ARGUMENT: IllegalNullArgument
-  readonly OPEN_FORM_TEMPLATE_NOT_EXIST: OpenFormTemplateNotExist
-  readonly ILLEGAL_ARGUMENT_OUT_STRING: IllegalArgumentOutString
-  readonly OPEN_PROFILE_QUERY_FAIL: OpenProfileQueryFail
-  readonly REQUEST_ID_EXPIRE: RequestIdExpire
-  readonly REQUEST_ID_INVALID: RequestIdInvalid
-  readonly BENEFIT_NOT_EXIST: BenefitNotExist
-  readonly "isv.invalid-arguments": IsvInvalidArguments
-  readonly "isv.exceed-max-size": IsvExceedMaxSize
-  readonly "isv.unknown-fomat": IsvUnknownFomat
-  readonly "isv.image-unsafe": IsvImageUnsafe
-  readonly "isv.unknown-error": IsvUnknownError
-  readonly INVALID_PARAM: InvalidParam
-  readonly EXCEED_MAX_SIZE: ExceedMaxSize
-  readonly UNKNOWN_FORMAT: UnknownFormat
-  readonly INVALID_FILE_BYTES: InvalidFileBytes
-  readonly CAPACITY_EXCEEDED: CapacityExceeded
-}
-
-/**
- * Every documented business sub-code.
- *
- * @since 0.1.0
- * @category business errors
- */
-export type BusinessSubCode = keyof BusinessErrorMap
-
-/**
- * The business error class of a sub-code.
- *
- * @since 0.1.0
- * @category business errors
- */
-export type BusinessErrorOf<Code extends BusinessSubCode> = BusinessErrorMap[Code]
-
-/**
- * Any documented business sub-code error.
- *
- * @since 0.1.0
- * @category business errors
- */
-export type AnyBusinessSubCodeError = BusinessErrorMap[BusinessSubCode]
-
-/**
- * The fields every answer-level error carries (gateway, business and undocumented).
- *
- * @since 0.1.0
- * @category models
- */
-export type AnswerFields = ConstructorParameters<typeof AlipayBusinessError>[0]
-
-/**
- * Every business sub-code class, keyed by Alipay's code: `new BusinessErrors.CARD_NOT_EXIT({ ... })`.
- *
- * @since 0.1.0
- * @category business errors
- */
-export const BusinessErrors: {
-  readonly [Code in BusinessSubCode]: new(fields: AnswerFields) => BusinessErrorMap[Code]
-} = {
-  INVALID_PARAMETER: InvalidParameter,
-  SYSTEM_ERROR: SystemError,
-  TEMPLATE_NOT_EXIT: TemplateNotExit,
-  TEMPLATE_NOT_EXIST: TemplateNotExist,
-  CARD_TEMPLATE_NOT_EXIST: CardTemplateNotExist,
-  NO_CARD_TYPE: NoCardType,
-  TEMPLATE_OVER_LIMIT: TemplateOverLimit,
-  CARD_NOT_EXIT: CardNotExit,
-  CARD_IS_DELETED_ALREADY: CardIsDeletedAlready,
-  CARD_HAS_OPENED: CardHasOpened,
-  OPEN_CARD_NEED_OPENFORM: OpenCardNeedOpenform,
-  OPEN_CARD_CONCURRENTLY: OpenCardConcurrently,
-  USER_AUTH_FAIL: UserAuthFail,
-  PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG: PaidOuterCardLackTemplateConfig,
-  PAIDOUTERCARD_LACK_TEMPLATE_CONFIG: PaidoutercardLackTemplateConfig,
-  DUPLICATE_FORM_FIELD: DuplicateFormField,
-  FORM_FIELD_INVALID: FormFieldInvalid,
-  OPEN_FORM_SET_FAIL: OpenFormSetFail,
-  DUPLICATE_BIRTHDAY_FIELD: DuplicateBirthdayField,
-  DUPLICATE_CERT_NO: DuplicateCertNo,
-  INVALID_CERT_TYPE_AND_NO: InvalidCertTypeAndNo,
-  ILLEGAL_NULL_ARGUMENT: IllegalNullArgument,
-  OPEN_FORM_TEMPLATE_NOT_EXIST: OpenFormTemplateNotExist,
-  ILLEGAL_ARGUMENT_OUT_STRING: IllegalArgumentOutString,
-  OPEN_PROFILE_QUERY_FAIL: OpenProfileQueryFail,
-  REQUEST_ID_EXPIRE: RequestIdExpire,
-  REQUEST_ID_INVALID: RequestIdInvalid,
-  BENEFIT_NOT_EXIST: BenefitNotExist,
-  "isv.invalid-arguments": IsvInvalidArguments,
-  "isv.exceed-max-size": IsvExceedMaxSize,
-  "isv.unknown-fomat": IsvUnknownFomat,
-  "isv.image-unsafe": IsvImageUnsafe,
-  "isv.unknown-error": IsvUnknownError,
-  INVALID_PARAM: InvalidParam,
-  EXCEED_MAX_SIZE: ExceedMaxSize,
-  UNKNOWN_FORMAT: UnknownFormat,
-  INVALID_FILE_BYTES: InvalidFileBytes,
-  CAPACITY_EXCEEDED: CapacityExceeded
-}
-
-/**
- * Every business sub-code class, as a list (for schemas).
+ * Every business sub-code class, as a list: the one place that names them (the map, the
+ * constructors by code and the schema union are derived from it).
  *
  * @since 0.1.0
  * @category business errors
@@ -888,6 +487,63 @@ export const businessErrorClasses = [
   InvalidFileBytes,
   CapacityExceeded
 ] as const
+
+/**
+ * The business error class of each documented sub-code.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type BusinessErrorMap = {
+  readonly [Class in (typeof businessErrorClasses)[number] as Class["_tag"]]: InstanceType<Class>
+}
+
+/**
+ * Every documented business sub-code.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type BusinessSubCode = keyof BusinessErrorMap
+
+/**
+ * The business error class of a sub-code.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type BusinessErrorOf<Code extends BusinessSubCode> = BusinessErrorMap[Code]
+
+/**
+ * Any documented business sub-code error.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type AnyBusinessSubCodeError = BusinessErrorMap[BusinessSubCode]
+
+/**
+ * The fields every answer-level error carries (gateway, business and undocumented).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AnswerFields = ConstructorParameters<typeof AlipayBusinessError>[0]
+
+/**
+ * Every business sub-code class, keyed by Alipay's code: `new BusinessErrors.CARD_NOT_EXIT({ ... })`.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export const BusinessErrors = Object.fromEntries(
+  businessErrorClasses.map((Class) => [Class._tag, Class])
+) as unknown as {
+  readonly [
+    // Exact by construction: each class is keyed by its own `_tag`, the key `BusinessErrorMap` maps to it.
+    Code in BusinessSubCode
+  ]: new(fields: AnswerFields) => BusinessErrorMap[Code]
+}
 
 /**
  * Whether a string is a documented business sub-code.

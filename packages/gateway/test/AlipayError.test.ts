@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as AlipayCode from "@membercard/domain/AlipayCode"
 import * as Arbitrary from "effect/Arbitrary"
+import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as AlipayError from "../src/AlipayError.js"
@@ -159,4 +160,53 @@ describe("errors are serialisable", () => {
     })
     expect(rejected.message).toContain("out_serial_no: must be at most 64 characters")
   })
+})
+
+describe("answer errors (AnswerError)", () => {
+  const answerClasses = [
+    AlipayError.AlipayServiceUnavailable,
+    AlipayError.AlipayAuthTokenError,
+    AlipayError.AlipayMissingArguments,
+    AlipayError.AlipayInvalidArguments,
+    AlipayError.AlipayInsufficientConditions,
+    AlipayError.AlipayInsufficientPermissions,
+    AlipayError.AlipayBusinessError,
+    ...AlipayError.businessErrorClasses
+  ] as const
+
+  it.prop(
+    "each class: its own tag, instance, type id and message; decodes through its own schema to itself; caught by tag",
+    [
+      FastCheck.constantFrom(...answerClasses),
+      FastCheck.string(),
+      FastCheck.option(FastCheck.string(), { nil: undefined })
+    ],
+    ([Class, msg, subMsg]) => {
+      const fields = { operation: "cardQuery", code: "40004", msg, ...(subMsg === undefined ? {} : { subMsg }) }
+      const error = new Class(fields)
+      expect(error).toBeInstanceOf(Class)
+      expect(error._tag).toBe(Class._tag)
+      expect(error[AlipayError.TypeId]).toBe(AlipayError.TypeId)
+      expect(error.message).toBe(
+        `[cardQuery] Alipay answered 40004 ${msg}${subMsg === undefined ? "" : ` ${subMsg}`}`
+      )
+      // no class shares another's runtime identity
+      for (const Other of answerClasses) {
+        if (Other !== Class) expect(error).not.toBeInstanceOf(Other)
+      }
+      // `Class` is a union of schema classes (not itself one schema type); each member is the schema of its errors
+      const own = Class as unknown as Schema.Schema<AlipayError.AlipayError, unknown>
+      const decoded = Schema.decodeUnknownSync(own)(Schema.encodeUnknownSync(own)(error))
+      expect(decoded).toBeInstanceOf(Class)
+      expect(decoded).toEqual(error)
+      const caught = Effect.runSync(
+        Effect.fail(error).pipe(
+          Effect.catchTag(Class._tag, (e) => Effect.succeed(`caught ${e._tag}`)),
+          Effect.orElseSucceed(() => "not caught")
+        )
+      )
+      expect(caught).toBe(`caught ${Class._tag}`)
+    },
+    { fastCheck: { numRuns: 200 } }
+  )
 })

@@ -2,11 +2,13 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expectTypeOf, it } from "@effect/vitest"
 import type * as AlipayCode from "@membercard/domain/AlipayCode"
 import type * as Card from "@membercard/domain/Card"
+import type * as Cause from "effect/Cause"
 import * as Eff from "effect/Effect"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Red from "effect/Redacted"
 import type * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
 import type * as AC from "../src/AlipayClient.js"
 import type * as AlipayClient from "../src/AlipayClient.js"
 import type * as AlipayConfig from "../src/AlipayConfig.js"
@@ -107,6 +109,19 @@ describe("type-level", () => {
     expectTypeOf<AlipayError.TemplateNotExit["_tag"]>().toEqualTypeOf<"TEMPLATE_NOT_EXIT">()
     expectTypeOf<AlipayError.CardNotExit["_tag"]>().toEqualTypeOf<"CARD_NOT_EXIT">()
     expectTypeOf<AlipayError.IsvUnknownFomat["_tag"]>().toEqualTypeOf<"isv.unknown-fomat">()
+    expectTypeOf<AlipayError.AlipayServiceUnavailable["_tag"]>().toEqualTypeOf<"AlipayServiceUnavailable">()
+    expectTypeOf<typeof AlipayError.TemplateNotExit._tag>().toEqualTypeOf<"TEMPLATE_NOT_EXIT">()
+  })
+
+  it("answer errors (built by AnswerError) carry the type id, the answer fields and decode to themselves", () => {
+    expectTypeOf<AlipayError.TemplateNotExit[AlipayError.TypeId]>().toEqualTypeOf<AlipayError.TypeId>()
+    expectTypeOf<AlipayError.TemplateNotExit["subCode"]>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<AlipayError.AlipayBusinessError["httpStatus"]>().toEqualTypeOf<number | undefined>()
+    expectTypeOf<Schema.Schema.Type<typeof AlipayError.TemplateNotExit>>().toEqualTypeOf<AlipayError.TemplateNotExit>()
+    expectTypeOf<ConstructorParameters<typeof AlipayError.CardNotExit>[0]>().toEqualTypeOf<AlipayError.AnswerFields>()
+    expectTypeOf<AlipayError.BusinessErrorOf<"CARD_NOT_EXIT">>().toEqualTypeOf<AlipayError.CardNotExit>()
+    expectTypeOf<Exclude<AlipayError.AnyBusinessSubCodeError, AlipayError.AlipayError>>().toEqualTypeOf<never>()
+    expectTypeOf<AlipayError.TemplateNotExit>().toMatchTypeOf<Cause.YieldableError>()
   })
 
   it("documented sub-codes are derived from the domain's operation table (minus the common two)", () => {

@@ -1,4 +1,3 @@
-import { vectorsDir } from "./util/VectorsDir.js"
 /**
  * membercard-keytool: the argument parser, every subcommand through the program Effect with an in-memory IO (fake
  * stdin/stdout, files and modes), exit codes, and the real binary as a child process.
@@ -19,20 +18,11 @@ import { parse } from "../src/internal/keytoolArgs.js"
 import * as Keys from "../src/Keys.js"
 import * as Notify from "../src/Notify.js"
 import * as Signer from "../src/Signer.js"
+import { arr, type Json, obj, read, s } from "./util/VectorJson.js"
+import { vectorsDir } from "./util/VectorsDir.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../../..")
-
-const DIR = vectorsDir
-type Json = Record<string, unknown>
-const read = (file: string): Json => JSON.parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Json
-const s = (o: unknown, k: string): string => {
-  const v = (o as Json)[k]
-  if (typeof v !== "string") expect.fail(`field ${k} is not a string`)
-  return v
-}
-const arr = (o: unknown, k: string): Array<Json> => (o as Json)[k] as Array<Json>
-const obj = (o: unknown, k: string): Json => (o as Json)[k] as Json
 
 /** An in-memory world: files with modes, stdin, captured stdout/stderr. */
 const world = (
@@ -323,14 +313,14 @@ describe("keytool verify-response", () => {
       const real = arr(realWorld, "responses")[0]!
       const cert = world({
         stdin: s(real, "raw_body"),
-        files: { "cert.crt": fs.readFileSync(path.join(DIR, "fixtures/alipayCertPublicKey_RSA2.crt"), "utf8") }
+        files: { "cert.crt": fs.readFileSync(path.join(vectorsDir, "fixtures/alipayCertPublicKey_RSA2.crt"), "utf8") }
       })
       const code = yield* cert.exec("verify-response", "--alipay-public-key", "cert.crt", "--method", s(real, "method"))
       // the real response is signed by the key in fixtures/alipay-public-key.pem, not by that certificate's key:
       // the certificate is read as a key (the SPKI inside), and the verdict is "invalid", not an input error
       const byKey = world({
         stdin: s(real, "raw_body"),
-        files: { "k.pem": fs.readFileSync(path.join(DIR, "fixtures/alipay-public-key.pem"), "utf8") }
+        files: { "k.pem": fs.readFileSync(path.join(vectorsDir, "fixtures/alipay-public-key.pem"), "utf8") }
       })
       expect(yield* byKey.exec("verify-response", "--alipay-public-key", "k.pem", "--method", s(real, "method")))
         .toBe(0)
@@ -384,7 +374,7 @@ describe("keytool verify-notify", () => {
 
 describe("keytool cert-sn / root-cert-sn", () => {
   const certs = obj(realWorld, "certificates")
-  const fixture = (name: string) => fs.readFileSync(path.join(DIR, "fixtures", name))
+  const fixture = (name: string) => fs.readFileSync(path.join(vectorsDir, "fixtures", name))
   it.effect("print the SNs of the real Alipay certificates", () =>
     Effect.gen(function*() {
       const w = world({

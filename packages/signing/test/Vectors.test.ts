@@ -1,4 +1,3 @@
-import { vectorsDir } from "./util/VectorsDir.js"
 /**
  * Runs EVERY file of the shared vector set. Directory: $ALIPAY_VECTORS_DIR, else <repo>/../shared/vectors, else the
  * copy in test/vectors. A file or group this suite does not understand fails.
@@ -18,28 +17,11 @@ import * as Signer from "../src/Signer.js"
 import * as V2 from "../src/V2.js"
 import * as V2Response from "../src/V2Response.js"
 import * as V3 from "../src/V3.js"
-
-const DIR = vectorsDir
-
-type Json = Record<string, unknown>
-const read = (file: string): Json => JSON.parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Json
-const s = (o: unknown, k: string): string => {
-  const v = (o as Json)[k]
-  if (typeof v !== "string") expect.fail(`field ${k} is not a string`)
-  return v
-}
-const arr = (o: unknown, k: string): Array<Json> => {
-  const v = (o as Json)[k]
-  if (!Array.isArray(v)) expect.fail(`field ${k} is not an array`)
-  return v as Array<Json>
-}
-const obj = (o: unknown, k: string): Json => (o as Json)[k] as Json
+import { arr, type Json, keysOf, obj, pub, read, s, v3Body, v3SignOptions } from "./util/VectorJson.js"
+import { vectorsDir } from "./util/VectorsDir.js"
 
 const run = <A, E>(effect: Effect.Effect<A, E, Signer.Signer>): Either.Either<A, E> =>
   Effect.runSync(Effect.either(Effect.provide(effect, Signer.layer)))
-
-const priv = (text: string) => Either.getOrThrow(Keys.parsePrivateKey(text))
-const pub = (text: string) => Either.getOrThrow(Keys.parsePublicKey(text))
 
 /** Top-level keys that carry no cases. */
 const PASSIVE = new Set(["meta", "description", "keys", "notes", "serial_note", "app_id", "_provenance"])
@@ -49,16 +31,6 @@ const checkGroups = (file: string, data: Json, handled: ReadonlyArray<string>) =
     const unknown = Object.keys(data).filter((k) => !PASSIVE.has(k) && !handled.includes(k))
     expect(unknown, `${file}: groups this suite does not understand`).toEqual([])
   })
-
-const keysOf = (data: Json) => {
-  const keys = obj(data, "keys")
-  return {
-    app: priv(s(obj(keys, "app"), "private_key_pkcs1_pem")),
-    appPub: pub(s(obj(keys, "app"), "public_key_spki_pem")),
-    alipay: priv(s(obj(keys, "alipay"), "private_key_pkcs1_pem")),
-    alipayPub: pub(s(obj(keys, "alipay"), "public_key_spki_pem"))
-  }
-}
 
 /** Case fields that only inform (SDK behaviour, prose); every other field must be checked by the suite. */
 const informational = (key: string) =>
@@ -237,28 +209,11 @@ const handlers: Record<string, (file: string) => void> = {
       caseIt(`v3 request ${s(c, "id")}`, c, (c) => {
         const inputs = obj(c, "inputs")
         const fields = inputs["multipart_fields"] as Record<string, unknown> | null
-        const bodyObject = inputs["body_object"]
-        const aes = obj(c, "aes")
-        let body = fields !== null ? V3.multipartData(fields) : bodyObject === null ? "" : JSON.stringify(bodyObject)
-        if (aes !== undefined) {
-          body = Aes.encrypt(body, Either.getOrThrow(Aes.parseAesKey(s(aes, "key_base64"))))
-        }
+        const body = v3Body(c)
         if (fields === null) expect(body).toBe(s(c, "body_sent"))
         else expect(s(c, "body_sent")).toMatch(/^\(multipart/)
         expect(s(c, "url")).toBe(`https://openapi.alipay.com${s(c, "request_target")}`)
-        const orNull = (k: string) => (inputs[k] === null ? undefined : s(inputs, k))
-        const signed = Either.getOrThrow(run(V3.signRequest({
-          appId: s(inputs, "app_id"),
-          privateKey: app,
-          method: s(c, "http_method"),
-          target: s(c, "request_target"),
-          body,
-          appAuthToken: orNull("app_auth_token"),
-          appCertSn: orNull("app_cert_sn"),
-          additionalAuthInfo: orNull("additional_auth_info"),
-          nonce: s(inputs, "nonce"),
-          timestampMs: Number(s(inputs, "timestamp_ms"))
-        })))
+        const signed = Either.getOrThrow(run(V3.signRequest(v3SignOptions(c, app, body))))
         expect(signed.authString).toBe(s(c, "auth_string"))
         expect(signed.stringToSign).toBe(s(c, "string_to_sign"))
         expect(sha256(signed.stringToSign)).toBe(s(c, "string_to_sign_sha256_hex"))
@@ -451,32 +406,32 @@ const handlers: Record<string, (file: string) => void> = {
 
 const fixtureHandlers: Record<string, (file: string) => void> = {
   "fixtures/alipayRootCert.crt": (file) => {
-    const sn = Either.getOrThrow(Cert.rootCertSn(fs.readFileSync(path.join(DIR, file), "utf8")))
+    const sn = Either.getOrThrow(Cert.rootCertSn(fs.readFileSync(path.join(vectorsDir, file), "utf8")))
     const expected = s(obj(read("real-world.json"), "certificates"), "expected_alipay_root_cert_sn")
     expect(sn).toBe(expected)
   },
   "fixtures/alipayCertPublicKey_RSA2.crt": (file) => {
-    const sn = Either.getOrThrow(Cert.certSn(fs.readFileSync(path.join(DIR, file), "utf8")))
+    const sn = Either.getOrThrow(Cert.certSn(fs.readFileSync(path.join(vectorsDir, file), "utf8")))
     expect(sn).toBe(s(obj(read("real-world.json"), "certificates"), "expected_alipay_cert_sn"))
   },
   "fixtures/appCertPublicKey_2021001161683774.crt": (file) => {
-    const sn = Either.getOrThrow(Cert.certSn(fs.readFileSync(path.join(DIR, file), "utf8")))
+    const sn = Either.getOrThrow(Cert.certSn(fs.readFileSync(path.join(vectorsDir, file), "utf8")))
     expect(sn).toBe(s(obj(read("real-world.json"), "certificates"), "expected_app_cert_sn"))
   },
   "fixtures/alipay-public-key.pem": (file) => {
-    const key = pub(fs.readFileSync(path.join(DIR, file), "utf8"))
+    const key = pub(fs.readFileSync(path.join(vectorsDir, file), "utf8"))
     const c = arr(read("real-world.json"), "responses")[0]!
     const r = run(V2Response.verify(s(c, "raw_body"), { method: s(c, "method"), publicKey: key, signType: "RSA2" }))
     expect(Either.isRight(r)).toBe(true)
   },
   "fixtures/alipay-notify-sign-public-key-v2.pem": (file) => {
-    expect(Either.isRight(Keys.parsePublicKey(fs.readFileSync(path.join(DIR, file), "utf8")))).toBe(true)
+    expect(Either.isRight(Keys.parsePublicKey(fs.readFileSync(path.join(vectorsDir, file), "utf8")))).toBe(true)
   },
   "fixtures/samples.json": (file) => {
-    const data = JSON.parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Json
+    const data = read(file)
     const entries = Object.entries(data).filter(([k]) => !PASSIVE.has(k))
     expect(entries.length).toBeGreaterThan(0)
-    const fixture = (name: string) => fs.readFileSync(path.join(DIR, "fixtures", name), "utf8")
+    const fixture = (name: string) => fs.readFileSync(path.join(vectorsDir, "fixtures", name), "utf8")
     for (const [name, sample] of entries) {
       const o = sample as Json
       const keyText = () =>
@@ -510,15 +465,15 @@ const listFiles = (dir: string, prefix = ""): Array<string> =>
     e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]
   )
 
-describe(`vectors in ${DIR}`, () => {
-  const files = listFiles(DIR).sort()
+describe(`vectors in ${vectorsDir}`, () => {
+  const files = listFiles(vectorsDir).sort()
   it("the directory holds the known vector files", () => {
     for (const f of Object.keys(handlers)) expect(files).toContain(f)
   })
   for (const file of files) {
     if (file === "README.md") {
       it("README.md describes every vector file", () => {
-        const readme = fs.readFileSync(path.join(DIR, file), "utf8")
+        const readme = fs.readFileSync(path.join(vectorsDir, file), "utf8")
         for (const f of files.filter((x) => x.endsWith(".json") && !x.includes("/"))) expect(readme).toContain(f)
       })
       continue

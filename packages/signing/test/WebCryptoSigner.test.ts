@@ -1,4 +1,3 @@
-import { vectorsDir } from "./util/VectorsDir.js"
 /**
  * One conformance suite, run against every `Signer` backend (node:crypto and WebCrypto): the shared vectors' v2 and
  * v3 request signatures byte for byte, the v2 response / notification / v3 response verdicts, round trips and tamper
@@ -10,9 +9,6 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import type * as Layer from "effect/Layer"
 import { createSecretKey, generateKeyPairSync, webcrypto } from "node:crypto"
-import * as fs from "node:fs"
-import * as path from "node:path"
-import * as Aes from "../src/Aes.js"
 import * as Base64 from "../src/internal/webcryptoBase64.js"
 import * as Keys from "../src/Keys.js"
 import * as Notify from "../src/Notify.js"
@@ -21,33 +17,7 @@ import * as V2 from "../src/V2.js"
 import * as V2Response from "../src/V2Response.js"
 import * as V3 from "../src/V3.js"
 import * as WebCryptoSigner from "../src/WebCryptoSigner.js"
-
-const DIR = vectorsDir
-
-type Json = Record<string, unknown>
-const read = (file: string): Json => JSON.parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Json
-const s = (o: unknown, k: string): string => {
-  const v = (o as Json)[k]
-  if (typeof v !== "string") expect.fail(`field ${k} is not a string`)
-  return v
-}
-const arr = (o: unknown, k: string): Array<Json> => {
-  const v = (o as Json)[k]
-  if (!Array.isArray(v)) expect.fail(`field ${k} is not an array`)
-  return v as Array<Json>
-}
-const obj = (o: unknown, k: string): Json => (o as Json)[k] as Json
-const priv = (text: string) => Either.getOrThrow(Keys.parsePrivateKey(text))
-const pub = (text: string) => Either.getOrThrow(Keys.parsePublicKey(text))
-const keysOf = (data: Json) => {
-  const keys = obj(data, "keys")
-  return {
-    app: priv(s(obj(keys, "app"), "private_key_pkcs1_pem")),
-    appPub: pub(s(obj(keys, "app"), "public_key_spki_pem")),
-    alipay: priv(s(obj(keys, "alipay"), "private_key_pkcs1_pem")),
-    alipayPub: pub(s(obj(keys, "alipay"), "public_key_spki_pem"))
-  }
-}
+import { arr, keysOf, obj, priv, pub, read, s, v3Body, v3Input, v3SignOptions } from "./util/VectorJson.js"
 
 const v2Request = read("v2-request.json")
 const v2Response = read("v2-response.json")
@@ -154,31 +124,8 @@ const signerSuite = (backend: string, layer: Layer.Layer<Signer.Signer>) => {
       for (const c of arr(v3, "requests")) {
         check(`v3 request ${s(c, "id")}`, () =>
           Effect.gen(function*() {
-            const inputs = obj(c, "inputs")
-            const orNull = (k: string) => (inputs[k] === null ? undefined : s(inputs, k))
-            const fields = inputs["multipart_fields"] as Record<string, unknown> | null
-            const bodyObject = inputs["body_object"]
-            const aes = obj(c, "aes")
-            const plain = fields !== null
-              ? V3.multipartData(fields)
-              : bodyObject === null
-              ? ""
-              : JSON.stringify(bodyObject)
-            const body = aes === undefined
-              ? plain
-              : Aes.encrypt(plain, Either.getOrThrow(Aes.parseAesKey(s(aes, "key_base64"))))
-            const signed = yield* V3.signRequest({
-              appId: s(inputs, "app_id"),
-              privateKey: app,
-              method: s(c, "http_method"),
-              target: s(c, "request_target"),
-              body,
-              appAuthToken: orNull("app_auth_token"),
-              appCertSn: orNull("app_cert_sn"),
-              additionalAuthInfo: orNull("additional_auth_info"),
-              nonce: s(inputs, "nonce"),
-              timestampMs: Number(s(inputs, "timestamp_ms"))
-            })
+            const body = v3Body(c)
+            const signed = yield* V3.signRequest(v3SignOptions(c, app, body))
             expect(signed.stringToSign).toBe(s(c, "string_to_sign"))
             expect(signed.signature).toBe(s(c, "signature"))
             expect(signed.authorization).toBe(s(obj(c, "headers_sent"), "authorization"))
@@ -187,7 +134,7 @@ const signerSuite = (backend: string, layer: Layer.Layer<Signer.Signer>) => {
               method: s(c, "http_method"),
               target: s(c, "request_target"),
               body,
-              appAuthToken: orNull("app_auth_token"),
+              appAuthToken: v3Input(c, "app_auth_token"),
               appPublicKey: appPub
             }
             expect(yield* V3.verifyRequest(request)).toBe(true)

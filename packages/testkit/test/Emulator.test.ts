@@ -285,7 +285,9 @@ describe("the wire", () => {
           // Alipay's JSON: `/` escaped inside the signed node
           expect(answer.content).toContain("\\/")
           expect((answer.node["template_style_info"] as Record<string, unknown>)["card_show_name"]).toBe(name)
-          expect(queried.headers["trace_id"]).toBeTruthy()
+          // trace id: `0b` + the clock in hex + an 8-hex-digit counter, new for every answer
+          expect(queried.headers["trace_id"]).toMatch(/^0b[0-9a-f]{9,}$/)
+          expect(queried.headers["trace_id"]).not.toBe(created.headers["trace_id"])
         }),
       { fastCheck: { numRuns: 12 } }
     )
@@ -340,7 +342,7 @@ describe("the wire", () => {
         )
         expect(ok.status).toBe(200)
         expect((yield* v3Verified(ok)).signed).toBe(true)
-        expect(ok.headers["alipay-trace-id"]).toBeTruthy()
+        expect(ok.headers["alipay-trace-id"]).toMatch(/^0b[0-9a-f]{9,}$/)
         expect(Object.keys(json(ok))).toEqual(["template_id"])
         const missing = yield* v3Raw("GET", "/v3/alipay/marketing/card/template/query?template_id=nope")
         expect(missing.status).toBe(404)

@@ -64,9 +64,10 @@ const lifecycle = (protocol: "v2" | "v3") =>
     expect([queried.card_info?.point, queried.card_info?.balance]).toEqual(["120.5", "0.01"])
     yield* cards.messageNotify(S.notify(biz, `${protocol}-n1`))
     const image = yield* cards.imageUpload(S.upload(S.pngBytes))
-    expect(image.image_id).toBeTruthy()
+    expect(image.image_id).toMatch(/^MCIMG\d{27}$/)
     const deleted = yield* cards.cardDelete(S.remove(biz, "USER_UNBUND"))
-    expect(deleted.biz_serial_no).toBeTruthy()
+    // the (frozen) Beijing date, then a 16-digit sequence
+    expect(deleted.biz_serial_no).toMatch(/^20261123\d{16}$/)
     // typed errors: the gateway's classes, caught by tag
     const missing = "20261123999999999999999999999999"
     const caught = yield* cards.templateQuery(S.templateQuery(missing)).pipe(

@@ -245,7 +245,9 @@ describe("arbitraries", () => {
         const user = yield* control.mintUser()
         const [wire] = FastCheck.sample(Arbitraries.cardOpenWire(template_id, user.user_id), { seed, numRuns: 1 })
         const request = Schema.decodeUnknownSync(Card.CardOpenRequest)(wire)
-        expect((yield* cards.cardOpen(request, user.authToken)).card_info?.biz_card_no).toBeTruthy()
+        const opened = (yield* cards.cardOpen(request, user.authToken)).card_info?.biz_card_no
+        // the template's `biz_no_prefix` + a 10-digit sequence
+        expect(opened).toMatch(/^prex\d{10}$/)
         const [invalid] = FastCheck.sample(Arbitraries.invalidCardOpen(template_id, user.user_id), { seed, numRuns: 1 })
         const decoded = invalid === undefined ? undefined : Validation.validate(Card.CardOpenRequest)(invalid.wire)
         expect(

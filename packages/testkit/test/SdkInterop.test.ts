@@ -176,7 +176,8 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
         const deleted = yield* v3ok("DELETE", "/v3/alipay/marketing/card/delete", {
           query: { ...target, out_serial_no: next("DEL"), reason_code: "USER_UNBUND" }
         })
-        expect(deleted["biz_serial_no"]).toBeTruthy()
+        // Beijing yyyyMMdd, then a 16-digit sequence
+        expect(deleted["biz_serial_no"]).toMatch(/^20\d{6}\d{16}$/)
         expect(yield* v3code("POST", "/v3/alipay/marketing/card/query", { body: target })).toBe("CARD_NOT_EXIT")
       }))
 

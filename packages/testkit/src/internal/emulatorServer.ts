@@ -454,19 +454,11 @@ export const v2App = (env: ServerEnv) =>
       case "Http":
         return proxyFailure(outcome.status, trace)
       case "Refused":
-        return yield* v2Respond(
-          env,
-          key,
-          seal(Wire.refusalNode(outcome.refusal)),
-          signType,
-          trace,
-          fault?.bad_signature === true
-        )
       case "Success":
         return yield* v2Respond(
           env,
           key,
-          seal(Wire.successNode(outcome.body)),
+          seal(outcome._tag === "Refused" ? Wire.refusalNode(outcome.refusal) : Wire.successNode(outcome.body)),
           signType,
           trace,
           fault?.bad_signature === true

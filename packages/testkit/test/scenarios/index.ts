@@ -65,7 +65,8 @@ export const lifecycle: Scenario = Effect.gen(function*() {
   expect(opened.card_info?.balance).toBe("124.89")
   const q1 = yield* cards.cardQuery(S.query(biz))
   expect(q1.card_info?.external_card_no).toBe(`EXT${user.user_id.slice(-6)}`)
-  expect(q1.schema_url).toBeTruthy()
+  // the wallet deep link of the card's pass (pass id: Beijing yyyyMMdd + 12-digit sequence)
+  expect(q1.schema_url).toMatch(/^alipays:\/\/platformapi\/startapp\?appId=20000021&p=20\d{18}$/)
   yield* cards.cardUpdate(S.update(biz, { point: "100", level: "VIP1", open_date: "2000-01-01 00:00:00" }))
   const q2 = yield* cards.cardQuery(S.query(biz))
   expect(q2.card_info?.point).toBe("100")
@@ -74,7 +75,8 @@ export const lifecycle: Scenario = Effect.gen(function*() {
   // open_date cannot be changed by card.update
   expect(q2.card_info?.open_date).toBe(q1.card_info?.open_date)
   const del = yield* cards.cardDelete(S.remove(biz, "USER_UNBUND"))
-  expect(del.biz_serial_no).toBeTruthy()
+  // Beijing yyyyMMdd, then a 16-digit sequence
+  expect(del.biz_serial_no).toMatch(/^20\d{22}$/)
   expect(yield* outcome(cards.cardQuery(S.query(biz)))).toBe("CARD_NOT_EXIT")
   expect(yield* outcome(cards.cardUpdate(S.update(biz, { point: "1" })))).toBe("CARD_NOT_EXIT")
   expect(yield* outcome(cards.cardDelete(S.remove(biz, "USER_UNBUND", "del-again")))).toBe(
