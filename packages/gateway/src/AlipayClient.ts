@@ -18,16 +18,17 @@ import type * as SigningError from "@membercard/signing/SigningError"
 import * as V2 from "@membercard/signing/V2"
 import * as V2Response from "@membercard/signing/V2Response"
 import * as V3 from "@membercard/signing/V3"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
-import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import { AlipayConfig, type Protocol, type Resolved } from "./AlipayConfig.js"
 import * as AlipayError from "./AlipayError.js"
@@ -276,24 +277,14 @@ const stringParams = (wire: Readonly<Record<string, unknown>>): Record<string, s
 
 const requestId = Effect.map(V3.makeNonce, (nonce) => nonce.replaceAll("-", ""))
 
-/** Decodes the (verified) business node with the operation's response schema. */
-const decodeNode = <R, RI>(
-  name: string,
-  schema: Schema.Schema<R, RI, never>,
-  node: unknown,
-  traceId: string | undefined
-) =>
-  Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "ignore" })(node).pipe(
-    Effect.mapError((error) => decodeError(name, traceId, "Schema", ParseResult.TreeFormatter.formatErrorSync(error)))
-  )
-
 // ---- v2 --------------------------------------------------------------------------------------------------------
 
 const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
   config: Resolved,
   client: HttpClient.HttpClient,
+  signer: Signer.Service,
   call: Call<Codes>
-): Effect.Effect<{ readonly node: unknown; readonly traceId: string | undefined }, Failure<Codes>, Signer.Signer> =>
+): Effect.Effect<{ readonly node: unknown; readonly traceId: string | undefined }, Failure<Codes>> =>
   Effect.gen(function*() {
     const name = call.name
     const timestamp = yield* V2.timestamp
@@ -326,9 +317,13 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
       params["biz_content"] = JSON.stringify(biz)
       if (Option.isSome(config.aesKey)) params = { ...V2.encryptBizContent(params, config.aesKey.value) }
     }
-    const signed = yield* V2.signParams(params, config.privateKey, config.signType).pipe(
-      Effect.mapError(signingFailed(name))
-    )
+    // With the node signer the sync twin signs in place (no `Signer` lookup, no extra fiber steps).
+    const signed = Signer.isNode(signer)
+      ? yield* Either.mapLeft(V2.signParamsSync(params, config.privateKey, config.signType), signingFailed(name))
+      : yield* V2.signParams(params, config.privateKey, config.signType).pipe(
+        Effect.mapError(signingFailed(name)),
+        Effect.provideService(Signer.Signer, signer)
+      )
     const id = yield* requestId
     const base = HttpClientRequest.post(`${config.gatewayUrl}?${signed.queryString}`).pipe(
       HttpClientRequest.acceptJson,
@@ -347,12 +342,16 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
     if (response.status !== 200) {
       return yield* httpError(name, traceId, response.status, raw, call.secrets)
     }
-    const verified = yield* V2Response.verify(raw, {
+    const verifyOptions: V2Response.VerifyOptions = {
       method: call.v2Method,
       publicKey: config.alipayPublicKey,
       signType: config.signType,
       ...(Option.isSome(config.certSns) ? { alipayCertSn: config.certSns.value.alipayCertSn } : {})
-    }).pipe(Effect.mapError((error): Failure<Codes> => {
+    }
+    const verifiedOrError = Signer.isNode(signer)
+      ? V2Response.verifySync(raw, verifyOptions)
+      : yield* Effect.either(Effect.provideService(V2Response.verify(raw, verifyOptions), Signer.Signer, signer))
+    const verified = yield* Either.mapLeft(verifiedOrError, (error): Failure<Codes> => {
       switch (error._tag) {
         case "SignatureMissing":
           return signatureError(name, traceId, "Missing", error.what)
@@ -375,7 +374,7 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
         case "MalformedResponse":
           return decodeError(name, traceId, Either.isLeft(parseJson(raw)) ? "NotJson" : "Envelope", error.reason)
       }
-    }))
+    })
     let content = verified.content
     if (verified.encrypted) {
       if (Option.isNone(config.aesKey)) {
@@ -429,8 +428,9 @@ const linksOf = (u: unknown): ReadonlyArray<{ readonly link: string; readonly de
 const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
   config: Resolved,
   client: HttpClient.HttpClient,
+  signer: Signer.Service,
   call: Call<Codes>
-): Effect.Effect<{ readonly node: unknown; readonly traceId: string | undefined }, Failure<Codes>, Signer.Signer> =>
+): Effect.Effect<{ readonly node: unknown; readonly traceId: string | undefined }, Failure<Codes>> =>
   Effect.gen(function*() {
     const name = call.name
     const queryParams: Record<string, string> = {}
@@ -450,7 +450,7 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
     const query = new URLSearchParams(queryParams).toString()
     const target = query === "" ? call.path : `${call.path}?${query}`
     if (encrypt && Option.isSome(config.aesKey)) bodyText = Aes.encrypt(bodyText, config.aesKey.value)
-    const signed = yield* V3.signRequest({
+    const signOptions: V3.SignRequestOptions = {
       appId: config.appId,
       privateKey: config.privateKey,
       method: call.verb,
@@ -458,19 +458,32 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
       body: bodyText,
       appAuthToken: Option.getOrUndefined(call.appAuthToken),
       appCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.appCertSn))
-    }).pipe(Effect.mapError(signingFailed(name)))
+    }
+    let signed: V3.SignedRequest
+    if (Signer.isNode(signer)) {
+      // Same draws in the same order as `V3.signRequest` (nonce from `Random`, then the clock), signed in place.
+      const nonce = yield* V3.makeNonce
+      const timestampMs = yield* Clock.currentTimeMillis
+      signed = yield* Either.mapLeft(
+        V3.signRequestSync({ ...signOptions, nonce, timestampMs }),
+        signingFailed(name)
+      )
+    } else {
+      signed = yield* V3.signRequest(signOptions).pipe(
+        Effect.mapError(signingFailed(name)),
+        Effect.provideService(Signer.Signer, signer)
+      )
+    }
     const id = yield* requestId
-    let request = HttpClientRequest.make(call.verb)(`${config.endpoint}${target}`).pipe(
-      HttpClientRequest.acceptJson,
-      HttpClientRequest.setHeader("authorization", signed.authorization),
-      HttpClientRequest.setHeader("alipay-request-id", id),
-      Option.isSome(call.appAuthToken)
-        ? HttpClientRequest.setHeader("alipay-app-auth-token", call.appAuthToken.value)
-        : identity,
-      Option.isSome(config.certSns)
-        ? HttpClientRequest.setHeader("alipay-root-cert-sn", config.certSns.value.alipayRootCertSn)
-        : identity
-    )
+    // All headers in one record (one copy of the request instead of one per header), in the same order as before.
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      authorization: signed.authorization,
+      "alipay-request-id": id
+    }
+    if (Option.isSome(call.appAuthToken)) headers["alipay-app-auth-token"] = call.appAuthToken.value
+    if (Option.isSome(config.certSns)) headers["alipay-root-cert-sn"] = config.certSns.value.alipayRootCertSn
+    let request = HttpClientRequest.setHeaders(HttpClientRequest.make(call.verb)(`${config.endpoint}${target}`), headers)
     if (call.transport === "multipart") {
       request = HttpClientRequest.bodyFormData(
         request,
@@ -493,13 +506,17 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
     if (status >= 300 && status < 400) {
       return yield* httpError(name, traceId, status, raw, call.secrets)
     }
-    yield* V3.verifyResponse({
+    const verifyOptions: V3.VerifyResponseOptions = {
       headers: response.headers,
       body: raw,
       publicKey: config.alipayPublicKey,
       status,
       alipayCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.alipayCertSn))
-    }).pipe(Effect.mapError((error) => {
+    }
+    const verifiedOrError = Signer.isNode(signer)
+      ? V3.verifyResponseSync(verifyOptions)
+      : yield* Effect.either(Effect.provideService(V3.verifyResponse(verifyOptions), Signer.Signer, signer))
+    yield* Either.mapLeft(verifiedOrError, (error) => {
       switch (error._tag) {
         case "MissingHeader":
           return signatureError(name, traceId, "Missing", `response header ${error.header} is missing`)
@@ -513,7 +530,7 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
             `alipay-sn ${error.actual} differs from the configured certificate ${error.expected}`
           )
       }
-    }))
+    })
     if (status >= 400) {
       const parsed = parseJson(raw)
       const body = Either.getOrUndefined(parsed)
@@ -548,19 +565,100 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
 
 // ---- service ---------------------------------------------------------------------------------------------------
 
-const encodeRequest = <A, I>(name: string, schema: Schema.Schema<A, I, never>, request: A) =>
-  Schema.encode(schema, Validation.strictOptions)(request).pipe(
-    Effect.mapError((error) =>
-      new AlipayError.AlipayRequestRejected({ operation: name, issues: Validation.issuesFromParseError(error) })
-    ),
-    Effect.flatMap((wire) =>
-      isRecord(wire) ? Effect.succeed(wire) : Effect.fail(
+/** What is built once per operation (codecs, names), not per call. */
+interface Prepared<A, R> {
+  readonly encode: (request: A) => Either.Either<Readonly<Record<string, unknown>>, AlipayError.AlipayRequestRejected>
+  readonly decode: (node: unknown, traceId: string | undefined) => Either.Either<R, AlipayError.AlipayDecodeError>
+  readonly spanName: string
+  readonly spanOptions: { readonly kind: "client" }
+  readonly annotations: { readonly v2: Readonly<Record<string, string>>; readonly v3: Readonly<Record<string, string>> }
+}
+
+const CLIENT_SPAN = { kind: "client" } as const
+
+const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
+
+const prepare = <A, I, R, RI>(operation: Operation<A, I, R, RI>): Prepared<A, R> => {
+  const name = operation.name
+  const encode = Schema.encodeEither(operation.request, Validation.strictOptions)
+  const decode = Schema.decodeUnknownEither(operation.response, decodeOptions)
+  const annotations = (protocol: Protocol) => ({
+    "alipay.operation": name,
+    "alipay.method": operation.v2Method,
+    "alipay.protocol": protocol
+  })
+  return {
+    encode: (request) => {
+      const encoded = encode(request)
+      if (Either.isLeft(encoded)) {
+        return Either.left(
+          new AlipayError.AlipayRequestRejected({
+            operation: name,
+            issues: Validation.issuesFromParseError(encoded.left)
+          })
+        )
+      }
+      const wire = encoded.right
+      return isRecord(wire) ? Either.right(wire) : Either.left(
         new AlipayError.AlipayRequestRejected({
           operation: name,
           issues: [{ path: "", message: "the request must encode to an object" }]
         })
       )
-    )
+    },
+    decode: (node, traceId) =>
+      Either.mapLeft(
+        decode(node),
+        (error) => decodeError(name, traceId, "Schema", ParseResult.TreeFormatter.formatErrorSync(error))
+      ),
+    spanName: `AlipayClient.${name}`,
+    spanOptions: CLIENT_SPAN,
+    annotations: { v2: annotations("v2"), v3: annotations("v3") }
+  }
+}
+
+let lastRedactedInput: ReadonlyArray<string | RegExp> | undefined
+let lastRedactedOutput: ReadonlyArray<string | RegExp> = redactedHeaderNames
+
+/** Adds our header names to the redacted ones; the (immutable) result is reused while the input is the same. */
+const withRedactedHeaderNames = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
+  if (names !== lastRedactedInput) {
+    lastRedactedInput = names
+    lastRedactedOutput = [...names, ...redactedHeaderNames]
+  }
+  return lastRedactedOutput
+}
+
+/**
+ * `Effect.retry(attempt, Schedule.whileInput(schedule, isRetryable))`, except that the schedule's driver is only
+ * made once an attempt has failed with a retryable error: a call that succeeds at once pays nothing for retries.
+ * Same attempts, same delays (the driver's first step happens at the first failure either way).
+ */
+const retrying = <A, E extends AlipayError.AlipayError>(
+  attempt: Effect.Effect<A, E>,
+  schedule: Schedule.Schedule<unknown, AlipayError.AlipayError>
+): Effect.Effect<A, E> =>
+  Effect.catchAll(attempt, (first) =>
+    AlipayError.isRetryable(first)
+      ? Effect.flatMap(Schedule.driver(schedule), (driver) => {
+        const onError = (error: E): Effect.Effect<A, E> =>
+          AlipayError.isRetryable(error)
+            ? Effect.matchEffect(driver.next(error), {
+              onFailure: () => Effect.fail(error),
+              onSuccess: () => Effect.catchAll(attempt, onError)
+            })
+            : Effect.fail(error)
+        return onError(first)
+      })
+      : Effect.fail(first))
+
+const logFailure = (operation: string) => (error: AlipayError.AlipayError) =>
+  Effect.logDebug("Alipay call failed").pipe(
+    Effect.annotateLogs({
+      operation,
+      error: error._tag,
+      retryable: AlipayError.isRetryable(error)
+    })
   )
 
 /**
@@ -577,33 +675,40 @@ export const make: Effect.Effect<Service, never, AlipayConfig | HttpClient.HttpC
   const transformed = Option.isSome(config.transformClient) ? config.transformClient.value(base) : base
   // Requests whose URL carries a token (`auth_token`, `app_auth_token`) must not put that URL on a span.
   const client = HttpClient.withTracerDisabledWhen(transformed, (request) => /[?&](app_)?auth_token=/.test(request.url))
+  // Built once: the per-operation codecs.
+  const preparedByOperation = new WeakMap<object, Prepared<unknown, unknown>>()
+  const preparedOf = <A, I, R, RI>(operation: Operation<A, I, R, RI>): Prepared<A, R> => {
+    const cached = preparedByOperation.get(operation)
+    if (cached !== undefined) return cached as Prepared<A, R>
+    const made = prepare(operation)
+    preparedByOperation.set(operation, made as Prepared<unknown, unknown>)
+    return made
+  }
 
   const execute = <A, I, R, RI, Codes extends AlipayError.BusinessSubCode>(
     operation: Operation<A, I, R, RI>,
     request: A,
     options: ExecuteOptions<Codes>
-  ): Effect.Effect<R, Failure<Codes>> =>
-    Effect.gen(function*() {
+  ): Effect.Effect<R, Failure<Codes>> => {
+    const prepared = preparedOf(operation)
+    return Effect.gen(function*() {
       const overrides = yield* FiberRef.get(currentOverrides)
       const protocol: Protocol = overrides.protocol ?? config.protocol
       const timeout = overrides.timeout ?? config.timeout
-      const appAuthToken = Option.map(
-        Option.orElse(Option.fromNullable(overrides.appAuthToken), () => config.appAuthToken),
-        Redacted.value
-      )
-      const userAuthToken = Option.map(Option.fromNullable(options.userAuthToken), Redacted.value)
+      const appAuthToken = overrides.appAuthToken !== undefined
+        ? Option.some(Redacted.value(overrides.appAuthToken))
+        : Option.map(config.appAuthToken, Redacted.value)
+      const userAuthToken = options.userAuthToken !== undefined
+        ? Option.some(Redacted.value(options.userAuthToken))
+        : Option.none()
       if (operation.userAuthToken && Option.isNone(Option.filter(userAuthToken, (t) => t.trim() !== ""))) {
         return yield* new AlipayError.AlipayRequestRejected({
           operation: operation.name,
           issues: [{ path: "auth_token", message: "this operation needs the user's auth token" }]
         })
       }
-      yield* Effect.annotateCurrentSpan({
-        "alipay.operation": operation.name,
-        "alipay.method": operation.v2Method,
-        "alipay.protocol": protocol
-      })
-      const wire = yield* encodeRequest(operation.name, operation.request, request)
+      yield* Effect.annotateCurrentSpan(protocol === "v2" ? prepared.annotations.v2 : prepared.annotations.v3)
+      const wire = yield* prepared.encode(request)
       const call: Call<Codes> = {
         name: operation.name,
         v2Method: operation.v2Method,
@@ -616,35 +721,27 @@ export const make: Effect.Effect<Service, never, AlipayConfig | HttpClient.HttpC
         documented: options.subCodes,
         secrets: [...Option.toArray(userAuthToken), ...Option.toArray(appAuthToken)]
       }
-      const attempt = (protocol === "v2" ? v2Attempt(config, client, call) : v3Attempt(config, client, call)).pipe(
-        Effect.provideService(Signer.Signer, signer),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new AlipayError.AlipayTimeoutError({
-              operation: operation.name,
-              timeoutMillis: Math.round(Duration.toMillis(timeout))
-            })
-        }),
-        Effect.tapError((error) =>
-          Effect.logDebug("Alipay call failed").pipe(
-            Effect.annotateLogs({
-              operation: operation.name,
-              error: error._tag,
-              retryable: AlipayError.isRetryable(error)
-            })
-          )
+      const attempt = (protocol === "v2"
+        ? v2Attempt(config, client, signer, call)
+        : v3Attempt(config, client, signer, call)).pipe(
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () =>
+              new AlipayError.AlipayTimeoutError({
+                operation: operation.name,
+                timeoutMillis: Math.round(Duration.toMillis(timeout))
+              })
+          }),
+          Effect.tapError(logFailure(operation.name))
         )
-      )
-      const answered = operation.safety === "unsafe-write"
-        ? attempt
-        : Effect.retry(attempt, { schedule: config.retrySchedule, while: AlipayError.isRetryable })
+      const answered = operation.safety === "unsafe-write" ? attempt : retrying(attempt, config.retrySchedule)
       const { node, traceId } = yield* answered
-      return yield* decodeNode(operation.name, operation.response, node, traceId)
+      return yield* prepared.decode(node, traceId)
     }).pipe(
-      Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, ...redactedHeaderNames]),
-      Effect.withSpan(`AlipayClient.${operation.name}`, { kind: "client" })
+      Effect.locallyWith(Headers.currentRedactedNames, withRedactedHeaderNames),
+      Effect.withSpan(prepared.spanName, prepared.spanOptions)
     )
+  }
 
   return AlipayClient.of({ execute })
 })

@@ -194,17 +194,18 @@ export const make: Effect.Effect<MemberCards.Service, never, AlipayClient> = Eff
   const method = <A, I, R, RI, Codes extends AlipayError.BusinessSubCode>(
     operation: Operation<A, I, R, RI>,
     subCodes: ReadonlyArray<Codes>
-  ) =>
-    Effect.fn(`MemberCards.${operation.name}`)(function*(request: A) {
-      return yield* client.execute(operation, request, { subCodes })
-    })
+  ) => {
+    // Built once per operation; the body is a plain function (no generator step per call).
+    const options = { subCodes }
+    return Effect.fn(`MemberCards.${operation.name}`)((request: A) => client.execute(operation, request, options))
+  }
   const userMethod = <A, I, R, RI, Codes extends AlipayError.BusinessSubCode>(
     operation: Operation<A, I, R, RI>,
     subCodes: ReadonlyArray<Codes>
   ) =>
-    Effect.fn(`MemberCards.${operation.name}`)(function*(request: A, userAuthToken: Redacted.Redacted<string>) {
-      return yield* client.execute(operation, request, { subCodes, userAuthToken })
-    })
+    Effect.fn(`MemberCards.${operation.name}`)((request: A, userAuthToken: Redacted.Redacted<string>) =>
+      client.execute(operation, request, { subCodes, userAuthToken })
+    )
   return MemberCards.of({
     templateCreate: method(operations.templateCreate, documentedSubCodes.templateCreate),
     templateModify: method(operations.templateModify, documentedSubCodes.templateModify),

@@ -12,14 +12,15 @@ import * as Operations from "@membercard/domain/Operations"
 import * as Validation from "@membercard/domain/Validation"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCards from "@membercard/gateway/MemberCards"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as AlipayModel from "./AlipayModel.js"
 
@@ -116,7 +117,56 @@ export class Control extends Context.Tag("@membercard/testkit/MemberCardsTest/Co
  * @since 0.1.0
  * @category models
  */
-export interface Options extends AlipayModel.Options {}
+export interface Options extends AlipayModel.Options {
+  /**
+   * Which calls `Control.calls` keeps. Recording costs O(1) per call; the log holds each call's request and
+   * response, so memory grows with it: by default only the most recent {@link DEFAULT_CALL_LIMIT} calls are
+   * kept (older ones are dropped, oldest first). `{ limit: n }` keeps the last `n` (`Infinity`: all, memory
+   * grows without bound); `false` records nothing.
+   */
+  readonly recordCalls?: false | { readonly limit: number }
+}
+
+/**
+ * How many recorded calls the fake keeps by default (the most recent ones).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_CALL_LIMIT = 10_000
+
+/**
+ * A call log keeping the last `limit` entries in a ring: O(1) per append, memory bounded by `limit`, no copy of
+ * the log per call; `snapshot` copies once when asked.
+ */
+interface CallLog {
+  readonly append: (record: RecordedCall) => void
+  readonly snapshot: () => ReadonlyArray<RecordedCall>
+  readonly clear: () => void
+}
+
+const makeCallLog = (limit: number): CallLog => {
+  const max = Number.isNaN(limit) ? 0 : Math.max(0, Math.floor(limit))
+  // Until `max` calls: a plain array. After: a ring over the same array, `next` the slot of the oldest call.
+  let buffer: Array<RecordedCall> = []
+  let next = 0
+  return {
+    append: (record) => {
+      if (max === 0) return
+      if (buffer.length < max) {
+        buffer.push(record)
+        return
+      }
+      buffer[next] = record
+      next = next + 1 === max ? 0 : next + 1
+    },
+    snapshot: () => next === 0 ? buffer.slice() : [...buffer.slice(next), ...buffer.slice(0, next)],
+    clear: () => {
+      buffer = []
+      next = 0
+    }
+  }
+}
 
 /**
  * Maps the model's answer (v2-shaped: `code`, `msg`, `sub_code`, `sub_msg`) to the gateway's error class with
@@ -144,6 +194,11 @@ type Queued = { readonly _tag: "Delay"; readonly duration: Duration.DurationInpu
   readonly error: AlipayError.AlipayError
 }
 
+interface Codec<A> {
+  readonly encode: (a: A) => Effect.Effect<unknown, ParseResult.ParseError>
+  readonly decode: (u: unknown) => Effect.Effect<A, ParseResult.ParseError>
+}
+
 const isRejectionInput = <N extends OperationName>(u: Injected<N>): u is AlipayModel.RejectionInput =>
   !AlipayError.isAlipayError(u)
 
@@ -154,20 +209,55 @@ const isRejectionInput = <N extends OperationName>(u: Injected<N>): u is AlipayM
  * @category constructors
  */
 export const make: (
-  model: AlipayModel.AlipayModel.Service
+  model: AlipayModel.AlipayModel.Service,
+  options?: Options
 ) => Effect.Effect<{ readonly memberCards: MemberCards.MemberCards.Service; readonly control: Control.Service }> =
   Effect
-    .fn("MemberCardsTest.make")(function*(model: AlipayModel.AlipayModel.Service) {
-      const calls = yield* Ref.make<ReadonlyArray<RecordedCall>>([])
-      const queue = yield* Ref.make<ReadonlyMap<OperationName, ReadonlyArray<Queued>>>(new Map())
+    .fn("MemberCardsTest.make")(function*(model: AlipayModel.AlipayModel.Service, options?: Options) {
+      const recordCalls = options?.recordCalls ?? { limit: DEFAULT_CALL_LIMIT }
+      const log = makeCallLog(recordCalls === false ? 0 : recordCalls.limit)
+      // Injected delays and failures, per operation, in order. Mutated only inside `Effect.sync`.
+      const queue = new Map<OperationName, Array<Queued>>()
+
+      // The request codecs, built once per operation (not once per call).
+      const codecs = new Map<OperationName, Codec<unknown>>()
+      const codecOf = (operation: OperationName): Codec<unknown> => {
+        const cached = codecs.get(operation)
+        if (cached !== undefined) return cached
+        const schema = Operations.byName[operation].request as Schema.Schema<unknown, unknown, never>
+        const codec: Codec<unknown> = {
+          encode: Schema.encode(schema, Validation.strictOptions),
+          decode: Schema.decodeUnknown(schema)
+        }
+        codecs.set(operation, codec)
+        return codec
+      }
+      // `at` is formatted once per second of the clock, not once per call.
+      let lastSecond = Number.NaN
+      let lastAt = ""
+      const formatAt = (millis: number): string => {
+        const second = Math.floor(millis / 1000)
+        if (second !== lastSecond) {
+          lastSecond = second
+          lastAt = AlipayDateTime.format(DateTime.unsafeMake(second * 1000))
+        }
+        return lastAt
+      }
 
       const take = (operation: OperationName) =>
-        Ref.modify(queue, (map): [Queued | undefined, ReadonlyMap<OperationName, ReadonlyArray<Queued>>] => {
-          const [head, ...rest] = map.get(operation) ?? []
-          return [head, new Map(map).set(operation, rest)]
+        Effect.sync((): Queued | undefined => {
+          const pending = queue.get(operation)
+          if (pending === undefined) return undefined
+          const head = pending.shift()
+          if (pending.length === 0) queue.delete(operation)
+          return head
         })
       const enqueue = (operation: OperationName, item: Queued) =>
-        Ref.update(queue, (map) => new Map(map).set(operation, [...(map.get(operation) ?? []), item]))
+        Effect.sync(() => {
+          const pending = queue.get(operation)
+          if (pending === undefined) queue.set(operation, [item])
+          else pending.push(item)
+        })
 
       const run = <N extends OperationName>(
         operation: N,
@@ -175,7 +265,7 @@ export const make: (
         userAuthToken: Redacted.Redacted<string> | undefined
       ): Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> => {
         const op: Operations.Any = Operations.byName[operation]
-        const schema = op.request as Schema.Schema<AlipayModel.RequestOf<N>, unknown, never>
+        const codec = codecOf(operation) as Codec<AlipayModel.RequestOf<N>>
         const call = Effect.gen(function*() {
           for (;;) {
             const queued = yield* take(operation)
@@ -190,13 +280,13 @@ export const make: (
             })
           }
           // Exactly the gateway's pre-send validation: a strict encode with the operation's request schema.
-          const wire = yield* Schema.encode(schema, Validation.strictOptions)(request).pipe(
+          const wire = yield* codec.encode(request).pipe(
             Effect.mapError((error) =>
               new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
             )
           )
           // What Alipay receives: the wire object, decoded again.
-          const received = yield* Schema.decodeUnknown(schema)(wire).pipe(
+          const received = yield* codec.decode(wire).pipe(
             Effect.mapError((error) =>
               new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
             )
@@ -211,7 +301,7 @@ export const make: (
           )
         })
         return Effect.gen(function*() {
-          const at = AlipayDateTime.format(yield* DateTime.now)
+          const at = formatAt(yield* Clock.currentTimeMillis)
           const exit = yield* Effect.exit(call)
           const base = { operation, request, at, withUserAuthToken: userAuthToken !== undefined }
           const record: RecordedCall = exit._tag === "Success"
@@ -221,9 +311,12 @@ export const make: (
               outcome: exit.cause._tag === "Fail" ? exit.cause.error._tag : "defect",
               ...(exit.cause._tag === "Fail" ? { error: exit.cause.error } : {})
             }
-          yield* Ref.update(calls, (all) => [...all, record])
+          log.append(record)
           return yield* exit
-        }).pipe(Effect.withSpan(`MemberCardsTest.${operation}`))
+        }).pipe(
+          // No stack capture per call (an `Error` per span); the span itself is kept.
+          Effect.withSpan(`MemberCardsTest.${operation}`, { captureStackTrace: false })
+        )
       }
 
       const method = <N extends OperationName>(operation: N) => (request: AlipayModel.RequestOf<N>) =>
@@ -256,9 +349,9 @@ export const make: (
             ? model.failNext(operation, error)
             : enqueue(operation, { _tag: "Fail", error }),
         delayNext: (operation, duration) => enqueue(operation, { _tag: "Delay", duration }),
-        calls: Ref.get(calls),
-        callsOf: (operation) => Effect.map(Ref.get(calls), (all) => all.filter((c) => c.operation === operation)),
-        clearCalls: Ref.set(calls, []),
+        calls: Effect.sync(log.snapshot),
+        callsOf: (operation) => Effect.sync(() => log.snapshot().filter((c) => c.operation === operation)),
+        clearCalls: Effect.sync(log.clear),
         mintUser: (options) =>
           Effect.map(model.mintUser(options), (user) => ({ ...user, authToken: Redacted.make(user.auth_token) })),
         mintAppAuthToken: Effect.map(model.mintAppAuthToken, Redacted.make),
@@ -272,7 +365,13 @@ export const make: (
         walletView: model.walletView,
         state: model.state,
         outbox: model.outbox,
-        reset: Effect.all([model.reset, Ref.set(calls, []), Ref.set(queue, new Map())], { discard: true }),
+        reset: Effect.zipRight(
+          model.reset,
+          Effect.sync(() => {
+            log.clear()
+            queue.clear()
+          })
+        ),
         model
       }
       return { memberCards, control }
@@ -289,7 +388,7 @@ export const layer = (
 ): Layer.Layer<MemberCards.MemberCards | Control | AlipayModel.AlipayModel> =>
   Layer.effectContext(Effect.gen(function*() {
     const model = yield* AlipayModel.make(options)
-    const { control, memberCards } = yield* make(model)
+    const { control, memberCards } = yield* make(model, options)
     return Context.make(MemberCards.MemberCards, memberCards).pipe(
       Context.add(Control, control),
       Context.add(AlipayModel.AlipayModel, model)

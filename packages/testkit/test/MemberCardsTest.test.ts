@@ -4,6 +4,7 @@ import { MemberCards, withAppAuthToken } from "@membercard/gateway/MemberCards"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -412,4 +413,94 @@ describe("layerWithModel", () => {
       expect(queried.template_style_info?.card_show_name).toBe("测试会员卡")
       expect((yield* model.state).templates.size).toBe(1)
     }).pipe(Effect.provide(AlipayModel.layer())))
+})
+
+describe("MemberCardsTest: call log and injections", () => {
+  const queryMissing = (cards: MemberCards["Type"], i: number) => Effect.either(cards.cardQuery(S.query(`missing${i}`)))
+
+  it.effect.prop(
+    "keeps the last `limit` calls in order, whatever the number of calls",
+    {
+      calls: FastCheck.integer({ min: 0, max: 40 }),
+      limit: FastCheck.integer({ min: 0, max: 12 })
+    },
+    ({ calls, limit }) =>
+      Effect.gen(function*() {
+        const { cards, control } = yield* start
+        for (let i = 0; i < calls; i++) yield* queryMissing(cards, i)
+        const kept = yield* control.calls
+        const expected = Array.from({ length: calls }, (_, i) => `missing${i}`).slice(Math.max(0, calls - limit))
+        expect(kept.map((c) => (c.request as { target_card_no: string }).target_card_no)).toEqual(expected)
+        expect((yield* control.callsOf("cardQuery")).length).toBe(expected.length)
+        expect((yield* control.callsOf("templateQuery")).length).toBe(0)
+      }).pipe(fake({ recordCalls: { limit } })),
+    { fastCheck: { numRuns: 30 } }
+  )
+
+  it.effect("keeps the most recent DEFAULT_CALL_LIMIT calls by default", () =>
+    Effect.gen(function*() {
+      const { cards, control } = yield* start
+      const total = MemberCardsTest.DEFAULT_CALL_LIMIT + 5
+      for (let i = 0; i < total; i++) yield* queryMissing(cards, i)
+      const kept = yield* control.calls
+      expect(kept.length).toBe(MemberCardsTest.DEFAULT_CALL_LIMIT)
+      expect((kept[0]?.request as { target_card_no: string }).target_card_no).toBe("missing5")
+      expect((kept.at(-1)?.request as { target_card_no: string }).target_card_no).toBe(`missing${total - 1}`)
+    }).pipe(fake()), 60_000)
+
+  it.effect("recordCalls: false records nothing", () =>
+    Effect.gen(function*() {
+      const { cards, control } = yield* start
+      yield* queryMissing(cards, 0)
+      expect(yield* control.calls).toEqual([])
+    }).pipe(fake({ recordCalls: false })))
+
+  it.effect("a snapshot of the calls does not change with later calls; clearCalls keeps recording", () =>
+    Effect.gen(function*() {
+      const { cards, control } = yield* start
+      yield* queryMissing(cards, 0)
+      const before = yield* control.calls
+      yield* queryMissing(cards, 1)
+      expect(before.length).toBe(1)
+      expect((yield* control.calls).length).toBe(2)
+      yield* control.clearCalls
+      yield* queryMissing(cards, 2)
+      expect((yield* control.calls).map((c) => c.outcome)).toEqual(["CARD_NOT_EXIT"])
+    }).pipe(fake()))
+
+  it.effect.prop(
+    "injected failures and delays apply in order, to their own operation only, once each",
+    { failures: FastCheck.integer({ min: 0, max: 5 }), others: FastCheck.integer({ min: 0, max: 3 }) },
+    ({ failures, others }) =>
+      Effect.gen(function*() {
+        const { cards, control } = yield* start
+        yield* control.delayNext("cardQuery", "1 second")
+        for (let i = 0; i < failures; i++) {
+          yield* control.failNext(
+            "cardQuery",
+            new AlipayError.AlipayTimeoutError({ operation: "cardQuery", timeoutMillis: i })
+          )
+        }
+        // other operations are not affected by the cardQuery queue
+        for (let i = 0; i < others; i++) {
+          const error = yield* errorOf(cards.templateQuery(S.templateQuery("20261123000000000000000000000001")))
+          expect(error._tag).toBe("TEMPLATE_NOT_EXIT")
+        }
+        const fiber = yield* Effect.fork(Effect.either(cards.cardQuery(S.query("x"))))
+        yield* TestClock.adjust("1 second")
+        const first = yield* Fiber.join(fiber)
+        const seen: Array<string> = [Either.isLeft(first) ? first.left._tag : "success"]
+        for (let i = 1; i <= failures; i++) {
+          const r = yield* queryMissing(cards, i)
+          seen.push(Either.isLeft(r) ? r.left._tag : "success")
+        }
+        const timeouts = Array.from({ length: failures }, () => "AlipayTimeoutError")
+        expect(seen).toEqual([...timeouts, "CARD_NOT_EXIT"])
+        yield* control.delayNext("cardQuery", "1 second")
+        yield* control.reset
+        // reset forgets queued injections: the call goes straight through
+        expect((yield* errorOf(cards.cardQuery(S.query("y"))))._tag).toBe("CARD_NOT_EXIT")
+      }).pipe(fake()),
+    { fastCheck: { numRuns: 15 } }
+  )
 })
