@@ -325,9 +325,9 @@ const v2Attempt = <Codes extends AlipayError.BusinessSubCode>(
         Effect.provideService(Signer.Signer, signer)
       )
     const id = yield* requestId
-    const base = HttpClientRequest.post(`${config.gatewayUrl}?${signed.queryString}`).pipe(
-      HttpClientRequest.acceptJson,
-      HttpClientRequest.setHeader("alipay-request-id", id)
+    const base = HttpClientRequest.setHeaders(
+      HttpClientRequest.post(`${config.gatewayUrl}?${signed.queryString}`),
+      { accept: "application/json", "alipay-request-id": id }
     )
     const request = call.transport === "multipart"
       ? HttpClientRequest.bodyFormData(
@@ -483,7 +483,10 @@ const v3Attempt = <Codes extends AlipayError.BusinessSubCode>(
     }
     if (Option.isSome(call.appAuthToken)) headers["alipay-app-auth-token"] = call.appAuthToken.value
     if (Option.isSome(config.certSns)) headers["alipay-root-cert-sn"] = config.certSns.value.alipayRootCertSn
-    let request = HttpClientRequest.setHeaders(HttpClientRequest.make(call.verb)(`${config.endpoint}${target}`), headers)
+    let request = HttpClientRequest.setHeaders(
+      HttpClientRequest.make(call.verb)(`${config.endpoint}${target}`),
+      headers
+    )
     if (call.transport === "multipart") {
       request = HttpClientRequest.bodyFormData(
         request,
