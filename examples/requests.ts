@@ -14,41 +14,7 @@ import * as Schema from "effect/Schema"
 export const SAMPLE_IMAGE_ID = "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"
 
 /** A 1×1 PNG, for `imageUpload`. */
-export const PNG_1X1 = new Uint8Array([
-  0x89,
-  0x50,
-  0x4e,
-  0x47,
-  0x0d,
-  0x0a,
-  0x1a,
-  0x0a,
-  0x00,
-  0x00,
-  0x00,
-  0x0d,
-  0x49,
-  0x48,
-  0x44,
-  0x52,
-  0x00,
-  0x00,
-  0x00,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
-  0x01,
-  0x08,
-  0x06,
-  0x00,
-  0x00,
-  0x00,
-  0x1f,
-  0x15,
-  0xc4,
-  0x89
-])
+export const PNG_1X1 = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ", "base64"))
 
 /**
  * A member card template with three kinds of field rules, applied by Alipay when a card is opened:

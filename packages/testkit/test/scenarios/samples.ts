@@ -9,41 +9,7 @@ import * as Template from "@membercard/domain/Template"
 import * as Schema from "effect/Schema"
 
 /** A 1×1 PNG (what image.upload accepts as `png`). */
-export const pngBytes = new Uint8Array([
-  0x89,
-  0x50,
-  0x4e,
-  0x47,
-  0x0d,
-  0x0a,
-  0x1a,
-  0x0a,
-  0x00,
-  0x00,
-  0x00,
-  0x0d,
-  0x49,
-  0x48,
-  0x44,
-  0x52,
-  0x00,
-  0x00,
-  0x00,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
-  0x01,
-  0x08,
-  0x06,
-  0x00,
-  0x00,
-  0x00,
-  0x1f,
-  0x15,
-  0xc4,
-  0x89
-])
+export const pngBytes = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ", "base64"))
 
 export const LOGO = "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"
 
