@@ -1,10 +1,13 @@
 /**
- * End to end: `MemberCards` (v3, FetchHttpClient) and alipay-sdk 4.14.0 (`curl`, answers verified) doing the same
- * operations — card query and card update, alternating — against the same wire emulator running in a CHILD
- * process (so the client and the server use separate cores). Calls per second at concurrency 1, 8 and 32, each
- * the median of several rounds, ours and the SDK's interleaved in every round; their ratio; and our calls per
- * second as a share of the crypto bound (cores ÷ the RSA time of one call, client and server: two signatures and
- * two verifications). Client and server CPU time per call are measured too (process.cpuUsage, /proc/PID/stat).
+ * End to end: `MemberCards` (v3, over FetchHttpClient and over NodeHttpClient.layerUndici), alipay-sdk 4.14.0
+ * (`curl`, answers verified) and a raw baseline client (node:http keep-alive, pre-parsed KeyObjects, same signing
+ * and verification, no framework) doing the same operations — card query and card update, alternating — against
+ * the same wire emulator running in a CHILD process (so the client and the server use separate cores, and the
+ * client's CPU time, process.cpuUsage of this process, excludes the server's). Calls per second at concurrency
+ * 1, 8 and 32 (+ v2 at 8, without the raw client), each the median of several rounds, every client in every round
+ * (who goes first rotates); their ratio; client CPU per call, ours ÷ raw and ours ÷ alipay-sdk's (medians of the
+ * per-round ratios); and our calls per second as a share of the crypto bound (cores ÷ the RSA time of one call,
+ * client and server: two signatures and two verifications). Server CPU per call from /proc/PID/stat.
  *
  *   pnpm exec tsx bench/e2e.ts [--quick]
  */
@@ -19,8 +22,16 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import { type ChildProcess, spawn } from "node:child_process"
-import { createPrivateKey, createPublicKey, sign as rsaSign, verify as rsaVerify } from "node:crypto"
+import {
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  randomUUID,
+  sign as rsaSign,
+  verify as rsaVerify
+} from "node:crypto"
 import * as fs from "node:fs"
+import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import { createInterface } from "node:readline"
@@ -34,8 +45,8 @@ export interface E2eOptions {
   readonly concurrency?: ReadonlyArray<number>
   /** calls per round and client at concurrency 1 (more at higher concurrency) */
   readonly calls?: number
-  /** profile one client alone (`--only ours|sdk`): no comparison, no v2 */
-  readonly only?: "ours" | "ours-undici" | "sdk"
+  /** profile one client alone (`--only raw|ours|ours-undici|sdk`): no comparison, no v2 */
+  readonly only?: "raw" | "ours" | "ours-undici" | "sdk"
   /** `--only` runs: spans off (`Effect.withTracerEnabled(false)`), to see what tracing costs */
   readonly tracing?: boolean
 }
@@ -115,6 +126,72 @@ const rsaMsPerCall = (privatePem: string, publicPem: string): { sign: number; ve
   return { sign, verify }
 }
 
+/**
+ * The baseline: the least a v3 client can do, with no framework. A `node:http` keep-alive agent, the keys parsed
+ * once into `KeyObject`s, the same request (JSON body, `authorization` = auth string + SHA256withRSA signature of
+ * `auth\nPOST\npath\nbody\n`, `alipay-request-id`), and the same checks on the answer (status, the
+ * `alipay-signature` over `timestamp\nnonce\nraw body\n` verified before parsing, then `JSON.parse`).
+ * Idle sockets are dropped after 4 s (the server closes them after 5 s), and a request that meets a reused socket
+ * the server has just closed is sent once more, as Node's documentation advises.
+ */
+export const makeRawClient = (options: {
+  readonly endpoint: string
+  readonly appId: string
+  readonly appPrivateKey: KeyObject
+  readonly alipayPublicKey: KeyObject
+}) => {
+  const url = new URL(options.endpoint)
+  const agent = new http.Agent({ keepAlive: true, timeout: 4_000 })
+  const call = (target: string, body: unknown, retry: boolean): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const text = JSON.stringify(body)
+      const auth = `app_id=${options.appId},nonce=${randomUUID()},timestamp=${Date.now()}`
+      const signature = rsaSign("sha256", Buffer.from(`${auth}\nPOST\n${target}\n${text}\n`), options.appPrivateKey)
+      const request = http.request({
+        host: url.hostname,
+        port: url.port,
+        method: "POST",
+        path: target,
+        agent,
+        headers: {
+          accept: "application/json",
+          authorization: `ALIPAY-SHA256withRSA ${auth},sign=${signature.toString("base64")}`,
+          "alipay-request-id": randomUUID().replaceAll("-", ""),
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(text)
+        }
+      }, (response) => {
+        const chunks: Array<Buffer> = []
+        response.on("data", (chunk: Buffer) => chunks.push(chunk))
+        response.on("error", reject)
+        response.on("end", () => {
+          const raw = Buffer.concat(chunks).toString("utf8")
+          const status = response.statusCode ?? 0
+          if (status >= 400) return reject(new Error(`raw client: HTTP ${status}: ${raw}`))
+          const h = response.headers
+          const content = `${String(h["alipay-timestamp"])}\n${String(h["alipay-nonce"])}\n${raw}\n`
+          const signed = h["alipay-signature"]
+          if (
+            typeof signed !== "string" ||
+            !rsaVerify("sha256", Buffer.from(content), options.alipayPublicKey, Buffer.from(signed, "base64"))
+          ) {
+            return reject(new Error("raw client: the answer's signature does not verify"))
+          }
+          resolve(JSON.parse(raw))
+        })
+      })
+      request.on("error", (error: NodeJS.ErrnoException) => {
+        if (retry && request.reusedSocket && error.code === "ECONNRESET") {
+          call(target, body, false).then(resolve, reject)
+        } else {
+          reject(error)
+        }
+      })
+      request.end(text)
+    })
+  return (target: string, body: unknown): Promise<unknown> => call(target, body, true)
+}
+
 const pool = async (n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> => {
   let next = 0
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -142,12 +219,12 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       appPrivateKey: Redacted.make(appPrivatePem),
       alipayPublicKey: Redacted.make(alipayPublicPem)
     }
-    const runtimeWith = (http: "fetch" | "undici") =>
+    const runtimeWith = (transport: "fetch" | "undici") =>
       ManagedRuntime.make(
         MemberCards.layer.pipe(
           Layer.provide(AlipayClient.layer),
           Layer.provide(AlipayConfig.layer(config)),
-          Layer.provide(http === "undici" ? NodeHttpClient.layerUndici : FetchHttpClient.layer)
+          Layer.provide(transport === "undici" ? NodeHttpClient.layerUndici : FetchHttpClient.layer)
         )
       )
     // never disposed: destroying undici's dispatcher trips urllib's diagnostics hook (installed by alipay-sdk) with
@@ -200,9 +277,16 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       card_info: { point: "321", balance: "12.34" }
     }
 
-    type Client = "ours" | "ours_undici" | "alipay_sdk"
-    const ours = (http: "fetch" | "undici") => (n: number, c: number, protocol: "v3" | "v2") =>
-      runtimes[http].runPromise(
+    const raw = makeRawClient({
+      endpoint: emulator.endpoint,
+      appId: emulator.appId,
+      appPrivateKey: createPrivateKey(appPrivatePem),
+      alipayPublicKey: createPublicKey(alipayPublicPem)
+    })
+
+    type Client = "raw" | "ours" | "ours_undici" | "alipay_sdk"
+    const ours = (transport: "fetch" | "undici") => (n: number, c: number, protocol: "v3" | "v2") =>
+      runtimes[transport].runPromise(
         Effect.gen(function*() {
           const cards = yield* MemberCards.MemberCards
           yield* Effect.forEach(
@@ -228,7 +312,15 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
           if (result.code !== "10000") throw new Error(`alipay-sdk v2 call failed: ${JSON.stringify(result)}`)
         }
       })
+    const rawRun = (n: number, c: number, protocol: "v3" | "v2") => {
+      if (protocol !== "v3") return Promise.reject(new Error("the raw client speaks v3 only"))
+      return pool(n, c, (i) =>
+        i % 2 === 0
+          ? raw("/v3/alipay/marketing/card/query", queryBody)
+          : raw("/v3/alipay/marketing/card/update", updateBody))
+    }
     const clients: Record<Client, (n: number, c: number, protocol: "v3" | "v2") => Promise<void>> = {
+      raw: rawRun,
       ours: ours("fetch"),
       ours_undici: ours("undici"),
       alipay_sdk: theirs
@@ -253,6 +345,8 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       const c = levels[0] ?? 8
       const client = options.only === "sdk"
         ? theirs
+        : options.only === "raw"
+        ? rawRun
         : options.only === "ours-undici"
         ? clients.ours_undici
         : clients.ours
@@ -270,9 +364,9 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     }
 
     progress("e2e: warming up")
-    for (const run of Object.values(clients)) {
-      await run(100, 8, "v3")
-      await run(40, 8, "v2")
+    for (const [client, run] of Object.entries(clients)) {
+      await run(300, 8, "v3")
+      if (client !== "raw") await run(40, 8, "v2")
     }
 
     const figures: Record<string, number> = {}
@@ -280,11 +374,21 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       ...levels.map((c) => ({ c, protocol: "v3" as const })),
       { c: 8, protocol: "v2" }
     ]
-    const order: ReadonlyArray<Client> = ["ours", "ours_undici", "alipay_sdk"]
     for (const { c, protocol } of configs) {
+      // the raw baseline speaks v3 only
+      const order: ReadonlyArray<Client> = protocol === "v3"
+        ? ["raw", "ours", "ours_undici", "alipay_sdk"]
+        : ["ours", "ours_undici", "alipay_sdk"]
       const n = c === 1 ? baseCalls : baseCalls * 2
-      const runs: Record<Client, Array<Measure>> = { ours: [], ours_undici: [], alipay_sdk: [] }
+      const runs: Record<Client, Array<Measure>> = { raw: [], ours: [], ours_undici: [], alipay_sdk: [] }
       const ratios: Record<"ours" | "ours_undici", Array<number>> = { ours: [], ours_undici: [] }
+      // client CPU per call, ours ÷ the raw baseline and ours ÷ alipay-sdk's, per round (same round, same server)
+      const cpuRatios: Record<string, Array<number>> = {
+        vs_raw_fetch: [],
+        vs_raw_undici: [],
+        vs_alipay_sdk_fetch: [],
+        vs_alipay_sdk_undici: []
+      }
       for (let r = 0; r < rounds; r++) {
         // rotate who goes first, so that no client always meets a warmer (or busier) server
         const round_: Partial<Record<Client, Measure>> = {}
@@ -295,6 +399,13 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         for (const client of order) runs[client].push(round_[client]!)
         ratios.ours.push(round_.ours!.perSecond / round_.alipay_sdk!.perSecond)
         ratios.ours_undici.push(round_.ours_undici!.perSecond / round_.alipay_sdk!.perSecond)
+        const cpu = (client: Client) => round_[client]!.clientCpuPerCall
+        if (round_.raw !== undefined) {
+          cpuRatios["vs_raw_fetch"]!.push(cpu("ours") / cpu("raw"))
+          cpuRatios["vs_raw_undici"]!.push(cpu("ours_undici") / cpu("raw"))
+        }
+        cpuRatios["vs_alipay_sdk_fetch"]!.push(cpu("ours") / cpu("alipay_sdk"))
+        cpuRatios["vs_alipay_sdk_undici"]!.push(cpu("ours_undici") / cpu("alipay_sdk"))
       }
       const at = protocol === "v3" ? `c${c}` : `v2_c${c}`
       for (const client of order) {
@@ -302,6 +413,9 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       }
       figures[`e2e_vs_alipay_sdk_ratio_${at}`] = round(median(ratios.ours), 2)
       figures[`e2e_vs_alipay_sdk_ratio_undici_${at}`] = round(median(ratios.ours_undici), 2)
+      for (const [key, values] of Object.entries(cpuRatios)) {
+        if (values.length > 0) figures[`e2e_client_cpu_${key}_${at}`] = round(median(values), 2)
+      }
       for (const client of order) {
         figures[`e2e_client_cpu_ms_per_call_${client}_${at}`] = round(
           median(runs[client].map((x) => x.clientCpuPerCall)),
@@ -315,7 +429,11 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       progress(
         `e2e ${protocol} c=${c}: ours ${figures[`e2e_calls_per_s_ours_${at}`]}/s (undici ${
           figures[`e2e_calls_per_s_ours_undici_${at}`]
-        }/s), alipay-sdk ${figures[`e2e_calls_per_s_alipay_sdk_${at}`]}/s`
+        }/s), alipay-sdk ${figures[`e2e_calls_per_s_alipay_sdk_${at}`]}/s` +
+          (protocol === "v3" ? `, raw ${figures[`e2e_calls_per_s_raw_${at}`]}/s` : "") +
+          `; client CPU ms/call: ${
+            order.map((client) => `${client} ${figures[`e2e_client_cpu_ms_per_call_${client}_${at}`]}`).join(", ")
+          }`
       )
     }
 
@@ -334,7 +452,21 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       )
     }
 
+    // client CPU per call (c8 = 8 calls in flight): ours within 1.3× (undici) / 1.5× (fetch) of the raw baseline,
+    // and at most half of alipay-sdk's
     const targets: Record<string, Verdict> = {}
+    if (levels.includes(8)) {
+      for (
+        const [key, atMost] of [
+          ["e2e_client_cpu_vs_raw_undici_c8", 1.3],
+          ["e2e_client_cpu_vs_raw_fetch_c8", 1.5],
+          ["e2e_client_cpu_vs_alipay_sdk_undici_c8", 0.5],
+          ["e2e_client_cpu_vs_alipay_sdk_fetch_c8", 0.5]
+        ] as const
+      ) {
+        targets[key] = verdict(figures[key]!, { atMost })
+      }
+    }
     for (const c of levels) {
       for (const v of ["", "undici_"]) {
         targets[`e2e_vs_alipay_sdk_ratio_${v}c${c}`] = verdict(figures[`e2e_vs_alipay_sdk_ratio_${v}c${c}`]!, {
@@ -351,12 +483,15 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         rounds,
         calls_per_round: { c1: baseCalls, other: baseCalls * 2 },
         workload: "card query and card update, alternating, on one card; v3 unless named v2",
+        raw: "baseline, v3 only: node:http keep-alive agent, pre-parsed KeyObjects, same signing, answers verified " +
+          "before JSON.parse, no framework",
         ours: "MemberCards over FetchHttpClient (the README's wiring), answers verified",
         ours_undici: "MemberCards over NodeHttpClient.layerUndici, answers verified",
         alipay_sdk: "alipay-sdk 4.14.0 curl (v3, answers verified) / exec with validateSign (v2)",
         emulator: "child process: node --import tsx packages/testkit/src/bin/emulator.ts --port 0",
         crypto_bound: "cores / (2 RSA-2048 signatures + 2 verifications per call: client and server)",
-        cpu: "client: process.cpuUsage of this process; server: /proc/PID/stat of the emulator; ms per call"
+        cpu: "client: process.cpuUsage of this process (the emulator runs in its own process); server: " +
+          "/proc/PID/stat of the emulator; ms per call; e2e_client_cpu_vs_* are medians of per-round ratios"
       },
       figures,
       targets
@@ -370,7 +505,7 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const quick = process.argv.includes("--quick")
   const onlyAt = process.argv.indexOf("--only")
-  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1] as "ours" | "ours-undici" | "sdk"
+  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1] as "raw" | "ours" | "ours-undici" | "sdk"
   runE2e({
     ...(quick ? { rounds: 3, calls: 60 } : {}),
     ...(only === undefined ? {} : { only, concurrency: [8] }),

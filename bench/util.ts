@@ -9,8 +9,16 @@ import { fileURLToPath } from "node:url"
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 
-/** Where the JSON results go. */
-export const RESULTS_DIR = path.join(ROOT, "bench", "results")
+/** `--quick` on the command line: a smoke run whose figures are not worth keeping. */
+export const QUICK = process.argv.includes("--quick")
+
+/**
+ * Where the JSON results go: `bench/results` for a full run (committed), `bench/results/quick` for `--quick`
+ * (git-ignored by its own `.gitignore`), so that a smoke run never overwrites the committed figures.
+ * `MEMBERCARD_BENCH_RESULTS` overrides both.
+ */
+export const RESULTS_DIR = process.env["MEMBERCARD_BENCH_RESULTS"] ??
+  path.join(ROOT, "bench", "results", ...(QUICK ? ["quick"] : []))
 
 /** The median of some numbers (the mean of the two middle ones for an even count). */
 export const median = (values: ReadonlyArray<number>): number => {
@@ -37,9 +45,12 @@ export const machine = () => ({
   cpu_model: os.cpus()[0]?.model ?? "unknown"
 })
 
-/** Writes `bench/results/<name>.json`. */
+/** Writes `<RESULTS_DIR>/<name>.json`. */
 export const writeResults = (name: string, results: unknown): string => {
   fs.mkdirSync(RESULTS_DIR, { recursive: true })
+  if (QUICK && process.env["MEMBERCARD_BENCH_RESULTS"] === undefined) {
+    fs.writeFileSync(path.join(RESULTS_DIR, ".gitignore"), "*\n")
+  }
   const file = path.join(RESULTS_DIR, `${name}.json`)
   fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n")
   return file

@@ -182,7 +182,6 @@ export const gatewaySubCodes = {
     400
   ),
   "isv.invalid-signature": gw("isv.invalid-signature", "40002", "Signature verification failed", 400),
-  "isv.code-invalid": gw("isv.code-invalid", "40002", "Authorization code invalid", 400),
   // UNCONFIRMED names (spec §2.2): plausible, listed with "…" in the sources.
   "isv.invalid-app-id": gw("isv.invalid-app-id", "40002", "Invalid app_id", 400, { confirmed: false }),
   "isv.invalid-timestamp": gw("isv.invalid-timestamp", "40002", "Invalid timestamp", 400, { confirmed: false }),
@@ -236,6 +235,11 @@ export interface BusinessSubCodeInfo {
   readonly httpStatus: number
   /** The v3 spelling of the code (without `isv.` / `aop.` prefixes). */
   readonly v3Code: string
+  /**
+   * The v2 gateway `code` the sub-code travels with: `40004` (Business Failed) for the card APIs, `40002`
+   * (Invalid Arguments) for the `alipay.system.oauth.token` codes.
+   */
+  readonly gatewayCode: GatewayCode
 }
 
 const M = {
@@ -256,7 +260,8 @@ const M = {
   benefitModify: "alipay.marketing.card.benefit.modify",
   benefitQuery: "alipay.marketing.card.benefit.query",
   benefitDelete: "alipay.marketing.card.benefit.delete",
-  consumeSync: "alipay.marketing.card.consume.sync"
+  consumeSync: "alipay.marketing.card.consume.sync",
+  systemOauthToken: "alipay.system.oauth.token"
 } as const
 
 const allCardMethods: ReadonlyArray<string> = [
@@ -309,6 +314,7 @@ const biz = (
     readonly subMsg?: string
     readonly retryable?: boolean
     readonly httpStatus?: number
+    readonly gatewayCode?: GatewayCode
   } = {}
 ): BusinessSubCodeInfo => ({
   subCode,
@@ -318,7 +324,8 @@ const biz = (
   methods,
   retryable: options.retryable ?? false,
   httpStatus: options.httpStatus ?? 400,
-  v3Code: subCode.replace(/^(isv|aop|isp)\./, "")
+  v3Code: subCode.replace(/^(isv|aop|isp)\./, ""),
+  gatewayCode: options.gatewayCode ?? "40004"
 })
 
 const nf = { httpStatus: NOT_FOUND_HTTP_STATUS } as const
@@ -326,9 +333,16 @@ const nf = { httpStatus: NOT_FOUND_HTTP_STATUS } as const
 /**
  * Every business sub-code of spec §7 (and the per-API tables of §4).
  *
- * `retryable`: only Alipay-side transient failures (`SYSTEM_ERROR`, `OPEN_CARD_CONCURRENTLY`, and
- * UNCONFIRMED: `OPEN_FORM_SET_FAIL`, `OPEN_PROFILE_QUERY_FAIL`, `isv.unknown-error` whose names say "failed"
- * without blaming the input) can succeed on retry. Everything else depends on the request or on state.
+ * `retryable` (the one retry truth: the gateway, the fake and the emulator all read it): only failures the spec
+ * documents as transient can succeed on retry: `SYSTEM_ERROR` (系统繁忙, "retry later") and
+ * `OPEN_CARD_CONCURRENTLY` (a concurrent request for the same user and template; once it has finished, the
+ * repeat answers with the card or `CARD_HAS_OPENED`). Everything else depends on the request or on state.
+ *
+ * UNCONFIRMED: `OPEN_FORM_SET_FAIL`, `OPEN_PROFILE_QUERY_FAIL` and `isv.unknown-error` are NOT retryable. The
+ * spec (§7) gives only their names ("form config errors", "form-data lookup failures", "upload errors"), no
+ * source calls them transient, and retrying is harmful or useless for each: formtemplate.set and image.upload
+ * are unsafe writes (never repeated anyway), and a repeated activateform.query spends the second (last) use of
+ * the user's token that card.open needs.
  *
  * @since 0.1.0
  * @category catalogue
@@ -408,8 +422,8 @@ export const businessSubCodes = {
     [M.formTemplateSet]
   ),
   FORM_FIELD_INVALID: biz("FORM_FIELD_INVALID", "Unknown open-form field code", [M.formTemplateSet]),
+  // UNCONFIRMED: not retryable (see above); 500 as it names no input at fault.
   OPEN_FORM_SET_FAIL: biz("OPEN_FORM_SET_FAIL", "Saving the open-form configuration failed", [M.formTemplateSet], {
-    retryable: true,
     httpStatus: SYSTEM_ERROR_HTTP_STATUS
   }),
   DUPLICATE_BIRTHDAY_FIELD: biz("DUPLICATE_BIRTHDAY_FIELD", "More than one birthday field", [M.formTemplateSet]),
@@ -435,7 +449,8 @@ export const businessSubCodes = {
     "OPEN_PROFILE_QUERY_FAIL",
     "Could not read the user's submitted profile",
     [M.activateFormQuery],
-    { retryable: true, httpStatus: SYSTEM_ERROR_HTTP_STATUS }
+    // UNCONFIRMED: not retryable (a repeat spends the user's token, see above).
+    { httpStatus: SYSTEM_ERROR_HTTP_STATUS }
   ),
   REQUEST_ID_EXPIRE: biz("REQUEST_ID_EXPIRE", "The callback request_id has expired", [M.activateFormQuery]),
   REQUEST_ID_INVALID: biz("REQUEST_ID_INVALID", "Unknown callback request_id", [M.activateFormQuery], nf),
@@ -449,15 +464,31 @@ export const businessSubCodes = {
   "isv.exceed-max-size": biz("isv.exceed-max-size", "File exceeds the maximum size", [M.imageUpload]),
   "isv.unknown-fomat": biz("isv.unknown-fomat", "Unknown file format (sic 'fomat')", [M.imageUpload]),
   "isv.image-unsafe": biz("isv.image-unsafe", "Image failed the content-safety check", [M.imageUpload]),
+  // UNCONFIRMED: not retryable (see above).
   "isv.unknown-error": biz("isv.unknown-error", "Unknown upload error", [M.imageUpload], {
-    retryable: true,
     httpStatus: SYSTEM_ERROR_HTTP_STATUS
   }),
   INVALID_PARAM: biz("INVALID_PARAM", "Request parameter invalid", [M.imageUpload]),
   EXCEED_MAX_SIZE: biz("EXCEED_MAX_SIZE", "File exceeds the maximum size", [M.imageUpload]),
   UNKNOWN_FORMAT: biz("UNKNOWN_FORMAT", "Unknown file format", [M.imageUpload]),
   INVALID_FILE_BYTES: biz("INVALID_FILE_BYTES", "File bytes are invalid", [M.imageUpload]),
-  CAPACITY_EXCEEDED: biz("CAPACITY_EXCEEDED", "Storage capacity exceeded", [M.imageUpload])
+  CAPACITY_EXCEEDED: biz("CAPACITY_EXCEEDED", "Storage capacity exceeded", [M.imageUpload]),
+  // alipay.system.oauth.token (opencard-flows §2.1): v2 `code=40002` (Invalid Arguments), not 40004.
+  "isv.code-invalid": biz(
+    "isv.code-invalid",
+    "Auth code invalid, already used or expired (single-use, short-lived)",
+    [M.systemOauthToken],
+    { gatewayCode: "40002" }
+  ),
+  "isv.refresh-token-invalid": biz("isv.refresh-token-invalid", "Refresh token invalid", [M.systemOauthToken], {
+    gatewayCode: "40002"
+  }),
+  "isv.refresh-token-time-out": biz("isv.refresh-token-time-out", "Refresh token expired", [M.systemOauthToken], {
+    gatewayCode: "40002"
+  }),
+  "isv.grant-type-invalid": biz("isv.grant-type-invalid", "Unknown grant_type", [M.systemOauthToken], {
+    gatewayCode: "40002"
+  })
 } as const satisfies Record<string, BusinessSubCodeInfo>
 
 /**
@@ -502,6 +533,39 @@ const byV3Code: ReadonlyMap<string, Description> = new Map<string, Description>(
 ])
 
 /**
+ * v3 gateway error codes known only in their v3 spelling (observed in the SDKs' tests, signing spec §8.6), with
+ * the v2 gateway code each corresponds to. Every other v3 gateway code is a catalogued sub-code without its
+ * `isv.` / `aop.` / `isp.` prefix.
+ *
+ * @since 0.1.0
+ * @category catalogue
+ */
+export const v3OnlyGatewayCodes = {
+  "service-unavailable": "20000",
+  "invalid-parameter": "40002",
+  "app-openid-not-match": "40002",
+  "decryption-error-not-valid-encrypt-type": "40003",
+  "decryption-error-not-valid-encrypt-key": "40003"
+} as const satisfies Record<string, GatewayCode>
+
+/**
+ * The v2 gateway code a v3 error `code` (or a v2 sub-code) corresponds to: the catalogue's sub-codes (v2 or v3
+ * spelling), then {@link v3OnlyGatewayCodes}; any other `isp.*` is `20000`; `undefined` when unknown.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const gatewayCodeOfV3 = (v3Code: string): GatewayCode | undefined => {
+  const found = describe(v3Code)
+  if (Option.isSome(found) && found.value._tag !== "Gateway") return found.value.info.gatewayCode
+  const unprefixed = toV3Code(v3Code)
+  if (has(v3OnlyGatewayCodes, unprefixed)) return v3OnlyGatewayCodes[unprefixed]
+  const bare = describe(unprefixed)
+  if (Option.isSome(bare) && bare.value._tag !== "Gateway") return bare.value.info.gatewayCode
+  return v3Code.startsWith("isp.") ? "20000" : undefined
+}
+
+/**
  * Is the string a documented gateway code?
  *
  * @since 0.1.0
@@ -543,8 +607,9 @@ export const describe = (code: string): Option.Option<Description> => {
  * Can repeating the same request later help?
  *
  * - `code` `20000` (service unavailable) is always retryable;
- * - otherwise the sub-code decides (v2 or v3 spelling): `SYSTEM_ERROR`, `OPEN_CARD_CONCURRENTLY`, `isp.*`… ;
- * - unknown codes are not retryable.
+ * - otherwise the sub-code decides (v2 or v3 spelling): `SYSTEM_ERROR`, `OPEN_CARD_CONCURRENTLY`, known
+ *   `isp.*`… ;
+ * - unknown codes are not retryable, except any `isp.*` (Alipay-side service failure).
  *
  * For v3 errors pass the v3 `code` as `code` (and no `subCode`).
  *
@@ -555,13 +620,28 @@ export const isRetryable = (code: string, subCode?: string): boolean => {
   if (code === "20000") return true
   if (isGatewayCode(code)) {
     if (subCode === undefined) return gatewayCodes[code].retryable
-    return Option.match(describe(subCode), {
-      onNone: () => false,
-      onSome: (d) => d.info.retryable
-    })
+    return subCodeRetryable(subCode)
   }
-  return Option.match(describe(code), { onNone: () => false, onSome: (d) => d.info.retryable })
+  if (has(v3OnlyGatewayCodes, code)) return gatewayCodes[v3OnlyGatewayCodes[code]].retryable
+  return subCodeRetryable(code)
 }
+
+const subCodeRetryable = (subCode: string): boolean =>
+  Option.match(describe(subCode), {
+    // `isp.*`: an Alipay-side service failure, transient whatever its name.
+    onNone: () => subCode.startsWith("isp."),
+    onSome: (d) => d.info.retryable
+  })
+
+/**
+ * Whether the catalogue knows a code (gateway code, gateway sub-code or business sub-code, v2 or v3 spelling).
+ * For unknown codes the gateway falls back on the HTTP status.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const isKnown = (code: string): boolean =>
+  Option.isSome(describe(code)) || has(v3OnlyGatewayCodes, toV3Code(code))
 
 /**
  * Suggested v3 HTTP status for a sub-code (v2 or v3 spelling). Unknown codes give 400.

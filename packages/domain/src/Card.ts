@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Ids from "./Ids.js"
@@ -374,14 +375,19 @@ const merchantCardCommon = {
 }
 
 /**
- * `MerchantCard` as sent in `card.update`'s `card_info` (spec §3.13): every field optional; `biz_card_no` is
- * never sent (it is rejected as an unknown key); `template_id` moves the card to another template;
- * `mdcode_info` returns a merchant dynamic code.
+ * `MerchantCard` as sent in `card.update`'s `card_info` (spec §3.13): every field optional; `template_id` moves
+ * the card to another template; `mdcode_info` returns a merchant dynamic code. `biz_card_no` is "not needed"
+ * (the card is named by `target_card_no`) but Alipay's own update sample sends it, so it is accepted.
  *
  * @since 0.1.0
  * @category DTOs
  */
 export const MerchantCard = Schema.Struct({
+  /**
+   * N, [1,32]. "Not needed" on update (the card is `target_card_no`); sent by Alipay's own sample (seed 000).
+   * UNCONFIRMED what Alipay does with it: read as informational and ignored (the card number never changes).
+   */
+  biz_card_no: optionalExact(Ids.BizCardNo),
   /** N on update, [1,64]. Card number in the merchant CRM. */
   external_card_no: optionalExact(Ids.ExternalCardNo),
   ...merchantCardCommon,
@@ -419,7 +425,8 @@ export type OpenCardExtInfo = typeof OpenCardExtInfo.Type
 
 /**
  * `McardStylInfo` (`mcard_style_info`, update only, **deprecated**: the card face follows the template).
- * Cannot be combined with `card_info.template_id`.
+ * The docs say it "cannot be combined with `card_info.template_id`", yet Alipay's own update sample (seed 000)
+ * sends both, so the combination is accepted here; Alipay judges it.
  *
  * @since 0.1.0
  * @category DTOs
@@ -432,14 +439,51 @@ export const McardStylInfo = Schema.Struct({
 
 /**
  * `MerchantCardMsgInfo` (`merchant_card_msg_info`, update only): `changed_point`, the points change of this
- * message (`100` = +100, `-100` = −100, at most 2 decimals; an illegal format means no message is sent).
+ * message (`100` = +100, `-100` = −100, at most 2 decimals).
+ *
+ * Documented: "if the format is illegal no message is sent" — the update itself still applies. So any string
+ * is accepted here, and `isValidChangedPoint` tells whether the message will be sent.
  *
  * @since 0.1.0
  * @category DTOs
  */
 export const MerchantCardMsgInfo = Schema.Struct({
-  changed_point: optionalExact(Money.PointsDelta)
+  /** N. Signed points change; an illegal format only drops the message (see `isValidChangedPoint`). */
+  changed_point: optionalExact(Schema.String)
 }).annotations({ identifier: "MerchantCardMsgInfo" })
+
+/**
+ * @since 0.1.0
+ * @category DTOs
+ */
+export type MerchantCardMsgInfo = typeof MerchantCardMsgInfo.Type
+
+const isPointsDelta = Schema.is(Money.PointsDelta)
+
+/**
+ * Is `changed_point` well formed (a number with at most 2 decimals, may be negative)? Alipay documents that a
+ * badly formatted value means no points message is sent while the update itself applies.
+ *
+ * @since 0.1.0
+ * @category card.update
+ */
+export const isValidChangedPoint = (changedPoint: string): changedPoint is Money.PointsDelta =>
+  isPointsDelta(changedPoint)
+
+/**
+ * The points message a card.update produces: `Some(changed_point)` when `merchant_card_msg_info.changed_point`
+ * is present and well formed, `None` when absent or badly formatted (documented: the message is dropped, the
+ * update applies).
+ *
+ * @since 0.1.0
+ * @category card.update
+ */
+export const pointsMessageOf = (request: {
+  readonly merchant_card_msg_info?: { readonly changed_point?: string | undefined } | undefined
+}): Option.Option<Money.PointsDelta> => {
+  const changed = request.merchant_card_msg_info?.changed_point
+  return changed !== undefined && isValidChangedPoint(changed) ? Option.some(changed) : Option.none()
+}
 
 /**
  * `McardNotifyMessage` (`notify_messages[]`, update only, **deprecated and ignored**: no message is sent).
@@ -654,8 +698,8 @@ export const isInCardPackage = (response: CardQueryResponse): boolean =>
 // -------------------------------------------------------------------------------------------------------------
 
 /**
- * Request of `alipay.marketing.card.update` (spec §4.9). `mcard_style_info` (deprecated) cannot be combined
- * with `card_info.template_id`.
+ * Request of `alipay.marketing.card.update` (spec §4.9). Alipay's own sample (seed 000) decodes: it sends
+ * `card_info.biz_card_no` and combines the deprecated `mcard_style_info` with `card_info.template_id`.
  *
  * @since 0.1.0
  * @category card.update
@@ -675,17 +719,14 @@ export const CardUpdateRequest = Schema.Struct({
   merchant_card_msg_info: optionalExact(MerchantCardMsgInfo),
   /** N. Deprecated; ignored, no message is sent. */
   notify_messages: optionalExact(Schema.Array(McardNotifyMessage)),
-  /** N. Deprecated; cannot be combined with `card_info.template_id`. */
+  /**
+   * N. Deprecated (the card face follows the template). UNCONFIRMED: the docs say it cannot be combined with
+   * `card_info.template_id`, Alipay's own sample combines them; accepted (Alipay judges).
+   */
   mcard_style_info: optionalExact(McardStylInfo),
   /** N. Special business only. */
   paid_outer_card_info: optionalExact(PaidOuterCardExtraInfoDTO)
-}).pipe(
-  Schema.filter((req) =>
-    req.mcard_style_info !== undefined && req.card_info.template_id !== undefined
-      ? { path: ["mcard_style_info"], message: TemplateValidation.cardRuleMessages.mcardStyleWithTemplateId }
-      : undefined
-  )
-).annotations({ identifier: "CardUpdateRequest" })
+}).annotations({ identifier: "CardUpdateRequest" })
 
 /**
  * @since 0.1.0

@@ -140,16 +140,16 @@ export interface EvaluatedFields {
 // -------------------------------------------------------------------------------------------------
 
 /**
- * Output format of dates produced by `DATE_IN_FUTURE`.
+ * Output format of dates produced by `DATE_IN_FUTURE`: `yyyy-MM-dd` (the Beijing calendar date).
  *
- * UNCONFIRMED (spec §9.11): the rule doc says "YYYY-MM-DD" but every other card date is
- * `yyyy-MM-dd HH:mm:ss`; we render the full date-time (keeping the current Beijing time of day) so the card's
- * dates have one format.
+ * The template document says the rule "generates a future date (format YYYY-MM-DD)" (seed 003), so that is what
+ * is produced, although other card dates are `yyyy-MM-dd HH:mm:ss`.
+ * UNCONFIRMED (spec §9.11): what Alipay really returns; the document's format is followed.
  *
  * @since 0.1.0
  * @category Constants
  */
-export const DATE_IN_FUTURE_OUTPUT_FORMAT = "yyyy-MM-dd HH:mm:ss" as const
+export const DATE_IN_FUTURE_OUTPUT_FORMAT = "yyyy-MM-dd" as const
 
 /**
  * Largest `<n>d` accepted in a `DATE_IN_FUTURE` rule.
@@ -210,6 +210,15 @@ const isYuan = Schema.is(Money.Yuan)
  * @category Predicates
  */
 export const isPointValue = (s: string): boolean => isPoints(s)
+
+/**
+ * Whether `s` is a valid `CONST` value for the `Point` field: a non-negative **integer** (the field rule
+ * document says "Point: 整数", seed 003), e.g. `88`; `88.5` is not.
+ *
+ * @since 0.1.0
+ * @category Predicates
+ */
+export const isPointRuleValue = (s: string): boolean => /^(0|[1-9][0-9]*)$/.test(s) && isPoints(s)
 
 /**
  * Whether `s` is a balance in yuan (`Money.Yuan`: non-negative, at most 2 decimals, spec §6.7).
@@ -282,6 +291,14 @@ const beijing: DateTime.TimeZone = DateTime.zoneMakeOffset(AlipayDateTime.offset
  * @category Formatting
  */
 export const formatBeijing = (dt: DateTime.DateTime): string => AlipayDateTime.format(dt)
+
+/**
+ * Formats a date-time as its Beijing calendar date `yyyy-MM-dd` ({@link DATE_IN_FUTURE_OUTPUT_FORMAT}).
+ *
+ * @since 0.1.0
+ * @category Formatting
+ */
+export const formatBeijingDate = (dt: DateTime.DateTime): string => AlipayDateTime.formatDate(dt)
 
 /**
  * `now + offset` in Beijing wall-clock time: days keep the time of day; months keep the day of month, clamped to
@@ -411,7 +428,9 @@ export const fieldRuleIssues = (
     const field = rule.field_name
     switch (rule.rule_name) {
       case "CONST": {
-        const p = valueProblem(field, rule.rule_value)
+        const p = field === "Point"
+          ? isPointRuleValue(rule.rule_value) ? undefined : "must be a non-negative integer (Point: 整数)"
+          : valueProblem(field, rule.rule_value)
         if (p !== undefined) problem("rule_value", `CONST value for ${field} ${p}`)
         else compiled.push({ _tag: "Const", field, value: rule.rule_value })
         return
@@ -511,7 +530,7 @@ export const evaluate = (
         out[cardFieldOf[rule.field]] = rule.value
         break
       case "DateInFuture":
-        out[cardFieldOf[rule.field]] = formatBeijing(addOffset(now, rule.offset))
+        out[cardFieldOf[rule.field]] = formatBeijingDate(addOffset(now, rule.offset))
         break
       case "AssignFromRequest": {
         const read = readRequest(ext, rule.source)

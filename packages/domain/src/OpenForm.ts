@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Ids from "./Ids.js"
 import * as Limits from "./Limits.js"
@@ -100,19 +101,31 @@ export const recommendedRequiredFields: ReadonlyArray<OpenFormFieldCode> = [
 // -------------------------------------------------------------------------------------------------------------
 
 /**
+ * One entry of `common_fields` as sent: any non-empty string. Whether it is a known `OPEN_FORM_FIELD_*` code is
+ * Alipay's judgement (`FORM_FIELD_INVALID`, see `judgeFormTemplate`), not a client-side limit.
+ *
+ * @since 0.1.0
+ * @category formtemplate.set
+ */
+export const FormFieldText = Schema.String.pipe(
+  Schema.minLength(1, { message: () => "must not be empty" }),
+  Schema.annotations({ arbitrary: () => (fc) => fc.constantFrom(...openFormFieldCodes) })
+)
+
+/**
  * The decoded content of `fields.required` / `fields.optional`: `{"common_fields":[...]}`.
+ *
+ * Client-side only the documented limit is checked (at most `Limits.openFormFieldsMax` items); unknown codes and
+ * repetitions are let through because Alipay answers them with its own codes (`judgeFormTemplate`).
  *
  * @since 0.1.0
  * @category formtemplate.set
  */
 export const CommonFields = Schema.Struct({
-  /** `OPEN_FORM_FIELD_*` codes, no repetitions, at most `Limits.openFormFieldsMax`. */
-  common_fields: Schema.Array(OpenFormFieldCode).pipe(
+  /** `OPEN_FORM_FIELD_*` codes, at most `Limits.openFormFieldsMax`. */
+  common_fields: Schema.Array(FormFieldText).pipe(
     Schema.maxItems(Limits.openFormFieldsMax, {
       message: () => `must have at most ${Limits.openFormFieldsMax} items`
-    }),
-    Schema.filter((codes) => new Set(codes).size === codes.length, {
-      message: () => "must not repeat a field code"
     })
   )
 })
@@ -136,17 +149,16 @@ export const CommonFieldsJson: Schema.Schema<CommonFields, string> = Schema.comp
   Schema.parseJson(CommonFields)
 ).annotations({ identifier: "CommonFieldsJson" })
 
-const birthdayFields: ReadonlySet<string> = new Set(["OPEN_FORM_FIELD_BIRTHDAY", "OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"])
-
 const fieldCodes = (fields: { readonly common_fields: ReadonlyArray<string> } | undefined): ReadonlyArray<string> =>
   fields === undefined ? [] : fields.common_fields
 
 /**
  * `OpenFormFieldDO` (`fields`): which form fields are required and which optional.
  *
- * Rules (spec §4.4, §6.4): `required` must contain at least `Limits.openFormRequiredMin` field;
- * required + optional ≤ `Limits.openFormFieldsMax` (20) fields in total; no code in both lists; at most one
- * birthday field (`DUPLICATE_BIRTHDAY_FIELD`, UNCONFIRMED meaning).
+ * Client-side limits (documented, spec §4.4, §6.4): `required` must contain at least
+ * `Limits.openFormRequiredMin` field; required + optional ≤ `Limits.openFormFieldsMax` (20) fields in total.
+ * What Alipay answers with its own codes (unknown code, repeated or overlapping field, two birthday fields,
+ * certificate fields) is let through and judged by `judgeFormTemplate`.
  *
  * @since 0.1.0
  * @category formtemplate.set
@@ -160,33 +172,14 @@ export const OpenFormFieldDO = Schema.Struct({
       message: () => `must contain at least ${Limits.openFormRequiredMin} field in common_fields`
     })
   ),
-  /** Optional fields. N, same format; must not contain any value present in `required`. */
+  /** Optional fields. N, same format; should not repeat a required field (`DUPLICATE_FORM_FIELD`). */
   optional: optionalExact(CommonFieldsJson)
 }).pipe(
   Schema.filter((fields) => {
-    const required = fieldCodes(fields.required)
-    const optional = fieldCodes(fields.optional)
-    const issues: Array<Schema.FilterIssue> = []
-    if (required.length + optional.length > Limits.openFormFieldsMax) {
-      issues.push({
-        path: [],
-        message: `must have at most ${Limits.openFormFieldsMax} fields in total (required + optional)`
-      })
-    }
-    // UNCONFIRMED meaning of DUPLICATE_BIRTHDAY_FIELD (inferred from its name): at most one birthday field.
-    const birthdays = [...required, ...optional].filter((c) => birthdayFields.has(c))
-    if (birthdays.length > 1) {
-      issues.push({ path: [], message: `must contain at most one birthday field (got ${birthdays.join(", ")})` })
-    }
-    const requiredSet = new Set(required)
-    const both = optional.filter((c) => requiredSet.has(c))
-    if (both.length > 0) {
-      issues.push({
-        path: ["optional"],
-        message: `must not contain a field that is also required: ${both.join(", ")}`
-      })
-    }
-    return issues
+    const total = fieldCodes(fields.required).length + fieldCodes(fields.optional).length
+    return total > Limits.openFormFieldsMax
+      ? `must have at most ${Limits.openFormFieldsMax} fields in total (required + optional)`
+      : undefined
   })
 ).annotations({ identifier: "OpenFormFieldDO" })
 
@@ -228,6 +221,87 @@ export const FormTemplateSetResponse = Schema.Struct({}).annotations({ identifie
  * @category formtemplate.set
  */
 export type FormTemplateSetResponse = typeof FormTemplateSetResponse.Type
+
+/**
+ * A business refusal of formtemplate.set: Alipay's `sub_code` and a `sub_msg` (texts UNCONFIRMED).
+ *
+ * @since 0.1.0
+ * @category formtemplate.set
+ */
+export interface FormTemplateRefusal {
+  readonly subCode:
+    | "FORM_FIELD_INVALID"
+    | "DUPLICATE_FORM_FIELD"
+    | "DUPLICATE_BIRTHDAY_FIELD"
+    | "DUPLICATE_CERT_NO"
+    | "INVALID_CERT_TYPE_AND_NO"
+  readonly subMsg: string
+}
+
+/**
+ * Birthday field codes: at most one of them per form (`DUPLICATE_BIRTHDAY_FIELD`).
+ *
+ * @since 0.1.0
+ * @category field codes
+ */
+export const birthdayFieldCodes: ReadonlyArray<OpenFormFieldCode> = [
+  "OPEN_FORM_FIELD_BIRTHDAY",
+  "OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"
+]
+
+/**
+ * Certificate-number field codes (`DUPLICATE_CERT_NO`, `INVALID_CERT_TYPE_AND_NO`).
+ * UNCONFIRMED (spec §3.19): the only documented certificate-number field is `OPEN_FORM_FIELD_IDCARD`; the
+ * error codes imply more exist, with unknown names (they are judged `FORM_FIELD_INVALID` until known).
+ *
+ * @since 0.1.0
+ * @category field codes
+ */
+export const certNoFieldCodes: ReadonlyArray<OpenFormFieldCode> = ["OPEN_FORM_FIELD_IDCARD"]
+
+const isKnownCode = (code: string): code is OpenFormFieldCode =>
+  (openFormFieldCodes as ReadonlyArray<string>).includes(code)
+
+/**
+ * Alipay's own judgement of a formtemplate.set request that passed client-side validation: `None` when Alipay
+ * accepts the form, else the business code it answers. The single owner of these rules (the fake and the
+ * emulator answer with it). Checked in this order (UNCONFIRMED which code wins when several apply):
+ *
+ * 1. `FORM_FIELD_INVALID` — a code that is not a documented `OPEN_FORM_FIELD_*` code;
+ * 2. `DUPLICATE_BIRTHDAY_FIELD` — more than one birthday field, counting repeats (meaning inferred from the
+ *    name, UNCONFIRMED);
+ * 3. `DUPLICATE_CERT_NO` — more than one certificate-number field, counting repeats (UNCONFIRMED, see
+ *    `certNoFieldCodes`);
+ * 4. `DUPLICATE_FORM_FIELD` — any other code repeated in a list or present in both `required` and `optional`;
+ * 5. `INVALID_CERT_TYPE_AND_NO` — `OPEN_FORM_FIELD_CERT_TYPE` without a certificate-number field to qualify
+ *    (UNCONFIRMED, inferred from the name).
+ *
+ * @since 0.1.0
+ * @category formtemplate.set
+ */
+export const judgeFormTemplate = (request: {
+  readonly fields: {
+    readonly required: { readonly common_fields: ReadonlyArray<string> }
+    readonly optional?: { readonly common_fields: ReadonlyArray<string> } | undefined
+  }
+}): Option.Option<FormTemplateRefusal> => {
+  const required = request.fields.required.common_fields
+  const optional = fieldCodes(request.fields.optional)
+  const all = [...required, ...optional]
+  const refuse = (subCode: FormTemplateRefusal["subCode"], subMsg: string) => Option.some({ subCode, subMsg })
+  const unknown = all.filter((code) => !isKnownCode(code))
+  if (unknown.length > 0) return refuse("FORM_FIELD_INVALID", `表单字段不合法: ${unknown.join(", ")}`)
+  const birthdays = all.filter((code) => (birthdayFieldCodes as ReadonlyArray<string>).includes(code))
+  if (birthdays.length > 1) return refuse("DUPLICATE_BIRTHDAY_FIELD", `生日字段重复: ${birthdays.join(", ")}`)
+  const certNos = all.filter((code) => (certNoFieldCodes as ReadonlyArray<string>).includes(code))
+  if (certNos.length > 1) return refuse("DUPLICATE_CERT_NO", `证件号字段重复: ${certNos.join(", ")}`)
+  const repeated = all.filter((code, i) => all.indexOf(code) !== i)
+  if (repeated.length > 0) return refuse("DUPLICATE_FORM_FIELD", `表单字段重复: ${[...new Set(repeated)].join(", ")}`)
+  if (all.includes("OPEN_FORM_FIELD_CERT_TYPE") && certNos.length === 0) {
+    return refuse("INVALID_CERT_TYPE_AND_NO", "证件类型与证件号不匹配")
+  }
+  return Option.none()
+}
 
 /**
  * Builds the `fields` of a formtemplate.set request from code lists (encodes the nested JSON text).

@@ -9,6 +9,7 @@ import type * as Schema from "effect/Schema"
 import type { BusinessSubCode } from "./AlipayCode.js"
 import * as Card from "./Card.js"
 import * as Image from "./Image.js"
+import * as OAuth from "./OAuth.js"
 import * as OpenForm from "./OpenForm.js"
 import * as Template from "./Template.js"
 
@@ -65,7 +66,8 @@ export interface Operation<
   Name extends string,
   Req extends Schema.Schema.AnyNoContext,
   Res extends Schema.Schema.AnyNoContext,
-  Codes extends BusinessSubCode = BusinessSubCode
+  Codes extends BusinessSubCode = BusinessSubCode,
+  Auth extends boolean = boolean
 > {
   /** Short name, e.g. `"cardOpen"`. */
   readonly name: Name
@@ -74,8 +76,9 @@ export interface Operation<
   readonly v2: {
     readonly encoding: V2Encoding
     /**
-     * Request fields that travel in v2 as common (top-level) parameters instead of inside `biz_content`
-     * (template.create's `notify_url`: a v3 body field, a v2 common parameter).
+     * Request fields that travel in v2 as common (top-level, signed) parameters instead of inside `biz_content`
+     * (template.create's `notify_url`: a v3 body field, a v2 common parameter; oauth.token's `grant_type`,
+     * `code`, `refresh_token`). When no field is left for `biz_content`, `biz_content` is not sent.
      */
     readonly commonParams: ReadonlyArray<string>
   }
@@ -96,7 +99,12 @@ export interface Operation<
    * Whether the call needs the user's `auth_token`: v2 common parameter `auth_token`, v3 query parameter
    * `auth_token`.
    */
-  readonly userAuthToken: boolean
+  readonly userAuthToken: Auth
+  /**
+   * Request fields whose values are secrets (oauth.token's `code` and `refresh_token`): never in a span, a log
+   * line or an error, and scrubbed from whatever Alipay echoes.
+   */
+  readonly secretFields: ReadonlyArray<string>
   /** Request schema (strict). */
   readonly request: Req
   /** Response schema (tolerant): the business fields (v2 `*_response` minus code/msg, v3 200 body). */
@@ -115,7 +123,7 @@ export interface Operation<
  * @since 0.1.0
  * @category models
  */
-export type Any = Operation<string, Schema.Schema.AnyNoContext, Schema.Schema.AnyNoContext>
+export type Any = Operation<string, Schema.Schema.AnyNoContext, Schema.Schema.AnyNoContext, BusinessSubCode, boolean>
 
 /**
  * The decoded request type of an operation.
@@ -146,7 +154,8 @@ const make = <
   const Name extends string,
   Req extends Schema.Schema.AnyNoContext,
   Res extends Schema.Schema.AnyNoContext,
-  const Codes extends BusinessSubCode
+  const Codes extends BusinessSubCode,
+  const Auth extends boolean = false
 >(op: {
   readonly name: Name
   readonly method: string
@@ -158,12 +167,13 @@ const make = <
     readonly query?: ReadonlyArray<string>
     readonly files?: ReadonlyArray<string>
   }
-  readonly userAuthToken?: boolean
+  readonly userAuthToken?: Auth
+  readonly secretFields?: ReadonlyArray<string>
   readonly request: Req
   readonly response: Res
   readonly retry: RetrySafety
   readonly subCodes: ReadonlyArray<Codes>
-}): Operation<Name, Req, Res, Codes> => ({
+}): Operation<Name, Req, Res, Codes, Auth> => ({
   name: op.name,
   method: op.method,
   v2: { encoding: op.v2?.encoding ?? "biz_content", commonParams: op.v2?.commonParams ?? [] },
@@ -174,7 +184,9 @@ const make = <
     query: op.v3.query ?? [],
     files: op.v3.files ?? []
   },
-  userAuthToken: op.userAuthToken ?? false,
+  // `Auth` is `false` exactly when the flag is omitted (its default).
+  userAuthToken: op.userAuthToken ?? (false as Auth),
+  secretFields: op.secretFields ?? [],
   request: op.request,
   response: op.response,
   retry: op.retry,
@@ -487,6 +499,30 @@ export const templateBatchQuery = make({
 })
 
 /**
+ * `alipay.system.oauth.token` — `POST /v3/alipay/system/oauth/token`: exchange the callback's `auth_code` (or a
+ * `refresh_token`) for the user's access token (opencard-flows §2.1). In v2 every field is a common parameter
+ * (no `biz_content`); the answer node is `alipay_system_oauth_token_response`, failures come under
+ * `error_response` with `code=40002`.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const systemOauthToken = make({
+  name: "systemOauthToken",
+  method: "alipay.system.oauth.token",
+  v2: { commonParams: ["grant_type", "code", "refresh_token"] },
+  v3: { verb: "POST", path: "/v3/alipay/system/oauth/token", encoding: "json" },
+  secretFields: ["code", "refresh_token"],
+  request: OAuth.OAuthTokenRequest,
+  response: OAuth.OAuthTokenResponse,
+  // unsafe-write: an auth code is single-use, so a repeat after a lost answer can only fail with
+  // isv.code-invalid and would hide the real (transient) failure; a refresh may likewise spend the refresh token.
+  // The caller gets the original error and restarts the authorisation.
+  retry: "unsafe-write",
+  subCodes: ["isv.code-invalid", "isv.refresh-token-invalid", "isv.refresh-token-time-out", "isv.grant-type-invalid"]
+})
+
+/**
  * The union of all operations.
  *
  * @since 0.1.0
@@ -506,6 +542,7 @@ export type AnyOperation =
   | typeof messageNotify
   | typeof imageUpload
   | typeof templateBatchQuery
+  | typeof systemOauthToken
 
 /**
  * The short name of an operation.
@@ -534,11 +571,12 @@ export const byName: { readonly [K in Name]: Extract<AnyOperation, { readonly na
   cardDelete,
   messageNotify,
   imageUpload,
-  templateBatchQuery
+  templateBatchQuery,
+  systemOauthToken
 }
 
 /**
- * Every operation, in the order of the spec's inventory (§1 rows 1–13).
+ * Every operation, in the order of the spec's inventory (§1 rows 1–13), then `systemOauthToken`.
  *
  * @since 0.1.0
  * @category table
@@ -556,7 +594,8 @@ export const all: ReadonlyArray<AnyOperation> = [
   cardDelete,
   messageNotify,
   imageUpload,
-  templateBatchQuery
+  templateBatchQuery,
+  systemOauthToken
 ]
 
 const v2Index: ReadonlyMap<string, AnyOperation> = new Map(all.map((op) => [op.method, op]))

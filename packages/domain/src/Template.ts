@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as Arbitrary from "effect/Arbitrary"
 import type * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as AlipayDateTime from "./AlipayDateTime.js"
@@ -174,13 +175,27 @@ export const OpenCardSourceType = Validation.literals("ISV", "MER")
 export type OpenCardSourceType = typeof OpenCardSourceType.Type
 
 /**
- * `pub_channel`: `SHOP_DETAIL`; `PAYMENT_RESULT` is documented but "not supported yet".
- * UNCONFIRMED: whether Alipay rejects `PAYMENT_RESULT`; it is accepted here because it is a documented value.
+ * `pub_channel` values Alipay lists but documents as "not supported yet" (支付成功页暂不支持, seed 003):
+ * a request with one of them is refused before sending.
  *
  * @since 0.1.0
  */
-// UNCONFIRMED: PAYMENT_RESULT is documented but "not supported yet"; accepted.
-export const PubChannel = Validation.literals("SHOP_DETAIL", "PAYMENT_RESULT")
+export const unsupportedPubChannels: ReadonlyArray<string> = ["PAYMENT_RESULT"]
+
+/**
+ * `pub_channel`: only `SHOP_DETAIL` (shop detail page). `PAYMENT_RESULT` (payment success page) is listed by
+ * Alipay but documented as "not supported yet", so it is rejected (see `unsupportedPubChannels`).
+ *
+ * @since 0.1.0
+ */
+export const PubChannel = Schema.Literal("SHOP_DETAIL").annotations({
+  message: (issue) => ({
+    message: typeof issue.actual === "string" && unsupportedPubChannels.includes(issue.actual)
+      ? `must be SHOP_DETAIL: ${issue.actual} is documented as not supported yet`
+      : "must be one of: SHOP_DETAIL",
+    override: true
+  })
+})
 
 /**
  * @since 0.1.0
@@ -397,6 +412,28 @@ export const TemplateCardLevelConfDTO = Schema.Struct({
 export interface TemplateCardLevelConfDTO extends Schema.Schema.Type<typeof TemplateCardLevelConfDTO> {}
 
 /**
+ * Max length of a benefit `start_date` / `end_date` (64, seed 003).
+ *
+ * @since 0.1.0
+ */
+export const benefitDateMax = 64
+
+/**
+ * A benefit date (`template_benefit_info[].start_date` / `end_date`): the **shape** `yyyy-MM-dd HH:mm:ss`, at
+ * most `benefitDateMax` characters. The calendar is not checked: Alipay's own template.modify sample (seed 000)
+ * and template.query doc (seed 003) use `2016-07-34 12:12:12`, so whether such a date is acceptable is Alipay's
+ * judgement, not ours. UNCONFIRMED what Alipay answers for an impossible date; the shape is still enforced.
+ *
+ * @since 0.1.0
+ */
+export const BenefitDateTime = text(benefitDateMax).pipe(
+  Schema.pattern(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, {
+    message: () => "must be a date-time yyyy-MM-dd HH:mm:ss"
+  }),
+  Schema.annotations({ arbitrary: () => () => Arbitrary.make(AlipayDateTime.DateTimeString) })
+)
+
+/**
  * One `template_benefit_info[]` entry (spec §3.7).
  *
  * @since 0.1.0
@@ -406,10 +443,10 @@ export const TemplateBenefitInfoDTO = Schema.Struct({
   title: required(16),
   /** Description lines. Required, max 1000 (as JSON). */
   benefit_desc: stringList(1000),
-  /** Start, `yyyy-MM-dd HH:mm:ss`. Required. */
-  start_date: AlipayDateTime.DateTimeString,
-  /** End, `yyyy-MM-dd HH:mm:ss`. Required. */
-  end_date: AlipayDateTime.DateTimeString
+  /** Start, shaped `yyyy-MM-dd HH:mm:ss` (calendar judged by Alipay, see `BenefitDateTime`). Required, max 64. */
+  start_date: BenefitDateTime,
+  /** End, shaped `yyyy-MM-dd HH:mm:ss` (Alipay's own sample has `2016-07-34 12:12:12`). Required, max 64. */
+  end_date: BenefitDateTime
 }).annotations({ identifier: "TemplateBenefitInfoDTO" })
 
 /**
@@ -463,7 +500,7 @@ export interface TemplateOpenCardConfDTO extends Schema.Schema.Type<typeof Templ
  * @since 0.1.0
  */
 export const PubChannelDTO = Schema.Struct({
-  /** `SHOP_DETAIL` (`PAYMENT_RESULT` listed, unsupported). Required (max 32). */
+  /** `SHOP_DETAIL` only (`PAYMENT_RESULT` is listed but "not supported yet": rejected). Required (max 32). */
   pub_channel: PubChannel,
   /** Extension info, "no configuration needed", e.g. `"key":"value"`. Required, max 1024. */
   ext_info: text(1024)

@@ -95,6 +95,13 @@ export * as Card from "./Card.js"
 export * as Image from "./Image.js"
 
 /**
+ * `alipay.system.oauth.token`: exchange the callback's auth code for the user's access token.
+ *
+ * @since 0.1.0
+ */
+export * as OAuth from "./OAuth.js"
+
+/**
  * Notifications from Alipay: open-card result (N1), open-card SPI (N2), mdcode notify (N3), any other.
  *
  * @since 0.1.0
@@ -114,3 +121,10 @@ export * as AlipayCode from "./AlipayCode.js"
  * @since 0.1.0
  */
 export * as Operations from "./Operations.js"
+
+/**
+ * The 3.1 open-card SPI `spi.alipay.user.opencard.get` (request, `user_info`, answer) and the 3.0 callback query.
+ *
+ * @since 0.1.0
+ */
+export * as OpenCardSpi from "./OpenCardSpi.js"

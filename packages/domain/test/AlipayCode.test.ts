@@ -50,9 +50,12 @@ describe("AlipayCode", () => {
     expect(missing).toEqual([])
   })
 
-  it("has no business sub-code that §7 does not list", () => {
-    const listed = new Set(section7Codes())
+  it("has no business sub-code that §7 (or opencard-flows §2.1 for oauth.token) does not list", () => {
+    const flows = fs.readFileSync(sharedPath("spec", "opencard-flows.md"), "utf8")
+    const oauth = flows.slice(flows.indexOf("### 2.1 `alipay.system.oauth.token`"), flows.indexOf("## 3."))
+    const listed = new Set([...section7Codes(), ...Array.from(oauth.matchAll(/`(isv\.[a-z-]+)`/g), (m) => m[1]!)])
     expect(AlipayCode.allBusinessSubCodes.filter((c) => !listed.has(c))).toEqual([])
+    expect(listed).toContain("isv.grant-type-invalid")
   })
 
   it("covers every gateway code of §2.2", () => {
@@ -122,10 +125,60 @@ describe("AlipayCode", () => {
       expect(AlipayCode.isRetryable("unknow-error")).toBe(true)
       expect(AlipayCode.isRetryable("invalid-auth-token")).toBe(false)
     })
+    it("only SYSTEM_ERROR and OPEN_CARD_CONCURRENTLY are retryable business sub-codes (spec §7)", () => {
+      expect(AlipayCode.allBusinessSubCodes.filter((c) => AlipayCode.businessSubCodes[c].retryable)).toEqual([
+        "SYSTEM_ERROR",
+        "OPEN_CARD_CONCURRENTLY"
+      ])
+      // UNCONFIRMED decisions recorded in the catalogue: "failed" names without a source calling them transient
+      for (const code of ["OPEN_FORM_SET_FAIL", "OPEN_PROFILE_QUERY_FAIL", "isv.unknown-error"]) {
+        expect(AlipayCode.isRetryable("40004", code), code).toBe(false)
+        expect(AlipayCode.isRetryable(AlipayCode.toV3Code(code)), code).toBe(false)
+      }
+    })
+    it("any isp.* sub-code is an Alipay-side failure, retryable", () => {
+      expect(AlipayCode.isRetryable("40004", "isp.some-new-failure")).toBe(true)
+      expect(AlipayCode.isRetryable("isp.some-new-failure")).toBe(true)
+      expect(AlipayCode.isRetryable("40004", "isv.some-new-failure")).toBe(false)
+    })
+    it("the oauth.token sub-codes travel with 40002 and are not retryable", () => {
+      for (
+        const code of [
+          "isv.code-invalid",
+          "isv.refresh-token-invalid",
+          "isv.refresh-token-time-out",
+          "isv.grant-type-invalid"
+        ] as const
+      ) {
+        expect(AlipayCode.businessSubCodes[code].gatewayCode).toBe("40002")
+        expect(AlipayCode.businessSubCodes[code].methods).toEqual(["alipay.system.oauth.token"])
+        expect(AlipayCode.isRetryable("40002", code)).toBe(false)
+      }
+      expect(AlipayCode.businessSubCodes.CARD_NOT_EXIT.gatewayCode).toBe("40004")
+    })
     it.prop("unknown codes are never retryable", [FastCheck.string()], ([code]) => {
-      FastCheck.pre(Option.isNone(AlipayCode.describe(code)) && code !== "20000")
+      FastCheck.pre(Option.isNone(AlipayCode.describe(code)) && code !== "20000" && !code.startsWith("isp."))
       expect(AlipayCode.isRetryable(code)).toBe(false)
       expect(AlipayCode.isRetryable("40004", code)).toBe(false)
+    })
+  })
+
+  describe("gatewayCodeOfV3", () => {
+    it("maps every catalogued sub-code (v2 or v3 spelling) to the gateway code it travels with", () => {
+      for (const info of Object.values<AlipayCode.GatewaySubCodeInfo>(AlipayCode.gatewaySubCodes)) {
+        expect(AlipayCode.gatewayCodeOfV3(info.v3Code), info.subCode).toBe(info.gatewayCode)
+        expect(AlipayCode.gatewayCodeOfV3(info.subCode), info.subCode).toBe(info.gatewayCode)
+      }
+      expect(AlipayCode.gatewayCodeOfV3("code-invalid")).toBe("40002")
+      expect(AlipayCode.gatewayCodeOfV3("CARD_NOT_EXIT")).toBe("40004")
+    })
+    it("v3-only codes, any isp.*, unknown codes", () => {
+      expect(AlipayCode.gatewayCodeOfV3("service-unavailable")).toBe("20000")
+      expect(AlipayCode.gatewayCodeOfV3("app-openid-not-match")).toBe("40002")
+      expect(AlipayCode.gatewayCodeOfV3("isp.anything-new")).toBe("20000")
+      expect(AlipayCode.gatewayCodeOfV3("NOT_A_CODE")).toBeUndefined()
+      expect(AlipayCode.isKnown("service-unavailable")).toBe(true)
+      expect(AlipayCode.isRetryable("service-unavailable")).toBe(true)
     })
   })
 

@@ -2,9 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Card from "../src/Card.js"
 import * as Limits from "../src/Limits.js"
+import * as Money from "../src/Money.js"
 import * as TemplateValidation from "../src/TemplateValidation.js"
 import * as Validation from "../src/Validation.js"
 
@@ -126,7 +128,7 @@ describe("Card: documented examples", () => {
     expectValid(Card.CardUpdateRequest, updateExample)
   })
 
-  it("seed 000 full card.update field dump: rejected only for the two documented reasons", () => {
+  it("seed 000 full card.update field dump (biz_card_no, mcard_style_info + template_id) is accepted", () => {
     const seedDump = {
       ...updateExample,
       card_info: {
@@ -161,14 +163,18 @@ describe("Card: documented examples", () => {
         }
       }
     }
-    // biz_card_no is never sent (spec §3.13); mcard_style_info cannot go with card_info.template_id (§3.18)
-    expect(issues(Card.CardUpdateRequest, seedDump).map((i) => i.path).sort()).toEqual(["card_info.biz_card_no"])
+    // Alipay's own sample sends card_info.biz_card_no ("not needed") and mcard_style_info with
+    // card_info.template_id (documented "cannot be combined"): Alipay judges, so both pass client-side.
+    expectValid(Card.CardUpdateRequest, seedDump)
     const { biz_card_no: _, ...cardInfo } = seedDump.card_info
-    expect(issues(Card.CardUpdateRequest, { ...seedDump, card_info: cardInfo }).map((i) => i.path)).toEqual([
-      "mcard_style_info"
-    ])
-    const { mcard_style_info: _style, ...withoutStyle } = seedDump
-    expectValid(Card.CardUpdateRequest, { ...withoutStyle, card_info: cardInfo })
+    expectValid(Card.CardUpdateRequest, { ...seedDump, card_info: cardInfo })
+    // the biz_card_no sent is still checked against its documented length [1,32]
+    expectIssue(
+      Card.CardUpdateRequest,
+      { ...seedDump, card_info: { ...cardInfo, biz_card_no: "1".repeat(33) } },
+      "card_info.biz_card_no",
+      "32"
+    )
   })
 
   it("§6.9 card.delete query parameters validate", () => {
@@ -259,15 +265,13 @@ describe("Card: request limits", () => {
     )
   })
 
-  it("biz_card_no, template_id and mdcode_info are never sent in card_ext_info", () => {
+  it("biz_card_no, template_id and mdcode_info are never sent in card_ext_info (card.open)", () => {
     expect(issues(Card.CardOpenRequest, withExt({ biz_card_no: "000001" })).map((i) => i.path)).toContain(
       "card_ext_info.biz_card_no"
     )
     expect(issues(Card.CardOpenRequest, withExt({ template_id: "1" })).map((i) => i.path)).toContain(
       "card_ext_info.template_id"
     )
-    expect(issues(Card.CardUpdateRequest, { ...updateExample, card_info: { biz_card_no: "1" } }).map((i) => i.path))
-      .toContain("card_info.biz_card_no")
   })
 
   it("level ≤ 64, point ≤ 64 and numeric with ≤ 2 decimals, balance yuan", () => {
@@ -392,26 +396,62 @@ describe("Card: request limits", () => {
     expectIssue(Card.CardUpdateRequest, { ...updateExample, ext_info: "x".repeat(1025) }, "ext_info", "1024")
   })
 
-  it("card.update: mcard_style_info cannot be combined with card_info.template_id", () => {
+  it("card.update: mcard_style_info is accepted with or without card_info.template_id (Alipay's sample)", () => {
     const style = { bg_color: "rgb(55,112,179)" }
-    expectIssue(
-      Card.CardUpdateRequest,
-      { ...updateExample, mcard_style_info: style },
-      "mcard_style_info",
-      "template_id"
-    )
+    expectValid(Card.CardUpdateRequest, { ...updateExample, mcard_style_info: style })
     const { template_id: _, ...cardInfo } = updateExample.card_info
     expectValid(Card.CardUpdateRequest, { ...updateExample, card_info: cardInfo, mcard_style_info: style })
-  })
-
-  it("card.update: changed_point may be negative, ≤ 2 decimals", () => {
-    expectValid(Card.CardUpdateRequest, { ...updateExample, merchant_card_msg_info: { changed_point: "-100" } })
     expectIssue(
       Card.CardUpdateRequest,
-      { ...updateExample, merchant_card_msg_info: { changed_point: "1.001" } },
-      "merchant_card_msg_info.changed_point",
-      "2 decimals"
+      { ...updateExample, mcard_style_info: { ...style, logo_id: "" } },
+      "mcard_style_info.logo_id",
+      "empty"
     )
+  })
+
+  it("card.update: a badly formatted changed_point does not reject the update (only the message is dropped)", () => {
+    for (const changed_point of ["-100", "100.00", "1.001", "ten", "", "+1", "1e3"]) {
+      expectValid(Card.CardUpdateRequest, { ...updateExample, merchant_card_msg_info: { changed_point } })
+    }
+    expectIssue(
+      Card.CardUpdateRequest,
+      { ...updateExample, merchant_card_msg_info: { changed_point: 100 } },
+      "merchant_card_msg_info.changed_point",
+      "string"
+    )
+  })
+
+  it.each([
+    ["100", true],
+    ["-100", true],
+    ["100.00", true],
+    ["-0.5", true],
+    ["1.001", false],
+    ["ten", false],
+    ["", false],
+    ["1e3", false],
+    ["+1", false]
+  ])("isValidChangedPoint(%j) = %s", (changed, valid) => {
+    expect(Card.isValidChangedPoint(changed)).toBe(valid)
+    expect(Option.isSome(Card.pointsMessageOf({ merchant_card_msg_info: { changed_point: changed } }))).toBe(valid)
+  })
+
+  it.prop(
+    "isValidChangedPoint: every signed amount with ≤ 2 decimals is valid, a third decimal never is",
+    [FastCheck.integer({ min: -1_000_000_000, max: 1_000_000_000 }), FastCheck.integer({ min: 1, max: 9 })],
+    ([hundredths, extra]) => {
+      const text = Money.formatHundredths(hundredths)
+      expect(Card.isValidChangedPoint(text)).toBe(true)
+      expect(Card.pointsMessageOf({ merchant_card_msg_info: { changed_point: text } })).toStrictEqual(
+        Option.some(text)
+      )
+      expect(Card.isValidChangedPoint(`${text}${extra}`)).toBe(false)
+    }
+  )
+
+  it("pointsMessageOf: no message without merchant_card_msg_info or changed_point", () => {
+    expect(Option.isNone(Card.pointsMessageOf({}))).toBe(true)
+    expect(Option.isNone(Card.pointsMessageOf({ merchant_card_msg_info: {} }))).toBe(true)
   })
 
   it("mdcode_info: code_value and expire_time are required when SUCCESS only", () => {
@@ -587,8 +627,8 @@ describe("schema and cross-field rules agree (each card check reported once)", (
       onRight: () => []
     })
     const key = (i: Validation.Issue) => `${i.path} ${i.message}`
-    // Field-level rules always have their schema twin; the struct-level mcard_style_info rule has one only when
-    // the rest of the request decodes (a schema filter runs after its struct), so the rules add it otherwise.
+    // Field-level rules always have their schema twin; mcard_style_info never adds an issue (Alipay's sample
+    // combines it with card_info.template_id).
     const cardInfoRules = fromRules.filter((i) => i.path.startsWith("card_info."))
     expect(cardInfoRules.map(key).filter((k) => !fromSchema.map(key).includes(k))).toEqual([])
     const merged = Validation.mergeIssues(fromSchema, fromRules)
@@ -598,8 +638,7 @@ describe("schema and cross-field rules agree (each card check reported once)", (
       fromSchema.length + fromRules.filter((i) => !fromSchema.map(key).includes(key(i))).length
     )
     const expected = (lines > Limits.frontTextListMax ? 1 : 0) +
-      (code_status === "SUCCESS" && !withValue ? 2 : 0) +
-      (withStyle && "template_id" in updateExample.card_info ? 1 : 0)
+      (code_status === "SUCCESS" && !withValue ? 2 : 0)
     expect(fromRules.length).toBe(expected)
   })
 })

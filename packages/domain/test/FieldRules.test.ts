@@ -63,8 +63,13 @@ const valueFor: Record<FieldRules.FieldName, FastCheck.Arbitrary<string>> = {
   Balance: amount,
   Level: level
 }
+/** CONST values: as `valueFor`, but `Point` is an integer (the field rule doc: "Point: 整数"). */
+const integerPoints = FastCheck.nat({ max: 9_999_999 }).map(String)
+const constValueFor: Record<FieldRules.FieldName, FastCheck.Arbitrary<string>> = { ...valueFor, Point: integerPoints }
 const fieldName = FastCheck.constantFrom(...FieldRules.fieldNames)
-const fieldAndValue = fieldName.chain((f) => valueFor[f].map((v) => [f, v] as const))
+const fieldAndValue = fieldName.chain((f) => constValueFor[f].map((v) => [f, v] as const))
+/** The Beijing calendar date `yyyy-MM-dd` that DATE_IN_FUTURE produces. */
+const wallDate = (ms: number): string => wallClock(ms).slice(0, 10)
 const ext = FastCheck.record({
   open_date: dateTime,
   valid_date: dateTime,
@@ -78,6 +83,17 @@ describe("FieldRules", () => {
     it.prop("yields rule_value whatever the request and the clock", [fieldAndValue, ext, clock], ([[f, v], e, now]) => {
       const out = evalOk([rule(f, "CONST", v)], e, now)
       expect(out[FieldRules.cardFieldOf[f]]).toBe(v)
+    })
+
+    it.prop("Point CONST is an integer (整数): integers accepted, decimals rejected", [
+      FastCheck.nat(),
+      FastCheck.integer({ min: 1, max: 99 })
+    ], ([n, d]) => {
+      expect(Either.isRight(FieldRules.validateFieldRules([rule("Point", "CONST", String(n))]))).toBe(true)
+      expect(FieldRules.isPointRuleValue(String(n))).toBe(true)
+      const decimal = `${n}.${String(d).padStart(2, "0")}`
+      expect(FieldRules.isPointRuleValue(decimal)).toBe(false)
+      expect(Either.isLeft(FieldRules.validateFieldRules([rule("Point", "CONST", decimal)]))).toBe(true)
     })
 
     it("Level CONST: 64 characters accepted, 65 rejected", () => {
@@ -147,12 +163,12 @@ describe("FieldRules", () => {
       ],
       ([f, n, now]) => {
         const out = evalOk([rule(f, "DATE_IN_FUTURE", `${n}d`)], {}, now)
-        expect(out[FieldRules.cardFieldOf[f]]).toBe(wallClock(now + n * DAY))
+        expect(out[FieldRules.cardFieldOf[f]]).toBe(wallDate(now + n * DAY))
       }
     )
 
     it.prop(
-      "<n>m keeps the day of month clamped to the month's last day and the time of day",
+      "<n>m keeps the day of month clamped to the month's last day",
       [FastCheck.nat({ max: FieldRules.MAX_FUTURE_MONTHS }), clock],
       ([n, now]) => {
         const start = wallClock(now)
@@ -165,7 +181,7 @@ describe("FieldRules", () => {
         const expected = `${String(ty).padStart(4, "0")}-${String(tm).padStart(2, "0")}-${
           String(Math.min(d ?? 0, last)).padStart(2, "0")
         }`
-        expect(out).toBe(`${expected}${start.slice(10)}`)
+        expect(out).toBe(expected)
       }
     )
 
@@ -185,14 +201,14 @@ describe("FieldRules", () => {
     )
 
     it.each([
-      ["2024-01-31 10:00:00", "1m", "2024-02-29 10:00:00"],
-      ["2023-01-31 10:00:00", "1m", "2023-02-28 10:00:00"],
-      ["2023-03-31 23:59:59", "1m", "2023-04-30 23:59:59"],
-      ["2023-12-31 00:00:00", "2m", "2024-02-29 00:00:00"],
-      ["2023-12-31 23:30:00", "1d", "2024-01-01 23:30:00"],
-      ["2024-02-28 08:00:00", "1d", "2024-02-29 08:00:00"],
-      ["2024-05-05 05:05:05", "0d", "2024-05-05 05:05:05"],
-      ["2024-05-05 05:05:05", "0m", "2024-05-05 05:05:05"]
+      ["2024-01-31 10:00:00", "1m", "2024-02-29"],
+      ["2023-01-31 10:00:00", "1m", "2023-02-28"],
+      ["2023-03-31 23:59:59", "1m", "2023-04-30"],
+      ["2023-12-31 00:00:00", "2m", "2024-02-29"],
+      ["2023-12-31 23:30:00", "1d", "2024-01-01"],
+      ["2024-02-28 08:00:00", "1d", "2024-02-29"],
+      ["2024-05-05 05:05:05", "0d", "2024-05-05"],
+      ["2024-05-05 05:05:05", "0m", "2024-05-05"]
     ])("%s + %s = %s (Beijing)", (start, offset, expected) => {
       const [d, t] = start.split(" ")
       const now = Date.parse(`${d}T${t}+08:00`)
@@ -201,19 +217,26 @@ describe("FieldRules", () => {
 
     it("uses Beijing, not UTC, for the calendar day (UTC 16:00 is the next day in Beijing)", () => {
       const now = Date.UTC(2024, 0, 31, 16, 0, 0) // 2024-02-01 00:00:00 Beijing
-      expect(evalOk([rule("OpenDate", "DATE_IN_FUTURE", "1m")], {}, now).open_date).toBe("2024-03-01 00:00:00")
+      expect(evalOk([rule("OpenDate", "DATE_IN_FUTURE", "1m")], {}, now).open_date).toBe("2024-03-01")
     })
 
     it.effect("evaluateNow reads the (test) clock", () =>
       Effect.gen(function*() {
         yield* TestClock.setTime(Date.parse("2024-01-31T10:00:00+08:00"))
         const out = yield* FieldRules.evaluateNow(compile([rule("ValidDate", "DATE_IN_FUTURE", "1m")]), {})
-        expect(out.valid_date).toBe("2024-02-29 10:00:00")
+        expect(out.valid_date).toBe("2024-02-29")
         const failed = yield* Effect.flip(
           FieldRules.evaluateNow(compile([rule("Point", "ASSIGN_FROM_REQUEST", "Point")]), {})
         )
         expect(failed._tag).toBe("RequestFieldMissing")
       }))
+
+    it.prop("produces the documented format yyyy-MM-dd (DATE_IN_FUTURE_OUTPUT_FORMAT)", [clock], ([now]) => {
+      const out = evalOk([rule("ValidDate", "DATE_IN_FUTURE", "10m")], {}, now).valid_date ?? ""
+      expect(FieldRules.DATE_IN_FUTURE_OUTPUT_FORMAT).toBe("yyyy-MM-dd")
+      expect(out).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+      expect(FieldRules.isAlipayDate(out)).toBe(true)
+    })
 
     it("accepts the bounds and rejects one beyond", () => {
       expect(Option.isSome(FieldRules.parseFutureOffset(`${FieldRules.MAX_FUTURE_DAYS}d`))).toBe(true)
@@ -250,6 +273,8 @@ describe("FieldRules", () => {
         [[rule("OpenDate", "CONST", "tomorrow")], "field_rule_list[0].rule_value"],
         [[rule("ValidDate", "CONST", "2024-13-01 00:00:00")], "field_rule_list[0].rule_value"],
         [[rule("Point", "CONST", "ten")], "field_rule_list[0].rule_value"],
+        [[rule("Point", "CONST", "88.5")], "field_rule_list[0].rule_value"],
+        [[rule("Point", "CONST", "-1")], "field_rule_list[0].rule_value"],
         [[rule("Balance", "CONST", "1.005")], "field_rule_list[0].rule_value"],
         [[rule("Level", "CONST", "L".repeat(65))], "field_rule_list[0].rule_value"],
         [[rule("ValidDate", "DATE_IN_FUTURE", "10y")], "field_rule_list[0].rule_value"],
@@ -350,7 +375,7 @@ describe("FieldRules", () => {
 
     const validRule = fieldName.chain((f): FastCheck.Arbitrary<FieldRuleLike> => {
       const options: Array<FastCheck.Arbitrary<FieldRuleLike>> = [
-        valueFor[f].map((v) => rule(f, "CONST", v)),
+        constValueFor[f].map((v) => rule(f, "CONST", v)),
         FastCheck.constantFrom(...FieldRules.fieldNames.filter((s) => FieldRules.kindOf[s] === FieldRules.kindOf[f]))
           .map((s) => rule(f, "ASSIGN_FROM_REQUEST", s))
       ]

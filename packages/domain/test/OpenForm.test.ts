@@ -2,9 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Limits from "../src/Limits.js"
 import * as OpenForm from "../src/OpenForm.js"
+import * as Operations from "../src/Operations.js"
 import * as Validation from "../src/Validation.js"
 
 const issues = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): ReadonlyArray<Validation.Issue> =>
@@ -16,6 +18,12 @@ const expectIssue = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown, p
 }
 
 const json = (codes: ReadonlyArray<string>) => JSON.stringify({ common_fields: codes })
+
+/** The sub_code Alipay answers for a request that passed client-side validation (undefined = accepted). */
+const judged = (input: unknown): string | undefined => {
+  const req = Either.getOrThrow(Validation.validate(OpenForm.FormTemplateSetRequest)(input))
+  return Option.getOrUndefined(Option.map(OpenForm.judgeFormTemplate(req), (r) => r.subCode))
+}
 
 const setExample = {
   template_id: "20170228000000000210102000300974",
@@ -45,23 +53,27 @@ describe("OpenForm: formtemplate.set", () => {
     expect(issues(OpenForm.FormTemplateSetRequest, { ...setExample, fields: { required: json(all) } })).toEqual([])
   })
 
-  it("at most one birthday field (DUPLICATE_BIRTHDAY_FIELD)", () => {
-    const found = issues(OpenForm.FormTemplateSetRequest, {
+  it("two birthday fields pass client-side (Alipay answers DUPLICATE_BIRTHDAY_FIELD)", () => {
+    const req = {
       ...setExample,
       fields: {
         required: json(["OPEN_FORM_FIELD_BIRTHDAY"]),
         optional: json(["OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"])
       }
-    })
-    expect(found.some((i) => i.path === "fields" && i.message.includes("one birthday field"))).toBe(true)
+    }
+    expect(issues(OpenForm.FormTemplateSetRequest, req)).toEqual([])
+    expect(judged(req)).toBe("DUPLICATE_BIRTHDAY_FIELD")
   })
 
-  it("unknown codes are rejected with the list of valid ones", () => {
+  it("unknown codes pass client-side (Alipay answers FORM_FIELD_INVALID)", () => {
+    const req = { ...setExample, fields: { required: json(["OPEN_FORM_FIELD_SHOE_SIZE"]) } }
+    expect(issues(OpenForm.FormTemplateSetRequest, req)).toEqual([])
+    expect(judged(req)).toBe("FORM_FIELD_INVALID")
     expectIssue(
       OpenForm.FormTemplateSetRequest,
-      { ...setExample, fields: { required: json(["OPEN_FORM_FIELD_SHOE_SIZE"]) } },
+      { ...setExample, fields: { required: json([""]) } },
       "fields.required.common_fields[0]",
-      "OPEN_FORM_FIELD_MOBILE"
+      "empty"
     )
   })
 
@@ -77,29 +89,38 @@ describe("OpenForm: formtemplate.set", () => {
       .toContain("fields.required")
   })
 
-  it("a field cannot be both required and optional", () => {
-    expectIssue(
-      OpenForm.FormTemplateSetRequest,
-      {
-        ...setExample,
-        fields: { required: json(["OPEN_FORM_FIELD_MOBILE"]), optional: json(["OPEN_FORM_FIELD_MOBILE"]) }
-      },
-      "fields.optional",
-      "also required: OPEN_FORM_FIELD_MOBILE"
-    )
+  it("a field both required and optional passes client-side (Alipay answers DUPLICATE_FORM_FIELD)", () => {
+    const req = {
+      ...setExample,
+      fields: { required: json(["OPEN_FORM_FIELD_MOBILE"]), optional: json(["OPEN_FORM_FIELD_MOBILE"]) }
+    }
+    expect(issues(OpenForm.FormTemplateSetRequest, req)).toEqual([])
+    expect(judged(req)).toBe("DUPLICATE_FORM_FIELD")
   })
 
-  it("a list cannot repeat a code", () => {
+  it("a repeated code passes client-side (Alipay answers DUPLICATE_FORM_FIELD)", () => {
+    const req = { ...setExample, fields: { required: json(["OPEN_FORM_FIELD_NAME", "OPEN_FORM_FIELD_NAME"]) } }
+    expect(issues(OpenForm.FormTemplateSetRequest, req)).toEqual([])
+    expect(judged(req)).toBe("DUPLICATE_FORM_FIELD")
+  })
+
+  it(`at most ${Limits.openFormFieldsMax} fields in total (required + optional) is a client-side limit`, () => {
+    const codes = (n: number) => Array.from({ length: n }, (_, i) => OpenForm.openFormFieldCodes[i % 12]!)
+    const split = (n: number) => ({
+      ...setExample,
+      fields: { required: json(codes(n).slice(0, 10)), optional: json(codes(n).slice(10)) }
+    })
+    expect(issues(OpenForm.FormTemplateSetRequest, split(Limits.openFormFieldsMax))).toEqual([])
     expectIssue(
       OpenForm.FormTemplateSetRequest,
-      { ...setExample, fields: { required: json(["OPEN_FORM_FIELD_NAME", "OPEN_FORM_FIELD_NAME"]) } },
-      "fields.required.common_fields",
-      "repeat"
+      split(Limits.openFormFieldsMax + 1),
+      "fields",
+      `at most ${Limits.openFormFieldsMax} fields in total`
     )
   })
 
   it(`at most ${Limits.openFormFieldsMax} fields per list`, () => {
-    // only 12 distinct codes exist, so 21 items also repeat; the count limit is reported on its own
+    // only 12 distinct codes exist, so 21 items also repeat: the repetition is Alipay's to judge, the count is ours
     const many = Array.from({ length: Limits.openFormFieldsMax + 1 }, (_, i) => OpenForm.openFormFieldCodes[i % 12]!)
     expectIssue(
       OpenForm.FormTemplateSetRequest,
@@ -176,7 +197,7 @@ describe("OpenForm: formtemplate.set", () => {
   })
 
   it.prop(
-    "disjoint non-empty selections are accepted, overlapping ones rejected",
+    "disjoint non-empty selections pass and are accepted by Alipay; overlapping ones pass and are judged",
     [
       FastCheck.shuffledSubarray(
         OpenForm.openFormFieldCodes.filter((c) => c !== "OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"),
@@ -190,11 +211,79 @@ describe("OpenForm: formtemplate.set", () => {
       const optional = codes.slice(at)
       const ok = { ...setExample, fields: { required: json(required), optional: json(optional) } }
       expect(issues(OpenForm.FormTemplateSetRequest, ok)).toEqual([])
+      const typeWithoutNo = codes.includes("OPEN_FORM_FIELD_CERT_TYPE") && !codes.includes("OPEN_FORM_FIELD_IDCARD")
+      expect(judged(ok)).toBe(typeWithoutNo ? "INVALID_CERT_TYPE_AND_NO" : undefined)
+      const repeated = required[0]!
       const overlap = {
         ...setExample,
-        fields: { required: json(required), optional: json([...optional, required[0]!]) }
+        fields: { required: json(required), optional: json([...optional, repeated]) }
       }
-      expect(issues(OpenForm.FormTemplateSetRequest, overlap).map((i) => i.path)).toContain("fields.optional")
+      expect(issues(OpenForm.FormTemplateSetRequest, overlap)).toEqual([])
+      expect(judged(overlap)).toBe(
+        repeated === "OPEN_FORM_FIELD_BIRTHDAY"
+          ? "DUPLICATE_BIRTHDAY_FIELD"
+          : repeated === "OPEN_FORM_FIELD_IDCARD"
+          ? "DUPLICATE_CERT_NO"
+          : "DUPLICATE_FORM_FIELD"
+      )
+    }
+  )
+})
+
+describe("OpenForm.judgeFormTemplate (Alipay's own codes for formtemplate.set)", () => {
+  const fields = (required: ReadonlyArray<string>, optional?: ReadonlyArray<string>) => ({
+    fields: optional === undefined
+      ? { required: { common_fields: required } }
+      : { required: { common_fields: required }, optional: { common_fields: optional } }
+  })
+  const code = (required: ReadonlyArray<string>, optional?: ReadonlyArray<string>) =>
+    Option.getOrUndefined(Option.map(OpenForm.judgeFormTemplate(fields(required, optional)), (r) => r.subCode))
+
+  it.each(
+    [
+      [["OPEN_FORM_FIELD_MOBILE"], ["OPEN_FORM_FIELD_GENDER"], undefined],
+      [["OPEN_FORM_FIELD_IDCARD", "OPEN_FORM_FIELD_CERT_TYPE"], undefined, undefined],
+      [["OPEN_FORM_FIELD_MOBILE", "OPEN_FORM_FIELD_X"], undefined, "FORM_FIELD_INVALID"],
+      [["OPEN_FORM_FIELD_MOBILE"], ["OPEN_FORM_FIELD_MOBILE"], "DUPLICATE_FORM_FIELD"],
+      [["OPEN_FORM_FIELD_NAME", "OPEN_FORM_FIELD_NAME"], undefined, "DUPLICATE_FORM_FIELD"],
+      [["OPEN_FORM_FIELD_BIRTHDAY"], ["OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"], "DUPLICATE_BIRTHDAY_FIELD"],
+      [["OPEN_FORM_FIELD_BIRTHDAY", "OPEN_FORM_FIELD_BIRTHDAY"], undefined, "DUPLICATE_BIRTHDAY_FIELD"],
+      [["OPEN_FORM_FIELD_IDCARD"], ["OPEN_FORM_FIELD_IDCARD"], "DUPLICATE_CERT_NO"],
+      [["OPEN_FORM_FIELD_CERT_TYPE"], undefined, "INVALID_CERT_TYPE_AND_NO"],
+      // an unknown code wins over a duplicate (checked first)
+      [["OPEN_FORM_FIELD_X", "OPEN_FORM_FIELD_MOBILE"], ["OPEN_FORM_FIELD_MOBILE"], "FORM_FIELD_INVALID"]
+    ] as const
+  )("%j + %j → %s", (required, optional, expected) => {
+    expect(code(required, optional)).toBe(expected)
+  })
+
+  it("every code it answers is in the operation table's formtemplate.set codes", () => {
+    const answered = [
+      "FORM_FIELD_INVALID",
+      "DUPLICATE_FORM_FIELD",
+      "DUPLICATE_BIRTHDAY_FIELD",
+      "DUPLICATE_CERT_NO",
+      "INVALID_CERT_TYPE_AND_NO"
+    ]
+    const documented: ReadonlyArray<string> = Operations.formTemplateSet.subCodes
+    for (const c of answered) expect(documented).toContain(c)
+  })
+
+  it("names the offending codes in sub_msg", () => {
+    const refusal = OpenForm.judgeFormTemplate(fields(["OPEN_FORM_FIELD_SHOE_SIZE"]))
+    expect(Option.map(refusal, (r) => r.subMsg.includes("OPEN_FORM_FIELD_SHOE_SIZE"))).toStrictEqual(Option.some(true))
+  })
+
+  it.prop(
+    "any set of distinct documented codes without CERT_TYPE and with at most one birthday is accepted",
+    [FastCheck.uniqueArray(FastCheck.constantFrom(...OpenForm.openFormFieldCodes), { minLength: 1 })],
+    ([codes]) => {
+      const picked = codes.filter((c) =>
+        c !== "OPEN_FORM_FIELD_CERT_TYPE" && c !== "OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"
+      )
+      if (picked.length === 0) return
+      expect(code(picked)).toBeUndefined()
+      expect(code(picked, [picked[0]!])).toBeDefined()
     }
   )
 })

@@ -24,12 +24,23 @@ const inventory = (): ReadonlyArray<{ readonly method: string; readonly verb: st
 const requestFields = (op: Operations.AnyOperation): ReadonlyArray<string> =>
   SchemaAST.getPropertySignatures(op.request.ast).map((ps) => String(ps.name))
 
+/** The request fields of every member of a union request schema (oauth.token). */
+const requestFieldsDeep = (op: Operations.AnyOperation): ReadonlyArray<string> => {
+  const ast = op.request.ast
+  const members = SchemaAST.isUnion(ast) ? ast.types : [ast]
+  return members.flatMap((m) => SchemaAST.getPropertySignatures(m).map((ps) => String(ps.name)))
+}
+
 describe("Operations", () => {
-  it("has exactly the 13 APIs of the §1 inventory, in order, with their v2 method and v3 route", () => {
+  it("has exactly the 13 APIs of the §1 inventory, in order, with their v2 method and v3 route, then oauth.token", () => {
     const rows = inventory()
     expect(rows.length).toBe(13)
-    expect(Operations.all.map((op) => op.method)).toEqual(rows.map((r) => r.method))
-    expect(Operations.all.map((op) => `${op.v3.verb} ${op.v3.path}`)).toEqual(rows.map((r) => `${r.verb} ${r.path}`))
+    const cards = Operations.all.slice(0, 13)
+    expect(cards.map((op) => op.method)).toEqual(rows.map((r) => r.method))
+    expect(cards.map((op) => `${op.v3.verb} ${op.v3.path}`)).toEqual(rows.map((r) => `${r.verb} ${r.path}`))
+    expect(Operations.all.slice(13).map((op) => `${op.method} ${op.v3.verb} ${op.v3.path}`)).toEqual([
+      "alipay.system.oauth.token POST /v3/alipay/system/oauth/token"
+    ])
   })
 
   it("names", () => {
@@ -46,7 +57,8 @@ describe("Operations", () => {
       "cardDelete",
       "messageNotify",
       "imageUpload",
-      "templateBatchQuery"
+      "templateBatchQuery",
+      "systemOauthToken"
     ])
     for (const op of Operations.all) expect(Operations.byName[op.name]).toBe(op)
   })
@@ -103,8 +115,17 @@ describe("Operations", () => {
     expect(Operations.templateCreate.v2.commonParams).toEqual(["notify_url"])
     expect(requestFields(Operations.templateCreate)).toContain("notify_url")
     expect(Operations.all.filter((op) => op.v2.commonParams.length > 0).map((op) => op.name)).toEqual([
-      "templateCreate"
+      "templateCreate",
+      "systemOauthToken"
     ])
+    // oauth.token: every request field is a v2 common parameter (no biz_content), JSON body in v3
+    expect([...Operations.systemOauthToken.v2.commonParams].sort()).toEqual(["code", "grant_type", "refresh_token"])
+    expect(Operations.systemOauthToken.v3.encoding).toBe("json")
+    for (const op of Operations.all) {
+      for (const f of op.v2.commonParams) {
+        expect(requestFieldsDeep(op), `${op.name} ${f}`).toContain(f)
+      }
+    }
     for (const op of Operations.all) {
       if (op.name !== "imageUpload") expect(op.v2.encoding).toBe("biz_content")
       // GET and DELETE carry no body; query-encoded operations list every request field
@@ -128,7 +149,13 @@ describe("Operations", () => {
     const by = (r: Operations.RetrySafety) => Operations.all.filter((op) => op.retry === r).map((op) => op.name)
     expect(by("read")).toEqual(["templateQuery", "activateFormQuery", "cardQuery", "templateBatchQuery"])
     expect(by("idempotent-write")).toEqual(["templateCreate", "templateModify", "cardOpen", "cardUpdate", "cardDelete"])
-    expect(by("unsafe-write")).toEqual(["formTemplateSet", "activateUrlApply", "messageNotify", "imageUpload"])
+    expect(by("unsafe-write")).toEqual([
+      "formTemplateSet",
+      "activateUrlApply",
+      "messageNotify",
+      "imageUpload",
+      "systemOauthToken"
+    ])
     // idempotent writes keyed by a serial number carry it as a required request field
     expect(requestFields(Operations.cardOpen)).toContain("out_serial_no")
     expect(requestFields(Operations.cardDelete)).toContain("out_serial_no")
@@ -153,6 +180,7 @@ describe("Operations", () => {
   it("v2 response keys", () => {
     expect(Operations.v2ResponseKey(Operations.cardOpen)).toBe("alipay_marketing_card_open_response")
     expect(Operations.v2ResponseKey(Operations.imageUpload)).toBe("alipay_offline_material_image_upload_response")
+    expect(Operations.v2ResponseKey(Operations.systemOauthToken)).toBe("alipay_system_oauth_token_response")
   })
 
   it("types: request and response types follow the schemas", () => {
@@ -174,6 +202,7 @@ describe("Operations", () => {
       | "messageNotify"
       | "imageUpload"
       | "templateBatchQuery"
+      | "systemOauthToken"
     >()
   })
 })

@@ -3,6 +3,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
+import * as AlipayDateTime from "../src/AlipayDateTime.js"
 import type * as Ids from "../src/Ids.js"
 import * as Limits from "../src/Limits.js"
 import * as Template from "../src/Template.js"
@@ -359,7 +360,7 @@ describe("Template", () => {
         [["field_rule_list", 0, "rule_name"], "must be one of: ASSIGN_FROM_REQUEST, DATE_IN_FUTURE, CONST"],
         [["card_action_list", 0, "url_type"], "must be one of: url, miniAppUrl"],
         [["open_card_conf", "open_card_source_type"], "must be one of: ISV, MER"],
-        [["pub_channels", 0, "pub_channel"], "must be one of: SHOP_DETAIL, PAYMENT_RESULT"]
+        [["pub_channels", 0, "pub_channel"], "must be one of: SHOP_DETAIL"]
       ]
       for (const [path, message] of cases) {
         expect(issuesOf(Template.TemplateCreateRequest, setIn(validCreate, path, "qrcode_x"))).toStrictEqual([
@@ -368,16 +369,44 @@ describe("Template", () => {
       }
     })
 
-    it("dates, ids, money and form codes inside the template are checked", () => {
+    it("PAYMENT_RESULT (documented \"not supported yet\") is rejected with a message saying so", () => {
       expect(
         issuesOf(
           Template.TemplateCreateRequest,
-          setIn(validCreate, ["template_benefit_info", 0, "end_date"], "2016-07-34 12:12:12")
+          setIn(validCreate, ["pub_channels", 0, "pub_channel"], "PAYMENT_RESULT")
         )
-      ).toStrictEqual([{
-        path: "template_benefit_info[0].end_date",
-        message: "must be a date-time yyyy-MM-dd HH:mm:ss (Beijing time)"
-      }])
+      )
+        .toStrictEqual([{
+          path: "pub_channels[0].pub_channel",
+          message: "must be SHOP_DETAIL: PAYMENT_RESULT is documented as not supported yet"
+        }])
+      expect(Template.unsupportedPubChannels).toStrictEqual(["PAYMENT_RESULT"])
+      expect(
+        isValid(Template.TemplateCreateRequest, setIn(validCreate, ["pub_channels", 0, "pub_channel"], "SHOP_DETAIL"))
+      )
+        .toBe(true)
+    })
+
+    it("benefit dates: the shape yyyy-MM-dd HH:mm:ss is checked, the calendar is Alipay's (2016-07-34 sample)", () => {
+      const endDate = ["template_benefit_info", 0, "end_date"]
+      expect(isValid(Template.TemplateCreateRequest, setIn(validCreate, endDate, "2016-07-34 12:12:12"))).toBe(true)
+      for (const bad of ["2016-07-18", "2016-7-18 15:17:23", "2016-07-18T15:17:23", "", "2016-07-18 15:17:23 "]) {
+        expect(issuesOf(Template.TemplateCreateRequest, setIn(validCreate, endDate, bad))).toStrictEqual([{
+          path: "template_benefit_info[0].end_date",
+          message: "must be a date-time yyyy-MM-dd HH:mm:ss"
+        }])
+      }
+    })
+
+    it.prop(
+      "benefit dates: every real date-time is accepted",
+      [Arbitrary.make(AlipayDateTime.DateTimeString)],
+      ([d]) => {
+        expect(Schema.is(Template.BenefitDateTime)(d)).toBe(true)
+      }
+    )
+
+    it("dates, ids, money and form codes inside the template are checked", () => {
       const pricePath = ["paid_outer_card_conf", "open_selling_conf", "price_detail", 0, "price"]
       expect(issuesOf(Template.TemplateCreateRequest, setIn(validCreate, pricePath, "99.999"))).toStrictEqual([
         {

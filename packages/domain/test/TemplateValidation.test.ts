@@ -374,11 +374,17 @@ describe("TemplateValidation", () => {
       expect(upd({ code_status: "SUCCESS", code_value: "1KFCDY0002", expire_time: "2017-06-09 16:25:53" }))
         .toStrictEqual([])
     })
-    it("mcard_style_info cannot be combined with card_info.template_id", () => {
+    it("mcard_style_info with card_info.template_id is not refused (Alipay's own update sample sends both)", () => {
       expect(
         pathsOf(TemplateValidation.validateCardUpdate({ card_info: { template_id: "T2" }, mcard_style_info: {} }))
-      ).toStrictEqual(["mcard_style_info"])
+      ).toStrictEqual([])
       expect(pathsOf(TemplateValidation.validateCardUpdate({ card_info: {}, mcard_style_info: {} }))).toStrictEqual([])
+      expect(
+        pathsOf(TemplateValidation.validateCardUpdate({
+          card_info: { template_id: "T2", front_text_list: [1, 2, 3, 4, 5] },
+          mcard_style_info: {}
+        }))
+      ).toStrictEqual(["card_info.front_text_list"])
     })
   })
 })

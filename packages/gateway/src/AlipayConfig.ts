@@ -17,7 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type { AlipayError } from "./AlipayError.js"
@@ -286,7 +286,13 @@ const resolveWith = (options: Options, fromEnv: boolean): Effect.Effect<Resolved
         )
       )
     }
-    const timeout = options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
+    const decoded = options.timeout === undefined
+      ? Option.some(defaultTimeout)
+      : Duration.decodeUnknown(options.timeout)
+    if (Option.isNone(decoded)) {
+      return yield* fail("timeout", "is not a duration (e.g. \"10 seconds\", 5000 for milliseconds)", fromEnv)
+    }
+    const timeout = decoded.value
     if (Duration.lessThanOrEqualTo(timeout, Duration.zero)) {
       return yield* fail("timeout", "must be positive", fromEnv)
     }
@@ -357,7 +363,9 @@ export const fromEnv: Config.Config<Options> = Config.all({
   ),
   endpoint: optionalString(envVariables.endpoint),
   gatewayUrl: optionalString(envVariables.gatewayUrl),
-  appPrivateKey: Config.redacted(envVariables.appPrivateKey),
+  // not Config.redacted: it redacts the whole error, so a missing variable read "<redacted>"; a string config's only
+  // error names the variable, never a value
+  appPrivateKey: Config.string(envVariables.appPrivateKey).pipe(Config.map(Redacted.make)),
   alipayPublicKey: optionalRedacted(envVariables.alipayPublicKey),
   appCert: optionalString(envVariables.appCert),
   alipayPublicCert: optionalString(envVariables.alipayPublicCert),

@@ -389,9 +389,15 @@ export class UserAuthFail extends AnswerError<UserAuthFail>()("USER_AUTH_FAIL") 
 export class PaidOuterCardLackTemplateConfig
   extends AnswerError<PaidOuterCardLackTemplateConfig>()("PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG")
 {}
-/** Template lacks the paid-outer-card config (card.update spelling). @since 0.1.0 @category business errors */
-export class PaidoutercardLackTemplateConfig
-  extends AnswerError<PaidoutercardLackTemplateConfig>()("PAIDOUTERCARD_LACK_TEMPLATE_CONFIG")
+/**
+ * Template lacks the paid-outer-card config: card.update's spelling of
+ * {@link PaidOuterCardLackTemplateConfig} (`_tag` as Alipay spells it: `PAIDOUTERCARD_LACK_TEMPLATE_CONFIG`).
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export class PaidOuterCardLackTemplateConfigOnUpdate
+  extends AnswerError<PaidOuterCardLackTemplateConfigOnUpdate>()("PAIDOUTERCARD_LACK_TEMPLATE_CONFIG")
 {}
 /** Same field twice in the form config. @since 0.1.0 @category business errors */
 export class DuplicateFormField extends AnswerError<DuplicateFormField>()("DUPLICATE_FORM_FIELD") {}
@@ -439,6 +445,40 @@ export class UnknownFormat extends AnswerError<UnknownFormat>()("UNKNOWN_FORMAT"
 export class InvalidFileBytes extends AnswerError<InvalidFileBytes>()("INVALID_FILE_BYTES") {}
 /** image.upload: storage capacity exceeded. @since 0.1.0 @category business errors */
 export class CapacityExceeded extends AnswerError<CapacityExceeded>()("CAPACITY_EXCEEDED") {}
+/** oauth.token: the auth code is invalid, used or expired (single-use). @since 0.1.0 @category business errors */
+export class IsvCodeInvalid extends AnswerError<IsvCodeInvalid>()("isv.code-invalid") {}
+/** oauth.token: the refresh token is invalid. @since 0.1.0 @category business errors */
+export class IsvRefreshTokenInvalid extends AnswerError<IsvRefreshTokenInvalid>()("isv.refresh-token-invalid") {}
+/** oauth.token: the refresh token expired. @since 0.1.0 @category business errors */
+export class IsvRefreshTokenTimeOut extends AnswerError<IsvRefreshTokenTimeOut>()("isv.refresh-token-time-out") {}
+/** oauth.token: unknown `grant_type`. @since 0.1.0 @category business errors */
+export class IsvGrantTypeInvalid extends AnswerError<IsvGrantTypeInvalid>()("isv.grant-type-invalid") {}
+
+/**
+ * "Template not found", in the three spellings Alipay uses: `TEMPLATE_NOT_EXIT` (template and card APIs),
+ * `TEMPLATE_NOT_EXIST` (benefit APIs), `CARD_TEMPLATE_NOT_EXIST` (formtemplate.set, activateurl.apply).
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type TemplateNotFound = TemplateNotExit | TemplateNotExist | CardTemplateNotExist
+
+/**
+ * Whether an error is one of the {@link TemplateNotFound} spellings.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTemplateNotFound = (u: unknown): u is TemplateNotFound =>
+  u instanceof TemplateNotExit || u instanceof TemplateNotExist || u instanceof CardTemplateNotExist
+
+/**
+ * "The template lacks the paid-outer-card config", in card.open's and card.update's spellings.
+ *
+ * @since 0.1.0
+ * @category business errors
+ */
+export type PaidOuterCardConfigMissing = PaidOuterCardLackTemplateConfig | PaidOuterCardLackTemplateConfigOnUpdate
 
 /**
  * Every business sub-code class, as a list: the one place that names them (the map, the
@@ -462,7 +502,7 @@ export const businessErrorClasses = [
   OpenCardConcurrently,
   UserAuthFail,
   PaidOuterCardLackTemplateConfig,
-  PaidoutercardLackTemplateConfig,
+  PaidOuterCardLackTemplateConfigOnUpdate,
   DuplicateFormField,
   FormFieldInvalid,
   OpenFormSetFail,
@@ -485,7 +525,11 @@ export const businessErrorClasses = [
   ExceedMaxSize,
   UnknownFormat,
   InvalidFileBytes,
-  CapacityExceeded
+  CapacityExceeded,
+  IsvCodeInvalid,
+  IsvRefreshTokenInvalid,
+  IsvRefreshTokenTimeOut,
+  IsvGrantTypeInvalid
 ] as const
 
 /**
@@ -549,7 +593,7 @@ export const BusinessErrors = Object.fromEntries(
  * Whether a string is a documented business sub-code.
  *
  * @since 0.1.0
- * @category business errors
+ * @category guards
  */
 export const isBusinessSubCode = (code: string): code is BusinessSubCode =>
   Object.prototype.hasOwnProperty.call(BusinessErrors, code)
@@ -643,13 +687,21 @@ export const AlipayError = Schema.Union(
  */
 export const isAlipayError = (u: unknown): u is AlipayError => Predicate.hasProperty(u, TypeId)
 
-const transientHttpStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500
+/**
+ * HTTP statuses worth a retry when the answer carries no code the catalogue knows: 408, 429 and 5xx.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isTransientHttpStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500
 
 /**
- * Whether an error is transient, i.e. the same request may succeed later: transport failures, timeouts, HTTP
- * 408/429/5xx, gateway 20000, `isp.*` sub-codes, `SYSTEM_ERROR` and `OPEN_CARD_CONCURRENTLY`.
- * Never a signature failure, never a rejected request, never a decode failure.
- * The retry policy combines this with the operation's retry safety: unsafe writes are never retried.
+ * Whether an error is transient, i.e. the same request may succeed later. Alipay's answers are decided by the
+ * domain catalogue alone (`AlipayCode.isRetryable(code, subCode)`: gateway 20000, `SYSTEM_ERROR`,
+ * `OPEN_CARD_CONCURRENTLY`, any `isp.*`); an answer whose code the catalogue does not know falls back on its HTTP
+ * status ({@link isTransientHttpStatus}). Below Alipay: transport failures (not request encoding), timeouts and
+ * HTTP 408/429/5xx without a readable answer. Never a signature failure, a rejected request or a decode failure.
+ * The retry policy combines this with the operation's retry class: unsafe writes are never retried.
  *
  * @since 0.1.0
  * @category predicates
@@ -659,17 +711,19 @@ export const isRetryable = (error: AlipayError): boolean => {
     case "AlipayTransportError":
       return error.reason === "Transport" || error.reason === "ReadBody"
     case "AlipayTimeoutError":
-    case "AlipayServiceUnavailable":
-    case "SYSTEM_ERROR":
-    case "OPEN_CARD_CONCURRENTLY":
       return true
     case "AlipayHttpError":
-      return transientHttpStatus(error.status)
-    case "AlipayBusinessError":
-      return (error.subCode !== undefined && error.subCode.startsWith("isp.")) ||
-        (error.httpStatus !== undefined && transientHttpStatus(error.httpStatus))
-    default:
+      return isTransientHttpStatus(error.status)
+    case "AlipayRequestRejected":
+    case "AlipaySignatureError":
+    case "AlipayDecodeError":
       return false
+    default: {
+      // Alipay's answer: the catalogue decides; for a code it does not know, the HTTP status (v3).
+      if (AlipayCode.isRetryable(error.code, error.subCode)) return true
+      return !AlipayCode.isKnown(error.subCode ?? error.code) && error.httpStatus !== undefined &&
+        isTransientHttpStatus(error.httpStatus)
+    }
   }
 }
 
@@ -721,58 +775,13 @@ export type AlipayAnswer =
   }
 
 /**
- * v3 gateway codes (the v2 sub-codes without their `isv.`/`aop.`/`isp.` prefix) → v2 gateway code, for codes
- * the domain catalogue does not list (observed in the SDKs' tests, spec signing §8.6).
- *
- * @since 0.1.0
- * @category constants
- */
-export const extraV3GatewayCodes: Readonly<Record<string, string>> = {
-  "unknow-error": "20000",
-  "service-unavailable": "20000",
-  "invalid-auth-token": "20001",
-  "auth-token-time-out": "20001",
-  "invalid-app-auth-token": "20001",
-  "invalid-app-auth-token-no-api": "20001",
-  "app-auth-token-time-out": "20001",
-  "no-product-reg-by-partner": "20001",
-  "missing-method": "40001",
-  "missing-signature": "40001",
-  "missing-signature-type": "40001",
-  "missing-signature-key": "40001",
-  "missing-app-id": "40001",
-  "missing-timestamp": "40001",
-  "missing-version": "40001",
-  "decryption-error-missing-encrypt-type": "40001",
-  "invalid-signature": "40002",
-  "code-invalid": "40002",
-  "invalid-app-id": "40002",
-  "invalid-timestamp": "40002",
-  "invalid-method": "40002",
-  "invalid-parameter": "40002",
-  "app-openid-not-match": "40002",
-  "decryption-error-unknown": "40003",
-  "decryption-error-not-valid-encrypt-type": "40003",
-  "decryption-error-not-valid-encrypt-key": "40003",
-  "insufficient-isv-permissions": "40006",
-  "insufficient-user-permissions": "40006"
-}
-
-const gatewayCatalogue: ReadonlyArray<AlipayCode.GatewaySubCodeInfo> = Object.values(AlipayCode.gatewaySubCodes)
-
-/**
- * The v2 gateway code a v3 error code corresponds to: the domain catalogue first, then
- * {@link extraV3GatewayCodes}; any `isp.*` is `20000`.
+ * The v2 gateway code a v3 error code corresponds to, from the domain catalogue
+ * (`AlipayCode.gatewayCodeOfV3`); any `isp.*` is `20000`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const gatewayCodeOfV3 = (v3Code: string): string | undefined => {
-  const unprefixed = AlipayCode.toV3Code(v3Code)
-  const known = gatewayCatalogue.find((info) => info.v3Code === unprefixed || info.subCode === v3Code)
-  if (known !== undefined) return known.gatewayCode
-  return extraV3GatewayCodes[unprefixed] ?? (v3Code.startsWith("isp.") ? "20000" : undefined)
-}
+export const gatewayCodeOfV3 = (v3Code: string): string | undefined => AlipayCode.gatewayCodeOfV3(v3Code)
 
 const includes = <Codes extends string>(codes: ReadonlyArray<Codes>, code: string): code is Codes =>
   (codes as ReadonlyArray<string>).includes(code)
@@ -843,9 +852,11 @@ export const fromAlipayAnswer = <Codes extends BusinessSubCode>(
     includes(documented, code) || includes(commonSubCodes, code)
   if (answer.protocol === "v2") {
     const fields = answerFields(answer)
+    const sub = answer.subCode
+    // An operation's own sub-codes win over the gateway class (oauth.token's `isv.code-invalid` comes with 40002).
+    if (sub !== undefined && includes(documented, sub)) return businessError(sub, fields)
     const gateway = gatewayError(answer.code, fields)
     if (gateway !== undefined) return gateway
-    const sub = answer.subCode
     if (sub !== undefined && isKnown(sub)) return businessError(sub, fields)
     return new AlipayBusinessError(fields)
   }
@@ -861,7 +872,11 @@ export const fromAlipayAnswer = <Codes extends BusinessSubCode>(
   // A documented business code, as spelled (image.upload documents `isv.*` codes; v3 may drop the prefix).
   for (const candidate of [v3Code, `isv.${v3Code}`]) {
     if (isKnown(candidate)) {
-      return businessError(candidate, answerFields({ ...base, code: "40004", msg: "Business Failed" }))
+      // The v2 code the sub-code travels with (40004 Business Failed; 40002 for the oauth.token codes).
+      const code = AlipayCode.isBusinessSubCode(candidate)
+        ? AlipayCode.businessSubCodes[candidate].gatewayCode
+        : "40004"
+      return businessError(candidate, answerFields({ ...base, code, msg: AlipayCode.gatewayCodes[code].msg }))
     }
   }
   const gatewayCode = gatewayCodeOfV3(v3Code)

@@ -4,7 +4,10 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Operations from "@membercard/domain/Operations"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -13,12 +16,20 @@ import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import type * as Schema from "effect/Schema"
-import { AlipayClient, type Operation } from "./AlipayClient.js"
-import type { Protocol } from "./AlipayConfig.js"
+import * as AlipayClient from "./AlipayClient.js"
+import * as AlipayConfig from "./AlipayConfig.js"
 import * as AlipayError from "./AlipayError.js"
-import { operations } from "./internal/operations.js"
 import * as Overrides from "./internal/overrides.js"
+
+/**
+ * The operation names (the domain table's).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OperationName = Operations.Name
+
+type OperationOf<Name extends OperationName> = (typeof Operations.byName)[Name]
 
 /**
  * The business sub-codes an operation documents besides the common `INVALID_PARAMETER` and `SYSTEM_ERROR`,
@@ -28,16 +39,11 @@ import * as Overrides from "./internal/overrides.js"
  * @category models
  */
 export type DocumentedSubCodeOf<Name extends OperationName> = Exclude<
-  Operations.SubCodes<(typeof Operations.byName)[Name]>,
+  Operations.SubCodes<OperationOf<Name>>,
   AlipayError.CommonSubCode
 >
 
-const documented = <Codes extends AlipayError.BusinessSubCode>(
-  op: { readonly subCodes: ReadonlyArray<Codes> }
-): ReadonlyArray<Exclude<Codes, AlipayError.CommonSubCode>> =>
-  op.subCodes.filter((code): code is Exclude<Codes, AlipayError.CommonSubCode> =>
-    !(AlipayError.commonSubCodes as ReadonlyArray<string>).includes(code)
-  )
+const common: ReadonlyArray<string> = AlipayError.commonSubCodes
 
 /**
  * The business sub-codes each operation documents (spec §4.x / §7), besides the common `INVALID_PARAMETER` and
@@ -47,29 +53,11 @@ const documented = <Codes extends AlipayError.BusinessSubCode>(
  * @since 0.1.0
  * @category constants
  */
-export const documentedSubCodes: { readonly [Name in OperationName]: ReadonlyArray<DocumentedSubCodeOf<Name>> } = {
-  templateCreate: documented(Operations.templateCreate),
-  templateModify: documented(Operations.templateModify),
-  templateQuery: documented(Operations.templateQuery),
-  templateBatchQuery: documented(Operations.templateBatchQuery),
-  formTemplateSet: documented(Operations.formTemplateSet),
-  activateUrlApply: documented(Operations.activateUrlApply),
-  activateFormQuery: documented(Operations.activateFormQuery),
-  cardOpen: documented(Operations.cardOpen),
-  cardQuery: documented(Operations.cardQuery),
-  cardUpdate: documented(Operations.cardUpdate),
-  cardDelete: documented(Operations.cardDelete),
-  messageNotify: documented(Operations.messageNotify),
-  imageUpload: documented(Operations.imageUpload)
-}
-
-/**
- * The operation names.
- *
- * @since 0.1.0
- * @category models
- */
-export type OperationName = keyof typeof operations
+export const documentedSubCodes: { readonly [Name in OperationName]: ReadonlyArray<DocumentedSubCodeOf<Name>> } = Object
+  .fromEntries(
+    Operations.all.map((op) => [op.name, op.subCodes.filter((code) => !common.includes(code))])
+    // Keyed by each operation's name, filtered as `DocumentedSubCodeOf` says.
+  ) as unknown as { readonly [Name in OperationName]: ReadonlyArray<DocumentedSubCodeOf<Name>> }
 
 /**
  * The request type of an operation.
@@ -77,7 +65,7 @@ export type OperationName = keyof typeof operations
  * @since 0.1.0
  * @category models
  */
-export type RequestOf<Name extends OperationName> = Schema.Schema.Type<(typeof operations)[Name]["request"]>
+export type RequestOf<Name extends OperationName> = Operations.Request<OperationOf<Name>>
 
 /**
  * The response type of an operation.
@@ -85,7 +73,7 @@ export type RequestOf<Name extends OperationName> = Schema.Schema.Type<(typeof o
  * @since 0.1.0
  * @category models
  */
-export type ResponseOf<Name extends OperationName> = Schema.Schema.Type<(typeof operations)[Name]["response"]>
+export type ResponseOf<Name extends OperationName> = Operations.Response<OperationOf<Name>>
 
 /**
  * The exact error union of an operation.
@@ -123,6 +111,8 @@ export type CardDeleteError = ErrorOf<"cardDelete">
 export type MessageNotifyError = ErrorOf<"messageNotify">
 /** @since 0.1.0 @category errors */
 export type ImageUploadError = ErrorOf<"imageUpload">
+/** @since 0.1.0 @category errors */
+export type SystemOauthTokenError = ErrorOf<"systemOauthToken">
 
 /**
  * Any error of any method.
@@ -132,11 +122,26 @@ export type ImageUploadError = ErrorOf<"imageUpload">
  */
 export type MemberCardsError = ErrorOf<OperationName>
 
-type Method<Name extends OperationName> = (request: RequestOf<Name>) => Effect.Effect<ResponseOf<Name>, ErrorOf<Name>>
-type UserMethod<Name extends OperationName> = (
-  request: RequestOf<Name>,
-  userAuthToken: Redacted.Redacted<string>
-) => Effect.Effect<ResponseOf<Name>, ErrorOf<Name>>
+/**
+ * The method of an operation: `(request)`, or `(request, userAuthToken)` when the table says the operation needs
+ * the user's `auth_token` (`activateFormQuery`, `cardOpen`). `R = never`, exact error union.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Method<Name extends OperationName> = OperationOf<Name>["userAuthToken"] extends true ? (
+    request: RequestOf<Name>,
+    userAuthToken: Redacted.Redacted<string>
+  ) => Effect.Effect<ResponseOf<Name>, ErrorOf<Name>>
+  : (request: RequestOf<Name>) => Effect.Effect<ResponseOf<Name>, ErrorOf<Name>>
+
+/**
+ * One method per operation of the table, derived from it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Methods = { readonly [Name in OperationName]: Method<Name> }
 
 /**
  * @since 0.1.0
@@ -144,37 +149,15 @@ type UserMethod<Name extends OperationName> = (
  */
 export declare namespace MemberCards {
   /**
+   * One method per operation of the domain's table (`Operations.all`): `templateCreate`, `templateModify`,
+   * `templateQuery`, `templateBatchQuery`, `formTemplateSet`, `activateUrlApply`, `activateFormQuery` (user
+   * token), `cardOpen` (user token), `cardQuery`, `cardUpdate`, `cardDelete`, `messageNotify`, `imageUpload`,
+   * `systemOauthToken`.
+   *
    * @since 0.1.0
    * @category models
    */
-  export interface Service {
-    /** alipay.marketing.card.template.create — create a card template. */
-    readonly templateCreate: Method<"templateCreate">
-    /** alipay.marketing.card.template.modify — modify a template (affects every issued card). */
-    readonly templateModify: Method<"templateModify">
-    /** alipay.marketing.card.template.query — read a template. */
-    readonly templateQuery: Method<"templateQuery">
-    /** alipay.marketing.card.template.batchquery — list templates (paged). */
-    readonly templateBatchQuery: Method<"templateBatchQuery">
-    /** alipay.marketing.card.formtemplate.set — configure the open-card form. */
-    readonly formTemplateSet: Method<"formTemplateSet">
-    /** alipay.marketing.card.activateurl.apply — get the card-claim URL. */
-    readonly activateUrlApply: Method<"activateUrlApply">
-    /** alipay.marketing.card.activateform.query — read what the user typed into the form (user token). */
-    readonly activateFormQuery: UserMethod<"activateFormQuery">
-    /** alipay.marketing.card.open — issue a card to a user (user token). */
-    readonly cardOpen: UserMethod<"cardOpen">
-    /** alipay.marketing.card.query — query a card. */
-    readonly cardQuery: Method<"cardQuery">
-    /** alipay.marketing.card.update — update a card (points, balance, level, dynamic code, …). */
-    readonly cardUpdate: Method<"cardUpdate">
-    /** alipay.marketing.card.delete — delete a card. */
-    readonly cardDelete: Method<"cardDelete">
-    /** alipay.marketing.card.message.notify — push a card message to the user. */
-    readonly messageNotify: Method<"messageNotify">
-    /** alipay.offline.material.image.upload — upload an image or video (multipart), get its `image_id`. */
-    readonly imageUpload: Method<"imageUpload">
-  }
+  export interface Service extends Methods {}
 }
 
 /**
@@ -184,50 +167,48 @@ export declare namespace MemberCards {
 export class MemberCards extends Context.Tag("@membercard/gateway/MemberCards")<MemberCards, MemberCards.Service>() {}
 
 /**
- * Builds the service on an `AlipayClient`.
+ * Builds the service on an `AlipayClient`: one method per table operation, each a plain call of
+ * `AlipayClient.execute` (which makes the call's one span).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<MemberCards.Service, never, AlipayClient> = Effect.gen(function*() {
-  const client = yield* AlipayClient
-  const method = <A, I, R, RI, Codes extends AlipayError.BusinessSubCode>(
-    operation: Operation<A, I, R, RI>,
-    subCodes: ReadonlyArray<Codes>
-  ) => {
-    // Built once per operation; the body is a plain function (no generator step per call).
-    const options = { subCodes }
-    return Effect.fn(`MemberCards.${operation.name}`)((request: A) => client.execute(operation, request, options))
+export const make: Effect.Effect<MemberCards.Service, never, AlipayClient.AlipayClient> = Effect.map(
+  AlipayClient.AlipayClient,
+  (client) => {
+    const methods: Record<string, unknown> = {}
+    for (const op of Operations.all) {
+      methods[op.name] = op.userAuthToken
+        ? (request: Operations.Request<typeof op>, userAuthToken: Redacted.Redacted<string>) =>
+          client.execute(op, request, { userAuthToken })
+        : (request: Operations.Request<typeof op>) => client.execute(op, request)
+    }
+    // One method per name of the table, each typed by its operation (`Method<Name>`).
+    return MemberCards.of(methods as unknown as MemberCards.Service)
   }
-  const userMethod = <A, I, R, RI, Codes extends AlipayError.BusinessSubCode>(
-    operation: Operation<A, I, R, RI>,
-    subCodes: ReadonlyArray<Codes>
-  ) =>
-    Effect.fn(`MemberCards.${operation.name}`)((request: A, userAuthToken: Redacted.Redacted<string>) =>
-      client.execute(operation, request, { subCodes, userAuthToken })
-    )
-  return MemberCards.of({
-    templateCreate: method(operations.templateCreate, documentedSubCodes.templateCreate),
-    templateModify: method(operations.templateModify, documentedSubCodes.templateModify),
-    templateQuery: method(operations.templateQuery, documentedSubCodes.templateQuery),
-    templateBatchQuery: method(operations.templateBatchQuery, documentedSubCodes.templateBatchQuery),
-    formTemplateSet: method(operations.formTemplateSet, documentedSubCodes.formTemplateSet),
-    activateUrlApply: method(operations.activateUrlApply, documentedSubCodes.activateUrlApply),
-    activateFormQuery: userMethod(operations.activateFormQuery, documentedSubCodes.activateFormQuery),
-    cardOpen: userMethod(operations.cardOpen, documentedSubCodes.cardOpen),
-    cardQuery: method(operations.cardQuery, documentedSubCodes.cardQuery),
-    cardUpdate: method(operations.cardUpdate, documentedSubCodes.cardUpdate),
-    cardDelete: method(operations.cardDelete, documentedSubCodes.cardDelete),
-    messageNotify: method(operations.messageNotify, documentedSubCodes.messageNotify),
-    imageUpload: method(operations.imageUpload, documentedSubCodes.imageUpload)
-  })
-})
+)
 
 /**
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<MemberCards, never, AlipayClient> = Layer.effect(MemberCards, make)
+export const layer: Layer.Layer<MemberCards, never, AlipayClient.AlipayClient> = Layer.effect(MemberCards, make)
+
+/**
+ * The whole stack in one layer: `AlipayConfig` (from the given `Config` values, else the `ALIPAY_*` environment
+ * variables), `AlipayClient` and `MemberCards`. Only the `HttpClient` is yours to provide, e.g.
+ * `FetchHttpClient.layer` from `@effect/platform` (or `NodeHttpClient.layerUndici` from `@effect/platform-node`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config?: Config.Config.Wrap<AlipayConfig.Options>
+): Layer.Layer<MemberCards, AlipayConfig.AlipayConfigError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  layer.pipe(
+    Layer.provide(AlipayClient.layer),
+    Layer.provide(config === undefined ? AlipayConfig.layerFromEnv : AlipayConfig.layerConfig(config))
+  )
 
 /**
  * ISV mode: run an effect with another merchant's `app_auth_token` (sent as `alipay-app-auth-token` in v3,
@@ -252,16 +233,17 @@ export const withAppAuthToken: {
  * @category overrides
  */
 export const withProtocol: {
-  (protocol: Protocol): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  <A, E, R>(self: Effect.Effect<A, E, R>, protocol: Protocol): Effect.Effect<A, E, R>
+  (protocol: AlipayConfig.Protocol): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, protocol: AlipayConfig.Protocol): Effect.Effect<A, E, R>
 } = dual(
   2,
-  <A, E, R>(self: Effect.Effect<A, E, R>, protocol: Protocol): Effect.Effect<A, E, R> =>
+  <A, E, R>(self: Effect.Effect<A, E, R>, protocol: AlipayConfig.Protocol): Effect.Effect<A, E, R> =>
     Effect.locallyWith(self, Overrides.currentOverrides, (overrides) => ({ ...overrides, protocol }))
 )
 
 /**
- * Run an effect with another per-attempt timeout than the configured one.
+ * Run an effect with another per-attempt timeout than the configured one. An input that is not a positive
+ * duration (`withTimeout("nonsense")`) makes the calls inside fail with `AlipayRequestRejected` (path `timeout`).
  *
  * @since 0.1.0
  * @category overrides
@@ -272,11 +254,12 @@ export const withTimeout: {
 } = dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, timeout: Duration.DurationInput): Effect.Effect<A, E, R> =>
-    Effect.locallyWith(
-      self,
-      Overrides.currentOverrides,
-      (overrides) => ({ ...overrides, timeout: Duration.decode(timeout) })
-    )
+    Effect.locallyWith(self, Overrides.currentOverrides, (overrides) => {
+      // A bad input is not a defect: the call fails with `AlipayRequestRejected` (path `timeout`).
+      const decoded = Option.filter(Duration.decodeUnknown(timeout), (d) => Duration.greaterThan(d, Duration.zero))
+      const { invalidTimeout: _, timeout: __, ...rest } = overrides
+      return Option.isSome(decoded) ? { ...rest, timeout: decoded.value } : { ...rest, invalidTimeout: String(timeout) }
+    })
 )
 
 /**

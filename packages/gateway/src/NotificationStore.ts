@@ -1,12 +1,28 @@
 /**
- * Remembers which notifications (`notify_id`) were processed, so each is handed to user code once.
+ * Exactly-once processing of Alipay notifications, keyed by `notify_id`.
+ *
+ * Every delivery claims its key with a lease: `Claimed` (run the handler, then `commit` its answer, or
+ * `release` on failure or interruption), `Done` (processed before: replay the stored answer) or `Busy`
+ * (another delivery holds an unexpired lease: answer with a retryable failure so Alipay delivers again). An
+ * expired lease (the instance died mid-handler) can be taken over. Layers: `layerMemory` here (tests, one
+ * process), SQLite and PostgreSQL in `SqlStores` (durable, several instances).
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Ref from "effect/Ref"
+import * as internal from "./internal/leaseStore.js"
+import type { StoreError } from "./StoreError.js"
+
+/**
+ * The outcome of {@link NotificationStore.Service.claim}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Claim = internal.Claim
 
 /**
  * @since 0.1.0
@@ -18,13 +34,14 @@ export declare namespace NotificationStore {
    * @category models
    */
   export interface Service {
-    /**
-     * Atomically claims a `notify_id`: `true` when it was not seen before (the caller processes it), `false` for
-     * a duplicate (already processed or being processed).
-     */
-    readonly claim: (notifyId: string) => Effect.Effect<boolean>
-    /** Forgets a claim whose processing failed, so Alipay's redelivery is processed again. */
-    readonly release: (notifyId: string) => Effect.Effect<void>
+    /** Atomically claims a `notify_id` for `lease`. */
+    readonly claim: (key: string, lease: Duration.DurationInput) => Effect.Effect<Claim, StoreError>
+    /** Marks the key processed with the answer that was given (kept for replays); a second commit is ignored. */
+    readonly commit: (key: string, answer: string) => Effect.Effect<void, StoreError>
+    /** Gives a lease back (the handler failed or was interrupted); no-op on a processed key. */
+    readonly release: (key: string) => Effect.Effect<void, StoreError>
+    /** Forgets processed keys older than `retention`; returns how many were removed. */
+    readonly prune: (retention: Duration.DurationInput) => Effect.Effect<number, StoreError>
   }
 }
 
@@ -38,47 +55,21 @@ export class NotificationStore extends Context.Tag("@membercard/gateway/Notifica
 >() {}
 
 /**
- * Default capacity of the in-memory store.
+ * Default number of processed keys the in-memory store keeps.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultCapacity = 10_000
-
-interface State {
-  readonly seen: ReadonlySet<string>
-  readonly order: ReadonlyArray<string>
-}
+export const defaultCapacity: number = internal.defaultCapacity
 
 /**
- * An in-memory store (per process) keeping the most recent `capacity` ids; the oldest are forgotten first.
- * Use a shared store (database, Redis) when several instances receive notifications.
+ * An in-memory store (one process; forgets on restart). Lease expiry follows `Clock`, so `TestClock` drives it.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeMemory = (capacity: number = defaultCapacity): Effect.Effect<NotificationStore.Service> =>
-  Effect.map(Ref.make<State>({ seen: new Set(), order: [] }), (ref) => ({
-    claim: (notifyId) =>
-      Ref.modify(ref, (state): [boolean, State] => {
-        if (state.seen.has(notifyId)) return [false, state]
-        const order = [...state.order, notifyId]
-        const seen = new Set(state.seen)
-        seen.add(notifyId)
-        while (order.length > Math.max(1, capacity)) {
-          const oldest = order.shift()
-          if (oldest !== undefined) seen.delete(oldest)
-        }
-        return [true, { seen, order }]
-      }),
-    release: (notifyId) =>
-      Ref.update(ref, (state) => {
-        if (!state.seen.has(notifyId)) return state
-        const seen = new Set(state.seen)
-        seen.delete(notifyId)
-        return { seen, order: state.order.filter((id) => id !== notifyId) }
-      })
-  }))
+  internal.makeMemory(capacity)
 
 /**
  * The in-memory store as a layer.

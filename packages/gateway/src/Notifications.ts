@@ -15,18 +15,17 @@
  *
  * @since 0.1.0
  */
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Notification from "@membercard/domain/Notification"
 import * as Keys from "@membercard/signing/Keys"
-import * as Notify from "@membercard/signing/Notify"
-import * as Signer from "@membercard/signing/Signer"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
 import { AlipayConfig } from "./AlipayConfig.js"
+import { InboundLimits } from "./InboundLimits.js"
+import * as inbound from "./internal/inbound.js"
 import { NotificationStore } from "./NotificationStore.js"
 
 /**
@@ -47,59 +46,77 @@ export type NotificationEvent = Notification.Received
 export const ACK = Notification.ACK
 
 /**
- * Reply when the handler failed: Alipay delivers the notification again later.
+ * Reply when the notification was not processed (handler failed, store unavailable, or the same notification is
+ * being processed by another delivery): Alipay delivers it again later.
  *
  * @since 0.1.0
  * @category constants
  */
-export const FAIL = "fail"
+export const FAIL = inbound.FAIL
 
-const reject = (status: number, reason: string) =>
-  Effect.as(
-    Effect.logWarning("Alipay notification rejected").pipe(Effect.annotateLogs({ status, reason })),
-    HttpServerResponse.text(reason, { status })
-  )
+/** Longest `notify_id` accepted (spec: 50; some margin). */
+const MAX_NOTIFY_ID = 128
 
-const readBody = Effect.flatMap(
-  HttpServerRequest.HttpServerRequest,
-  (request) => Effect.map(request.arrayBuffer, (buffer) => new Uint8Array(buffer))
-)
-
-const signerFromContext = Effect.map(
-  Effect.serviceOption(Signer.Signer),
-  Option.getOrElse(() => Signer.node)
-)
+const answer = <E>(
+  notifyId: string,
+  outcome: Either.Either<inbound.Outcome<E>, unknown>
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  if (Either.isLeft(outcome)) {
+    return Effect.as(
+      Effect.logError("Alipay notification store unavailable").pipe(Effect.annotateLogs({ notifyId })),
+      inbound.retryLater
+    )
+  }
+  const o = outcome.right
+  switch (o._tag) {
+    case "Ran":
+    case "Replayed":
+      return Effect.succeed(HttpServerResponse.text(ACK))
+    case "Busy":
+      return Effect.as(
+        Effect.logInfo("Alipay notification is being processed by another delivery").pipe(
+          Effect.annotateLogs({ notifyId })
+        ),
+        inbound.retryLater
+      )
+    case "Failed":
+      return Effect.as(
+        Effect.logError("Alipay notification handler failed").pipe(
+          Effect.annotateLogs({ notifyId, cause: Cause.pretty(o.cause) })
+        ),
+        HttpServerResponse.text(FAIL, { status: 500 })
+      )
+  }
+}
 
 const runOnce = <E, R>(
-  notifyId: string | undefined,
+  notifyId: string,
   work: Effect.Effect<void, E, R>
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | NotificationStore> =>
   Effect.gen(function*() {
     const store = yield* NotificationStore
-    if (notifyId !== undefined) {
-      const fresh = yield* store.claim(notifyId)
-      if (!fresh) {
-        yield* Effect.logDebug("Alipay notification already processed").pipe(Effect.annotateLogs({ notifyId }))
-        return HttpServerResponse.text(ACK)
-      }
-    }
-    const exit = yield* Effect.exit(work)
-    if (Exit.isSuccess(exit)) return HttpServerResponse.text(ACK)
-    if (notifyId !== undefined) yield* store.release(notifyId)
-    yield* Effect.logError("Alipay notification handler failed").pipe(
-      Effect.annotateLogs({ notifyId: notifyId ?? "", cause: Cause.pretty(exit.cause) })
-    )
-    return HttpServerResponse.text(FAIL, { status: 500 })
+    const limits = yield* InboundLimits
+    const outcome = yield* Effect.either(inbound.exactlyOnce(store, notifyId, limits.lease, Effect.as(work, ACK)))
+    return yield* answer(notifyId, outcome)
   })
 
 /**
  * The handler of notifications posted to `notify_url` / the application gateway (N1 and any other message).
  *
- * UNCONFIRMED: N2 SPI requests (`spi.alipay.user.opencard.get`) are verified and handed over as events too, but
- * answered `success`: the signed SPI reply format is not documented in the sources we have.
- * Verified with Alipay's public key (V1 then V2 content rule), the message's charset honoured; a message for
- * another `app_id` is refused. The handler runs once per `notify_id`; when it fails, the answer is 500 `fail`
- * and the id is released so that Alipay's redelivery is processed.
+ * The pipeline: the body is read up to `InboundLimits.maxBodyBytes` (413 beyond, the rest unread), form-decoded
+ * in linear time, parameter count and nesting depth checked, the signature verified over the raw value bytes
+ * (Alipay's public key, V1 then V2 content rule, the message's charset), then `notify_id` and `app_id` are
+ * required (`app_id` must be ours) and the message time (`utc_timestamp` / `notify_time` / `timestamp`) must lie
+ * in the freshness window; only then is it decoded into a typed event. Every refusal is a 4xx and reaches no
+ * user code.
+ *
+ * Exactly once per `notify_id`: the delivery claims the id with a lease (`InboundLimits.lease`); the handler's
+ * success commits it (`success`, also to every later redelivery); failure or interruption (Alipay hung up)
+ * releases it (500 `fail`, redelivered); a duplicate arriving while the original still runs gets 503 `fail` so
+ * that Alipay delivers it again; a lease left by a dead instance is taken over once expired.
+ *
+ * The open-card SPI (`spi.alipay.user.opencard.get`) is not answered here (it needs a signed card, not `success`):
+ * such a request gets a 400 and reaches no user code; serve it with `OpenCardSpi.httpApp`.
  *
  * @since 0.1.0
  * @category handlers
@@ -113,24 +130,25 @@ export const httpApp = <E, R>(
 > =>
   Effect.gen(function*() {
     const config = yield* AlipayConfig
-    const signer = yield* signerFromContext
-    const body = yield* Effect.either(readBody)
-    if (Either.isLeft(body)) return yield* reject(400, "unreadable body")
-    const verified = yield* Effect.either(
-      Notify.verify({ body: body.right }, { publicKey: config.alipayPublicKey }).pipe(
-        Effect.provideService(Signer.Signer, signer)
-      )
-    )
-    if (Either.isLeft(verified)) return yield* reject(400, `notification refused: ${verified.left._tag}`)
-    const params = verified.right.params
-    const appId = params["app_id"]
-    if (appId !== undefined && appId !== config.appId) return yield* reject(400, "notification for another app_id")
-    const event = Notification.decode(params)
-    if (Either.isLeft(event)) return yield* reject(400, "malformed notification")
-    return yield* runOnce(params["notify_id"], handler(event.right)).pipe(
-      Effect.withSpan("Notifications.handle", {
-        attributes: { "alipay.notification": Notification.nameOf(params) ?? "unknown" }
-      })
+    const limits = yield* InboundLimits
+    const checked = yield* Effect.either(Effect.gen(function*() {
+      const decoded = yield* inbound.receive(limits, { publicKey: config.alipayPublicKey })
+      const params = decoded.params
+      const notifyId = yield* inbound.required(params, "notify_id", MAX_NOTIFY_ID)
+      const appId = yield* inbound.required(params, "app_id", 64)
+      if (appId !== config.appId) return yield* new inbound.Rejected({ status: 400, reason: "app_id is not ours" })
+      yield* inbound.checkFresh(params, limits, true)
+      const event = Notification.decode(params)
+      if (Either.isLeft(event)) return yield* new inbound.Rejected({ status: 400, reason: "malformed notification" })
+      if (event.right._tag === "OpenCardGetSpi") {
+        return yield* new inbound.Rejected({ status: 400, reason: "open-card SPI: serve it with OpenCardSpi.httpApp" })
+      }
+      return { notifyId, event: event.right, name: Notification.nameOf(params) ?? "unknown" }
+    }))
+    if (Either.isLeft(checked)) return yield* inbound.rejectedResponse(checked.left)
+    const { event, name, notifyId } = checked.right
+    return yield* runOnce(notifyId, handler(event)).pipe(
+      Effect.withSpan("Notifications.handle", { attributes: { "alipay.notification": name } })
     )
   })
 
@@ -170,24 +188,40 @@ export const mdcodeHttpApp = <E, R>(
 > => {
   const key = Keys.parsePublicKey(options.publicKey ?? Notification.MDCODE_NOTIFY_PUBLIC_KEY)
   return Effect.gen(function*() {
-    const signer = yield* signerFromContext
-    if (Either.isLeft(key)) return yield* reject(500, "mdcode public key unusable")
-    const body = yield* Effect.either(readBody)
-    if (Either.isLeft(body)) return yield* reject(400, "unreadable body")
-    const decoded = Notify.decodeForm(body.right, Notification.MDCODE_NOTIFY_CHARSET)
-    if (Either.isLeft(decoded)) return yield* reject(400, "malformed notification")
-    const sign = decoded.right.params["sign"]
-    if (sign === undefined || sign.trim() === "") return yield* reject(400, "notification refused: SignatureMissing")
-    const content = Notify.contentBytes(decoded.right.entries, "V1", decoded.right.charset)
-    if (Either.isLeft(content)) return yield* reject(400, "malformed notification")
-    const valid = yield* signer.verify(content.right, sign, key.right, "RSA2")
-    if (!valid) return yield* reject(400, "notification refused: SignatureInvalid")
-    const event = Notification.decode(decoded.right.params)
-    if (Either.isLeft(event) || event.right._tag !== "MdCodeNotify") {
-      return yield* reject(400, "malformed notification")
+    if (Either.isLeft(key)) {
+      return yield* inbound.rejectedResponse(
+        new inbound.Rejected({ status: 500, reason: "mdcode public key unusable" })
+      )
     }
-    return yield* runOnce(decoded.right.params["notify_id"], handler(event.right.request)).pipe(
-      Effect.withSpan("Notifications.mdcode")
-    )
-  })
+    const limits = yield* InboundLimits
+    const checked = yield* Effect.either(Effect.gen(function*() {
+      const decoded = yield* inbound.receive(limits, {
+        publicKey: key.right,
+        fallbackCharset: Notification.MDCODE_NOTIFY_CHARSET,
+        rule: "V1",
+        signType: "RSA2"
+      })
+      const params = decoded.params
+      const notifyId = params["notify_id"]
+      if (notifyId !== undefined) yield* inbound.required(params, "notify_id", MAX_NOTIFY_ID)
+      yield* inbound.checkFresh(params, limits, false)
+      const event = Notification.decode(params)
+      if (Either.isLeft(event) || event.right._tag !== "MdCodeNotify") {
+        return yield* new inbound.Rejected({ status: 400, reason: "malformed notification" })
+      }
+      return { notifyId, request: event.right.request }
+    }))
+    if (Either.isLeft(checked)) return yield* inbound.rejectedResponse(checked.left)
+    const { notifyId, request } = checked.right
+    const work = handler(request)
+    if (notifyId === undefined) {
+      // UNCONFIRMED: N3 may carry no notify_id; then the handler runs per delivery (it only records the request)
+      const exit = yield* Effect.exit(work)
+      return yield* answer(
+        "",
+        Either.right(Exit.isSuccess(exit) ? { _tag: "Ran", answer: ACK } : { _tag: "Failed", cause: exit.cause })
+      )
+    }
+    return yield* runOnce(notifyId, work)
+  }).pipe(Effect.withSpan("Notifications.mdcode"))
 }

@@ -30,4 +30,24 @@ export * as NotificationStore from "./NotificationStore.js"
 /**
  * @since 0.1.0
  */
+export * as SpiAnswerStore from "./SpiAnswerStore.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as StoreError from "./StoreError.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Notifications from "./Notifications.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as OpenCardSpi from "./OpenCardSpi.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as OpenCardCallback from "./OpenCardCallback.js"

@@ -24,6 +24,17 @@ const validEnv = {
 const secretsOf = [pemBody(keys.appPrivate).slice(100, 140), pemBody(keys.alipayPublic).slice(60, 100)]
 
 describe("AlipayConfig.layerFromEnv", () => {
+  it.effect("a missing ALIPAY_APP_PRIVATE_KEY is named as clearly as a missing ALIPAY_APP_ID", () =>
+    Effect.gen(function*() {
+      const { ALIPAY_APP_ID: _id, ...noAppId } = validEnv
+      const { ALIPAY_APP_PRIVATE_KEY: _key, ...noKey } = validEnv
+      const missingId = String(yield* Effect.flip(fromEnv(noAppId)))
+      const missingKey = String(yield* Effect.flip(fromEnv(noKey)))
+      expect(missingId).toContain("Expected ALIPAY_APP_ID to exist")
+      expect(missingKey).toContain("Expected ALIPAY_APP_PRIVATE_KEY to exist")
+      expect(missingKey).not.toContain("<redacted>")
+    }))
+
   it.effect("reads ALIPAY_* with defaults: production URLs, v3, RSA2, 10 s", () =>
     Effect.gen(function*() {
       const config = yield* fromEnv(validEnv)

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Operations from "@membercard/domain/Operations"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import type * as AlipayConfig from "../src/AlipayConfig.js"
 import * as AlipayError from "../src/AlipayError.js"
-import { operations } from "../src/internal/operations.js"
 import * as MemberCards from "../src/MemberCards.js"
 import {
   type Behaviour,
@@ -19,6 +19,8 @@ import {
   withFake
 } from "./fake.js"
 import { callByName, type Name, names, successFields } from "./samples.js"
+
+const operations = Operations.byName
 
 type Protocol = "v2" | "v3"
 
@@ -35,14 +37,14 @@ const failure = (
   return r.result.left as AlipayError.AlipayError
 }
 
-const method = (name: Name) => operations[name].v2Method
+const method = (name: Name) => operations[name].method
 const always = (reply: Reply): Behaviour => () => reply
 
 // a read (retried), an idempotent write (retried), an unsafe write (never retried)
 const READ: Name = "cardQuery"
 const IDEMPOTENT: Name = "cardOpen"
 const UNSAFE: Name = "messageNotify"
-const attemptsFor = (name: Name) => (operations[name].safety === "unsafe-write" ? 1 : 4)
+const attemptsFor = (name: Name) => (operations[name].retry === "unsafe-write" ? 1 : 4)
 
 describe.each(["v3", "v2"] as const)("fault matrix over %s", (protocol) => {
   const ok = (name: Name): Reply =>
@@ -268,7 +270,7 @@ describe.each(["v3", "v2"] as const)("fault matrix over %s", (protocol) => {
           expect(e.operation).toBe(name)
           if (e._tag === code && "subCode" in e) expect(e.subCode).toBe(code)
           const transient = code === "SYSTEM_ERROR" || code === "OPEN_CARD_CONCURRENTLY"
-          expect(r.attempts).toBe(transient && operations[name].safety !== "unsafe-write" ? 4 : 1)
+          expect(r.attempts).toBe(transient && operations[name].retry !== "unsafe-write" ? 4 : 1)
         }
       }
     }))

@@ -7,9 +7,10 @@ import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as AlipayConfig from "../src/AlipayConfig.js"
-import { operations } from "../src/internal/operations.js"
 import * as MemberCards from "../src/MemberCards.js"
 import { type Received, type Reply, responseKey, v2Reply, v3Reply, withFake } from "./fake.js"
+
+const operations = Operations.byName
 
 type Name = MemberCards.OperationName
 const names = Object.keys(operations) as Array<Name>
@@ -41,19 +42,22 @@ const responseArb = (name: Name) => {
 const successReply = (protocol: "v2" | "v3", name: Name, node: unknown): Reply => {
   const fields = node as Record<string, unknown>
   return protocol === "v2"
-    ? v2Reply(operations[name].v2Method, { code: "10000", msg: "Success", ...fields })
+    ? v2Reply(operations[name].method, { code: "10000", msg: "Success", ...fields })
     : v3Reply(200, JSON.stringify(fields))
 }
 
 const sentFields = (received: Received, name: Name): unknown => {
   const op = operations[name]
   if (received.protocol === "v2") {
-    const { notify_url } = received.params
+    // The table's common parameters travel outside biz_content (notify_url, oauth.token's fields).
     const fields = { ...received.fields } as Record<string, unknown>
-    if (notify_url !== undefined) fields["notify_url"] = notify_url
+    for (const key of op.v2.commonParams) {
+      const value = received.params[key]
+      if (value !== undefined) fields[key] = value
+    }
     return fields
   }
-  if (op.transport === "query") {
+  if (op.v3.encoding === "query") {
     const { auth_token: _token, ...rest } = received.params
     return rest
   }
@@ -64,8 +68,8 @@ const expectedFields = (name: Name, request: unknown, protocol: "v2" | "v3"): un
   const op = opOf(name)
   const wire = Schema.encodeSync(op.request)(request) as Record<string, unknown>
   const { image_content: _file, ...nonFile } = wire
-  const base = operations[name].transport === "multipart" ? nonFile : wire
-  if (operations[name].transport === "query" || (protocol === "v2" && operations[name].transport === "multipart")) {
+  const base = operations[name].v3.encoding === "multipart" ? nonFile : wire
+  if (operations[name].v3.encoding === "query" || (protocol === "v2" && operations[name].v3.encoding === "multipart")) {
     const out: Record<string, string> = {}
     for (const [k, v] of Object.entries(base)) {
       // v2 drops blank parameters (signing spec §3.4); v3 query strings keep them.
@@ -73,6 +77,15 @@ const expectedFields = (name: Name, request: unknown, protocol: "v2" | "v3"): un
       out[k] = typeof v === "string" ? v : JSON.stringify(v)
     }
     return out
+  }
+  if (protocol === "v2") {
+    // v2 drops blank common parameters too (signing spec §3.4), e.g. an empty `notify_url`.
+    const out: Record<string, unknown> = { ...base }
+    for (const key of Operations.byName[name].v2.commonParams) {
+      const v = out[key]
+      if (v === undefined || (typeof v === "string" && v.trim() === "")) delete out[key]
+    }
+    return json(out)
   }
   return json(base)
 }
@@ -117,7 +130,7 @@ describe("every operation on both protocols", () => {
               expect(received.url.searchParams.get("sign")).not.toBeNull()
               expect(received.url.searchParams.get("charset")).toBe("utf-8")
             }
-            if (operations[name].transport === "multipart") {
+            if (operations[name].v3.encoding === "multipart") {
               const upload = request as Image.ImageUploadRequest
               expect(received.fileParts).toEqual([{
                 name: "image_content",
@@ -142,7 +155,7 @@ describe("the operation table", () => {
 
   it("names the v2 response key of each operation", () => {
     for (const name of names) {
-      expect(responseKey(operations[name].v2Method)).toBe(Operations.v2ResponseKey(Operations.byName[name]))
+      expect(responseKey(operations[name].method)).toBe(Operations.v2ResponseKey(Operations.byName[name]))
     }
   })
 })

@@ -2,6 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import type * as Card from "@membercard/domain/Card"
+import * as Operations from "@membercard/domain/Operations"
 import * as Signer from "@membercard/signing/Signer"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -12,7 +13,6 @@ import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import * as AlipayClient from "../src/AlipayClient.js"
 import * as AlipayConfig from "../src/AlipayConfig.js"
-import { operations } from "../src/internal/operations.js"
 import * as MemberCards from "../src/MemberCards.js"
 import {
   baseOptions,
@@ -27,6 +27,8 @@ import {
 } from "./fake.js"
 import { APP_AUTH_TOKEN, callByName, sampleRequest, USER_TOKEN } from "./samples.js"
 
+const operations = Operations.byName
+
 const aesKey = randomBytes(16)
 const aesKeyB64 = aesKey.toString("base64")
 const encrypt = (text: string) => {
@@ -38,7 +40,7 @@ const decrypt = (b64: string) => {
   return Buffer.concat([d.update(Buffer.from(b64, "base64")), d.final()]).toString("utf8")
 }
 
-const QUERY = operations.cardQuery.v2Method
+const QUERY = operations.cardQuery.method
 
 describe("ISV: withAppAuthToken", () => {
   it.effect("v3 sends alipay-app-auth-token and signs it; v2 sends app_auth_token; the override wins", () =>

@@ -2,6 +2,8 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expectTypeOf, it } from "@effect/vitest"
 import type * as AlipayCode from "@membercard/domain/AlipayCode"
 import type * as Card from "@membercard/domain/Card"
+import type * as OAuth from "@membercard/domain/OAuth"
+import type * as Operations from "@membercard/domain/Operations"
 import type * as Cause from "effect/Cause"
 import * as Eff from "effect/Effect"
 import type * as Effect from "effect/Effect"
@@ -36,6 +38,7 @@ describe("type-level", () => {
     expectTypeOf<ContextOfMethod<"cardDelete">>().toEqualTypeOf<never>()
     expectTypeOf<ContextOfMethod<"messageNotify">>().toEqualTypeOf<never>()
     expectTypeOf<ContextOfMethod<"imageUpload">>().toEqualTypeOf<never>()
+    expectTypeOf<ContextOfMethod<"systemOauthToken">>().toEqualTypeOf<never>()
   })
 
   it("each method's error union is exact", () => {
@@ -84,7 +87,7 @@ describe("type-level", () => {
       Common | AlipayError.CardNotExit | AlipayError.NoCardType
     >()
     expectTypeOf<ErrorOfMethod<"cardUpdate">>().toEqualTypeOf<
-      Common | AlipayError.CardNotExit | AlipayError.NoCardType | AlipayError.PaidoutercardLackTemplateConfig
+      Common | AlipayError.CardNotExit | AlipayError.NoCardType | AlipayError.PaidOuterCardLackTemplateConfigOnUpdate
     >()
     expectTypeOf<ErrorOfMethod<"cardDelete">>().toEqualTypeOf<
       Common | AlipayError.CardNotExit | AlipayError.NoCardType | AlipayError.CardIsDeletedAlready
@@ -103,6 +106,35 @@ describe("type-level", () => {
       | AlipayError.InvalidFileBytes
       | AlipayError.CapacityExceeded
     >()
+  })
+
+  it("systemOauthToken: derived from its table row (OAuth schemas, its four sub-codes)", () => {
+    expectTypeOf<ErrorOfMethod<"systemOauthToken">>().toEqualTypeOf<
+      | Common
+      | AlipayError.IsvCodeInvalid
+      | AlipayError.IsvRefreshTokenInvalid
+      | AlipayError.IsvRefreshTokenTimeOut
+      | AlipayError.IsvGrantTypeInvalid
+    >()
+    expectTypeOf<Parameters<Service["systemOauthToken"]>>().toEqualTypeOf<[request: OAuth.OAuthTokenRequest]>()
+    expectTypeOf<Effect.Effect.Success<ReturnType<Service["systemOauthToken"]>>>().toEqualTypeOf<
+      OAuth.OAuthTokenResponse
+    >()
+    expectTypeOf<MemberCards.SystemOauthTokenError>().toEqualTypeOf<ErrorOfMethod<"systemOauthToken">>()
+    expectTypeOf<AlipayError.IsvCodeInvalid["_tag"]>().toEqualTypeOf<"isv.code-invalid">()
+  })
+
+  it("the service has exactly one method per table operation", () => {
+    expectTypeOf<keyof Service>().toEqualTypeOf<Operations.Name>()
+  })
+
+  it("AlipayClient.execute and validateRequest follow the table's schemas", () => {
+    type Exec = AlipayClient.Service["execute"]
+    expectTypeOf<ReturnType<typeof AC.validateRequest<typeof Operations.cardQuery>>>().toEqualTypeOf<
+      Effect.Effect<Card.CardQueryRequest, AlipayError.AlipayRequestRejected>
+    >()
+    expectTypeOf<AlipayClient.ErrorOf<typeof Operations.cardQuery>>().toEqualTypeOf<ErrorOfMethod<"cardQuery">>()
+    expectTypeOf<Parameters<Exec>[0]>().toEqualTypeOf<Operations.Any>()
   })
 
   it("tags are Alipay's own codes", () => {

@@ -1,10 +1,12 @@
+import * as Operations from "@membercard/domain/Operations"
 import * as Arbitrary from "effect/Arbitrary"
 import type * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
-import { operations } from "../src/internal/operations.js"
 import type * as MemberCards from "../src/MemberCards.js"
+
+const operations = Operations.byName
 
 export type Name = MemberCards.OperationName
 export const names = Object.keys(operations) as Array<Name>

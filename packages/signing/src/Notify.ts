@@ -47,8 +47,17 @@ export interface Decoded {
 const hex = (c: number): number =>
   c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1
 
-/** Percent-decodes one form component (`+` = space) to bytes. */
+/** Percent-decodes one form component (`+` = space) to bytes; a component without `%` or `+` is not copied. */
 const unpercent = (src: Uint8Array, from: number, to: number): Uint8Array => {
+  let plain = true
+  for (let i = from; i < to; i++) {
+    const c = src[i]!
+    if (c === 0x2b || c === 0x25) {
+      plain = false
+      break
+    }
+  }
+  if (plain) return src.subarray(from, to)
   const out = new Uint8Array(to - from)
   let n = 0
   for (let i = from; i < to; i++) {
@@ -62,8 +71,25 @@ const unpercent = (src: Uint8Array, from: number, to: number): Uint8Array => {
   return out.subarray(0, n)
 }
 
+const CHARSET = [0x63, 0x68, 0x61, 0x72, 0x73, 0x65, 0x74] // "charset"
+
+const isCharsetName = (name: Uint8Array): boolean => {
+  if (name.length !== CHARSET.length) return false
+  for (let i = 0; i < CHARSET.length; i++) if (name[i] !== CHARSET[i]) return false
+  return true
+}
+
+const isAscii = (bytes: Uint8Array): boolean => {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false
+  return true
+}
+
 const ascii = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1")
+
+/** Decodes a component: ASCII (the common case, same text in UTF-8 and GBK) without a TextDecoder call. */
+const decodeComponent = (bytes: Uint8Array, charset: Charset): string | undefined =>
+  isAscii(bytes) ? ascii(bytes) : decodeBytes(bytes, charset)
 
 const resolveCharset = (name: string): Either.Either<Charset, UnsupportedCharset> => {
   const c = canonicalCharset(name)
@@ -81,33 +107,46 @@ export const decodeForm = (
   fallbackCharset = "utf-8"
 ): Either.Either<Decoded, UnsupportedCharset | MalformedNotification> => {
   const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body
-  const raw: Array<{ readonly name: Uint8Array; readonly value: Uint8Array }> = []
+  // One pass, linear in the body, recording offsets only (start, first `=`, end of each segment): the first `=`
+  // of a segment is remembered while scanning (searching for it from each segment's start would rescan the rest
+  // of a body without `=` once per segment, quadratic), and no object is allocated per segment.
+  const raw: Array<number> = []
   let start = 0
+  let eq = -1
   for (let i = 0; i <= bytes.length; i++) {
-    if (i < bytes.length && bytes[i] !== 0x26) continue
-    if (i > start) {
-      let eq = bytes.indexOf(0x3d, start)
-      if (eq === -1 || eq > i) eq = i
-      raw.push({ name: unpercent(bytes, start, eq), value: unpercent(bytes, Math.min(eq + 1, i), i) })
-    }
+    const c = i < bytes.length ? bytes[i]! : 0x26
+    if (c === 0x3d && eq === -1) eq = i
+    if (c !== 0x26) continue
+    if (i > start) raw.push(start, eq === -1 ? i : eq, i)
     start = i + 1
+    eq = -1
   }
-  const charsetParam = raw.find((p) => ascii(p.name) === "charset")
-  const charsetName = charsetParam === undefined ? fallbackCharset : ascii(charsetParam.value)
+  let charsetName = fallbackCharset
+  for (let k = 0; k < raw.length; k += 3) {
+    // "charset", percent-encoded at most three bytes per character
+    if (raw[k + 1]! - raw[k]! > 3 * CHARSET.length) continue
+    if (isCharsetName(unpercent(bytes, raw[k]!, raw[k + 1]!))) {
+      charsetName = ascii(unpercent(bytes, Math.min(raw[k + 1]! + 1, raw[k + 2]!), raw[k + 2]!))
+      break
+    }
+  }
   return Either.flatMap(resolveCharset(charsetName), (charset) => {
-    const params: Record<string, string> = {}
+    // null prototype: a parameter named `__proto__` is an ordinary key
+    const params: Record<string, string> = Object.create(null)
     const entries: Array<DecodedParam> = []
-    for (const p of raw) {
-      const name = decodeBytes(p.name, charset)
-      const value = decodeBytes(p.value, charset)
+    for (let k = 0; k < raw.length; k += 3) {
+      const name = decodeComponent(unpercent(bytes, raw[k]!, raw[k + 1]!), charset)
+      const valueBytes = unpercent(bytes, Math.min(raw[k + 1]! + 1, raw[k + 2]!), raw[k + 2]!)
+      const value = decodeComponent(valueBytes, charset)
       if (name === undefined || value === undefined) {
         return Either.left(new MalformedNotification({ reason: `a parameter is not valid ${charsetName} text` }))
       }
       if (Object.hasOwn(params, name)) {
-        return Either.left(new MalformedNotification({ reason: `parameter "${name}" appears more than once` }))
+        const shown = name.length > 64 ? `${name.slice(0, 64)}…` : name
+        return Either.left(new MalformedNotification({ reason: `parameter "${shown}" appears more than once` }))
       }
       params[name] = value
-      entries.push({ name, value, bytes: p.value })
+      entries.push({ name, value, bytes: valueBytes })
     }
     return Either.right({ charset: charsetName, params, entries })
   })
@@ -222,6 +261,16 @@ export const verify: (
       entries = Object.keys(params).map((name) => ({ name, value: params[name]! }))
       charset = params["charset"] ?? "utf-8"
     }
+    return yield* verifyEntries(params, entries, charset, options)
+  })
+
+const verifyEntries = (
+  params: Readonly<Record<string, string>>,
+  entries: ReadonlyArray<{ readonly name: string; readonly value: string; readonly bytes?: Uint8Array }>,
+  charset: string,
+  options: VerifyOptions
+): Effect.Effect<Verified, SignatureMissing | SignatureInvalid | UnsupportedCharset, Signer> =>
+  Effect.gen(function*() {
     const sign = params["sign"]
     if (sign === undefined || sign.trim() === "") {
       return yield* new SignatureMissing({ what: "the notification has no sign parameter" })
@@ -237,6 +286,18 @@ export const verify: (
     }
     return yield* new SignatureInvalid({ what: `the notification (rules tried: ${rules.join(", ")})` })
   })
+
+/**
+ * Verifies a body already form-decoded with {@link decodeForm} (over the value bytes as received), so that a
+ * caller who checked the decoded form first (limits, required fields) does not decode it twice.
+ *
+ * @since 0.1.0
+ */
+export const verifyDecoded = (
+  decoded: Decoded,
+  options: VerifyOptions
+): Effect.Effect<Verified, SignatureMissing | SignatureInvalid | UnsupportedCharset, Signer> =>
+  verifyEntries(decoded.params, decoded.entries, decoded.charset, options)
 
 /**
  * Signs notification parameters the way Alipay does (for fakes and tests); returns the `sign` value.

@@ -29,6 +29,10 @@ export * as SigningError from "./SigningError.js"
 /**
  * @since 0.1.0
  */
+export * as Spi from "./Spi.js"
+/**
+ * @since 0.1.0
+ */
 export * as V2 from "./V2.js"
 /**
  * @since 0.1.0

@@ -366,9 +366,24 @@ describe("keytool verify-notify", () => {
       const unknown = world({ files: { "alipay.pem": alipayPubPem, "n.txt": body } })
       expect(yield* unknown.exec("verify-notify", "--alipay-public-key", "alipay.pem", "n.txt", "--charset", "x-nope"))
         .toBe(2)
-      const unsigned = world({ files: { "alipay.pem": alipayPubPem }, stdin: "a=1&b=2" })
+      const unsigned = world({ files: { "alipay.pem": alipayPubPem }, stdin: "notify_id=n1&a=1&b=2" })
       expect(yield* unsigned.exec("verify-notify", "--alipay-public-key", "alipay.pem")).toBe(1)
       expect(unsigned.output.stderr).toContain("no sign parameter")
+    }))
+
+  it.effect("input that is not a notification is a usage error (exit 2), not an invalid signature", () =>
+    Effect.gen(function*() {
+      for (const input of ["{\"code\":\"10000\",\"msg\":\"Success\"}", "hello world", "a=1&b=2", ""]) {
+        const w = world({ files: { "alipay.pem": alipayPubPem }, stdin: input })
+        expect(yield* w.exec("verify-notify", "--alipay-public-key", "alipay.pem", "--json")).toBe(2)
+        expect(w.output.stderr).toContain("is not a notification")
+        expect((JSON.parse(w.output.stdout) as Json)["error"]).toBe("NotANotification")
+      }
+      // a notification with its sign removed is still a notification: invalid (1)
+      const c = arr(notify, "cases")[0]!
+      const body = s(obj(c, "http"), "body").replace(/&sign=[^&]*/, "")
+      const stripped = world({ files: { "alipay.pem": alipayPubPem }, stdin: body })
+      expect(yield* stripped.exec("verify-notify", "--alipay-public-key", "alipay.pem")).toBe(1)
     }))
 })
 
@@ -401,6 +416,35 @@ describe("keytool cert-sn / root-cert-sn", () => {
       const v = world({ files: { "x.crt": "hello" } })
       expect(yield* v.exec("root-cert-sn", "x.crt", "--json")).toBe(2)
       expect((JSON.parse(v.output.stdout) as Json)["valid"]).toBe(false)
+    }))
+
+  it.effect("help COMMAND and COMMAND --help print that command's help only", () =>
+    Effect.gen(function*() {
+      const commands = ["keygen", "sign", "verify-response", "verify-notify", "cert-sn", "root-cert-sn"]
+      for (const command of commands) {
+        for (const argv of [["help", command], [command, "--help"]]) {
+          const w = world()
+          expect(yield* w.exec(...argv)).toBe(0)
+          expect(w.output.stdout).toContain(`Usage: membercard-keytool ${command} `)
+          expect(w.output.stdout).not.toContain("Commands:")
+          for (const other of commands.filter((o) => o !== command)) {
+            expect(w.output.stdout).not.toContain(`membercard-keytool ${other} `)
+          }
+        }
+      }
+      const unknown = world()
+      expect(yield* unknown.exec("help", "nope")).toBe(2)
+      expect(unknown.output.stderr).toContain("unknown command nope")
+    }))
+
+  it.effect("key errors name the file", () =>
+    Effect.gen(function*() {
+      const w = world({ files: { "keys/bad.pem": "hello", "p.json": "{}" } })
+      expect(yield* w.exec("sign", "--key", "keys/bad.pem", "p.json")).toBe(2)
+      expect(w.output.stderr).toContain("app private key keys/bad.pem:")
+      const v = world({ files: { "p.txt": "notify_id=1&sign=x" } })
+      expect(yield* v.exec("verify-notify", "--alipay-public-key", "nowhere.pem", "p.txt")).toBe(2)
+      expect(v.output.stderr).toContain("nowhere.pem: no such file or directory")
     }))
 
   it.effect("usage errors exit 2 and help exits 0", () =>

@@ -28,7 +28,13 @@ import type * as Scope from "effect/Scope"
 import { generateKeyPairSync, randomBytes } from "node:crypto"
 import { createServer } from "node:http"
 import * as AlipayModel from "./AlipayModel.js"
-import * as Server from "./internal/emulatorServer.js"
+import * as App from "./internal/emulator/app.js"
+import * as EmulatorClock from "./internal/emulator/clock.js"
+import * as Control from "./internal/emulator/control.js"
+import * as Deliveries from "./internal/emulator/delivery.js"
+import * as Faults from "./internal/emulator/faults.js"
+import type * as Http from "./internal/emulator/http.js"
+import * as V3 from "./internal/emulator/v3.js"
 
 /**
  * The emulator cannot start or cannot do what was asked (bad key material, port in use, unparsable time…).
@@ -110,7 +116,7 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export type Fault = Server.Fault
+export type Fault = Faults.Fault
 
 /**
  * The schema of a {@link Fault} (the JSON body of `POST /__emulator/faults`).
@@ -118,7 +124,7 @@ export type Fault = Server.Fault
  * @since 0.1.0
  * @category schemas
  */
-export const Fault: Schema.Schema<Fault, Schema.Schema.Encoded<typeof Server.FaultSchema>> = Server.FaultSchema
+export const Fault: Schema.Schema<Fault, Schema.Schema.Encoded<typeof Faults.FaultSchema>> = Faults.FaultSchema
 
 /**
  * What happened to one delivered notification (`status`/`response` are the receiver's answer; `null` when it
@@ -127,7 +133,7 @@ export const Fault: Schema.Schema<Fault, Schema.Schema.Encoded<typeof Server.Fau
  * @since 0.1.0
  * @category models
  */
-export type Delivery = Server.Delivery
+export type Delivery = Deliveries.Delivery
 
 /**
  * UNCONFIRMED: the status of a v3 request whose signature does not verify (401; see the internal note).
@@ -135,7 +141,7 @@ export type Delivery = Server.Delivery
  * @since 0.1.0
  * @category constants
  */
-export const V3_INVALID_SIGNATURE_STATUS: number = Server.V3_INVALID_SIGNATURE_STATUS
+export const V3_INVALID_SIGNATURE_STATUS: number = V3.V3_INVALID_SIGNATURE_STATUS
 
 /**
  * @since 0.1.0
@@ -283,9 +289,9 @@ const serve = (
       })
     }
     const host = options.host ?? "127.0.0.1"
-    const clock = Server.makeClock(yield* Effect.clock)
+    const clock = EmulatorClock.makeClock(yield* Effect.clock)
     const notifier = yield* HttpClient.HttpClient.pipe(Effect.provide(FetchHttpClient.layer))
-    const env: Server.ServerEnv = {
+    const env: Http.ServerEnv = {
       appId,
       appPublicKey,
       alipayPrivateKey,
@@ -306,7 +312,7 @@ const serve = (
         new EmulatorError({ reason: `cannot listen on ${host}:${options.port ?? 0}: ${e.message}` })
       )
     )
-    yield* server.serve(Server.app(env))
+    yield* server.serve(App.app(env))
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const endpoint = `http://${urlHost(host)}:${port}`
     return Emulator.of({
@@ -317,12 +323,12 @@ const serve = (
       keys,
       model: clocked(model, clock.clock),
       setNow: (now, setOptions) =>
-        Server.setNow(env, now, setOptions?.frozen === true)
+        Control.setNow(env, now, setOptions?.frozen === true)
           ? Effect.void
           : Effect.fail(new EmulatorError({ reason: `now must be yyyy-MM-dd HH:mm:ss (Beijing time), got ${now}` })),
       injectFault: (fault) => Ref.update(env.faults, (all) => [...all, fault]),
-      deliverNotifications: (url) => Server.deliver(env, url).pipe(Effect.withClock(env.clock.clock)),
-      notificationParams: (entry) => Server.notificationParams(env, entry),
+      deliverNotifications: (url) => Deliveries.deliver(env, url).pipe(Effect.withClock(env.clock.clock)),
+      notificationParams: (entry) => Deliveries.notificationParams(env, entry),
       reset: Effect.gen(function*() {
         yield* model.reset
         yield* Ref.set(env.faults, [])

@@ -1,7 +1,7 @@
 /**
  * The fake `MemberCards` layer: the gateway's `MemberCards` service implemented on the {@link AlipayModel} in
- * memory. Requests are validated exactly as the gateway validates them before sending (same schemas, same
- * strict options, same `AlipayRequestRejected`), and Alipay's answers fail with the very same error classes
+ * memory. Requests are validated exactly as the gateway validates them before sending (by the gateway's own
+ * `AlipayClient.validateRequest`: same schemas, same `AlipayRequestRejected`), and Alipay's answers fail with the same error classes
  * as the real gateway. A companion `Control` service injects failures and delays, records calls, mints
  * users and simulates what users do in the Alipay app.
  *
@@ -9,7 +9,7 @@
  */
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as Operations from "@membercard/domain/Operations"
-import * as Validation from "@membercard/domain/Validation"
+import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCards from "@membercard/gateway/MemberCards"
 import * as Clock from "effect/Clock"
@@ -19,10 +19,9 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
 import * as AlipayModel from "./AlipayModel.js"
+import * as ModelInternal from "./internal/model/make.js"
 
 type OperationName = MemberCards.OperationName
 
@@ -169,7 +168,7 @@ const makeCallLog = (limit: number): CallLog => {
 }
 
 /**
- * Maps the model's answer (v2-shaped: `code`, `msg`, `sub_code`, `sub_msg`) to the gateway's error class with
+ * Maps the model's answer (the gateway's `AlipayAnswer`: `code`, `msg`, `subCode`, `subMsg`) to the gateway's error class with
  * the gateway's own mapping (`AlipayError.fromAlipayAnswer`) and the operation's documented sub-codes, so the
  * fake and the real gateway agree by construction.
  *
@@ -180,23 +179,12 @@ export const toGatewayError = <N extends OperationName>(
   operation: N,
   rejection: AlipayModel.ModelRejection
 ): MemberCards.ErrorOf<N> =>
-  AlipayError.fromAlipayAnswer<MemberCards.DocumentedSubCodeOf<N>>({
-    protocol: "v2",
-    operation,
-    code: rejection.code,
-    msg: rejection.msg,
-    subCode: rejection.subCode,
-    subMsg: rejection.subMsg
-  }, MemberCards.documentedSubCodes[operation])
+  // The model's rejection IS the gateway's answer shape (`AlipayError.AlipayAnswer`, v2 spelling).
+  AlipayError.fromAlipayAnswer<MemberCards.DocumentedSubCodeOf<N>>(rejection, MemberCards.documentedSubCodes[operation])
 
 type Queued = { readonly _tag: "Delay"; readonly duration: Duration.DurationInput } | {
   readonly _tag: "Fail"
   readonly error: AlipayError.AlipayError
-}
-
-interface Codec<A> {
-  readonly encode: (a: A) => Effect.Effect<unknown, ParseResult.ParseError>
-  readonly decode: (u: unknown) => Effect.Effect<A, ParseResult.ParseError>
 }
 
 const isRejectionInput = <N extends OperationName>(u: Injected<N>): u is AlipayModel.RejectionInput =>
@@ -214,24 +202,13 @@ export const make: (
 ) => Effect.Effect<{ readonly memberCards: MemberCards.MemberCards.Service; readonly control: Control.Service }> =
   Effect
     .fn("MemberCardsTest.make")(function*(model: AlipayModel.AlipayModel.Service, options?: Options) {
+      // The model's `execute` without its own span: this call's span (`MemberCardsTest.<operation>`) covers it.
+      const execute = ModelInternal.executeOf(model)
       const recordCalls = options?.recordCalls ?? { limit: DEFAULT_CALL_LIMIT }
       const log = makeCallLog(recordCalls === false ? 0 : recordCalls.limit)
       // Injected delays and failures, per operation, in order. Mutated only inside `Effect.sync`.
       const queue = new Map<OperationName, Array<Queued>>()
 
-      // The request codecs, built once per operation (not once per call).
-      const codecs = new Map<OperationName, Codec<unknown>>()
-      const codecOf = (operation: OperationName): Codec<unknown> => {
-        const cached = codecs.get(operation)
-        if (cached !== undefined) return cached
-        const schema = Operations.byName[operation].request as Schema.Schema<unknown, unknown, never>
-        const codec: Codec<unknown> = {
-          encode: Schema.encode(schema, Validation.strictOptions),
-          decode: Schema.decodeUnknown(schema)
-        }
-        codecs.set(operation, codec)
-        return codec
-      }
       // `at` is formatted once per second of the clock, not once per call.
       let lastSecond = Number.NaN
       let lastAt = ""
@@ -265,7 +242,6 @@ export const make: (
         userAuthToken: Redacted.Redacted<string> | undefined
       ): Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> => {
         const op: Operations.Any = Operations.byName[operation]
-        const codec = codecOf(operation) as Codec<AlipayModel.RequestOf<N>>
         const call = Effect.gen(function*() {
           for (;;) {
             const queued = yield* take(operation)
@@ -273,30 +249,15 @@ export const make: (
             if (queued._tag === "Delay") yield* Effect.sleep(queued.duration)
             else return yield* Effect.fail(queued.error as MemberCards.ErrorOf<N>)
           }
-          if (op.userAuthToken && userAuthToken === undefined) {
-            return yield* new AlipayError.AlipayRequestRejected({
-              operation,
-              issues: [{ path: "auth_token", message: "this operation needs the user's auth token" }]
-            })
-          }
-          // Exactly the gateway's pre-send validation: a strict encode with the operation's request schema.
-          const wire = yield* codec.encode(request).pipe(
-            Effect.mapError((error) =>
-              new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
-            )
-          )
-          // What Alipay receives: the wire object, decoded again.
-          const received = yield* codec.decode(wire).pipe(
-            Effect.mapError((error) =>
-              new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
-            )
-          )
+          // Exactly the gateway's pre-send validation (the user token rule, a strict encode with the request
+          // schema), by the gateway's own function; what Alipay receives is the wire object, decoded again.
+          const received = (yield* AlipayClient.validateRequest(op, request, userAuthToken)) as AlipayModel.RequestOf<N>
           const appAuthToken = yield* MemberCards.currentAppAuthToken
           const ctx: AlipayModel.CallContext = {
             ...(Option.isNone(appAuthToken) ? {} : { appAuthToken: Redacted.value(appAuthToken.value) }),
             ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
           }
-          return yield* model.execute(operation, received, ctx).pipe(
+          return yield* execute(operation, received, ctx).pipe(
             Effect.mapError((rejection) => toGatewayError(operation, rejection))
           )
         })
@@ -319,29 +280,17 @@ export const make: (
         )
       }
 
-      const method = <N extends OperationName>(operation: N) => (request: AlipayModel.RequestOf<N>) =>
-        run(operation, request, undefined)
-      const userMethod = <N extends OperationName>(operation: N) =>
-      (
-        request: AlipayModel.RequestOf<N>,
-        token: Redacted.Redacted<string>
-      ) => run(operation, request, token)
-
-      const memberCards = MemberCards.MemberCards.of({
-        templateCreate: method("templateCreate"),
-        templateModify: method("templateModify"),
-        templateQuery: method("templateQuery"),
-        templateBatchQuery: method("templateBatchQuery"),
-        formTemplateSet: method("formTemplateSet"),
-        activateUrlApply: method("activateUrlApply"),
-        activateFormQuery: userMethod("activateFormQuery"),
-        cardOpen: userMethod("cardOpen"),
-        cardQuery: method("cardQuery"),
-        cardUpdate: method("cardUpdate"),
-        cardDelete: method("cardDelete"),
-        messageNotify: method("messageNotify"),
-        imageUpload: method("imageUpload")
-      })
+      // One method per operation of the domain table (with the user token when the table says so), as the
+      // gateway's `MemberCards.make` builds them: a new table row needs no edit here.
+      const methods: Record<string, unknown> = {}
+      for (const op of Operations.all) {
+        methods[op.name] = op.userAuthToken
+          ? (request: AlipayModel.RequestOf<typeof op.name>, token: Redacted.Redacted<string>) =>
+            run(op.name, request, token)
+          : (request: AlipayModel.RequestOf<typeof op.name>) => run(op.name, request, undefined)
+      }
+      // One method per name of the table, each typed by its operation (`MemberCards.Method<Name>`).
+      const memberCards = MemberCards.MemberCards.of(methods as unknown as MemberCards.MemberCards.Service)
 
       const control: Control.Service = {
         failNext: (operation, error) =>

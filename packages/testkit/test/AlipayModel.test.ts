@@ -8,6 +8,8 @@ import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
 import * as AlipayModel from "../src/AlipayModel.js"
 import * as Arbitraries from "../src/Arbitraries.js"
+import * as Wire from "../src/internal/emulator/wire.js"
+import * as Handlers from "../src/internal/model/handlers.js"
 import * as MemberCardsTest from "../src/MemberCardsTest.js"
 import * as TestNow from "../src/TestNow.js"
 import * as S from "./scenarios/samples.js"
@@ -33,26 +35,26 @@ describe("AlipayModel", () => {
     >()
   })
 
-  it.effect("rejections carry the v2 code, the v3 code and a suggested HTTP status", () =>
+  it.effect("rejections are the gateway's answer shape (v2 code, sub-code), rendered to a v3 code and status", () =>
     withModel((model) =>
       Effect.gen(function*() {
         const missing = yield* Effect.flip(
           model.execute("templateQuery", S.templateQuery("20261123000000000000000000000009"))
         )
         expect(missing).toMatchObject({
+          protocol: "v2",
           operation: "templateQuery",
           code: "40004",
           msg: "Business Failed",
-          subCode: "TEMPLATE_NOT_EXIT",
-          v3Code: "TEMPLATE_NOT_EXIT",
-          httpStatus: 404
+          subCode: "TEMPLATE_NOT_EXIT"
         })
+        expect([Wire.v3Code(missing), Wire.v3Status(missing)]).toEqual(["TEMPLATE_NOT_EXIT", 404])
         const user = yield* model.mintUser()
         const token = yield* Effect.flip(
           model.execute("cardOpen", S.open("20261123000000000000000000000009", user), { userAuthToken: "forged" })
         )
-        expect(token).toMatchObject({ code: "20001", subCode: "aop.invalid-auth-token", v3Code: "invalid-auth-token" })
-        expect(token.httpStatus).toBe(401)
+        expect(token).toMatchObject({ code: "20001", subCode: "aop.invalid-auth-token" })
+        expect([Wire.v3Code(token), Wire.v3Status(token)]).toEqual(["invalid-auth-token", 401])
       })
     ))
 
@@ -113,7 +115,7 @@ describe("AlipayModel", () => {
         yield* model.failNext("templateCreate", { subCode: "SYSTEM_ERROR" })
         const failed = yield* Effect.flip(model.execute("templateCreate", S.template()))
         expect(failed.subCode).toBe("SYSTEM_ERROR")
-        expect(failed.httpStatus).toBe(500)
+        expect(Wire.v3Status(failed)).toBe(500)
         const created = yield* model.execute("templateCreate", S.template())
         expect(created.template_id).toMatch(/^20261123\d{24}$/)
       })
@@ -128,7 +130,8 @@ describe("AlipayModel robustness", () => {
       withModel((model) =>
         Effect.gen(function*() {
           const user = yield* model.mintUser()
-          for (const op of Operations.all) {
+          // NOT MODELLED YET operations answer NOT_MODELLED_YET (see internal/model/oauth.ts).
+          for (const op of Operations.all.filter((op) => !Handlers.notModelled.includes(op.name))) {
             const request: unknown = requests[op.name]
             const ctx = op.userAuthToken ? { userAuthToken: user.auth_token } : {}
             const run = model.execute(op.name, request as never, ctx)

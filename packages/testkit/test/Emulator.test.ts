@@ -22,8 +22,9 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as AlipayModel from "../src/AlipayModel.js"
 import * as Emulator from "../src/Emulator.js"
-import * as Server from "../src/internal/emulatorServer.js"
-import * as Wire from "../src/internal/emulatorWire.js"
+import * as EmulatorClock from "../src/internal/emulator/clock.js"
+import * as Faults from "../src/internal/emulator/faults.js"
+import * as Wire from "../src/internal/emulator/wire.js"
 import * as S from "./scenarios/samples.js"
 
 // -----------------------------------------------------------------------------------------------------------------
@@ -177,9 +178,9 @@ describe("wire codecs", () => {
 
   it("every documented business sub-code fails as Alipay answers it (40004, catalogue sub_msg, v3 code, status)", () => {
     for (const subCode of AlipayCode.allBusinessSubCodes) {
-      const r = Server.refusalOfFail({ sub_code: subCode })
+      const r = Faults.refusalOfFail({ sub_code: subCode })
       const info = AlipayCode.businessSubCodes[subCode]
-      expect([r.code, r.msg, r.subCode, r.subMsg, r.v3Code, r.httpStatus]).toEqual([
+      expect([r.code, r.msg, r.subCode, r.subMsg, Wire.v3Code(r), Wire.v3Status(r)]).toEqual([
         "40004",
         "Business Failed",
         subCode,
@@ -192,10 +193,10 @@ describe("wire codecs", () => {
 
   it("gateway sub-codes travel with their own gateway code", () => {
     for (const info of Object.values(AlipayCode.gatewaySubCodes)) {
-      const r = Server.refusalOfFail({ sub_code: info.subCode })
-      expect([r.code, r.v3Code]).toEqual([info.gatewayCode, info.v3Code])
+      const r = Faults.refusalOfFail({ sub_code: info.subCode })
+      expect([r.code, Wire.v3Code(r)]).toEqual([info.gatewayCode, info.v3Code])
     }
-    expect(Server.refusalOfFail({ sub_code: "isp.unknow-error" }).httpStatus).toBe(503)
+    expect(Wire.v3Status(Faults.refusalOfFail({ sub_code: "isp.unknow-error" }))).toBe(503)
   })
 
   it("the invalid-signature answer echoes the string to sign, HTML-escaped", () => {
@@ -214,7 +215,7 @@ describe("emulator clock", () => {
     [epoch, step],
     ([at, by]) =>
       Effect.gen(function*() {
-        const clock = Server.makeClock(yield* Effect.clock)
+        const clock = EmulatorClock.makeClock(yield* Effect.clock)
         clock.set(at, false)
         expect(clock.clock.unsafeCurrentTimeMillis()).toBe(at)
         yield* TestClock.adjust(by)
@@ -229,7 +230,7 @@ describe("emulator clock", () => {
     ([at, by]) =>
       Effect.gen(function*() {
         const base = yield* Effect.clock
-        const clock = Server.makeClock(base)
+        const clock = EmulatorClock.makeClock(base)
         clock.set(at, true)
         yield* TestClock.adjust(by)
         expect(yield* clock.clock.currentTimeMillis).toBe(at)

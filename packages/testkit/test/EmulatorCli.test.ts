@@ -5,14 +5,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import { AlipaySdk } from "alipay-sdk"
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { createInterface } from "node:readline"
 
 const root = resolve(__dirname, "../../..")
-const bin = join(root, "node_modules/.bin/tsx")
+// node with tsx's loader, not the tsx wrapper: the wrapper SIGKILLs a child that does not acknowledge a relayed
+// signal within 30 ms (exit 143 on a busy machine); signals and stdin must reach the emulator itself
+const bin = process.execPath
 const script = join(root, "packages/testkit/src/bin/emulator.ts")
+const tsx = ["--import", "tsx"]
 
 interface Ready {
   readonly endpoint: string
@@ -22,10 +25,11 @@ interface Ready {
 }
 
 const start = (
-  args: ReadonlyArray<string>
+  args: ReadonlyArray<string>,
+  stdin: "ignore" | "pipe" = "ignore"
 ): Promise<{ readonly child: ChildProcess; readonly ready: Ready; readonly line: string }> =>
   new Promise((ok, ko) => {
-    const child = spawn(bin, [script, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(bin, [...tsx, script, ...args], { cwd: root, stdio: [stdin, "pipe", "pipe"] })
     let stderr = ""
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString()
@@ -54,6 +58,25 @@ const sdkFor = (ready: Ready) =>
     endpoint: ready.endpoint,
     keyType: "PKCS8",
     camelcase: false
+  })
+
+/** Runs the command to its end; answers the exit code and what it printed. */
+const runToEnd = (
+  args: ReadonlyArray<string>
+): Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }> =>
+  new Promise((ok) => {
+    const child = spawn(bin, [...tsx, script, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.once("exit", (code) => ok({ code, stdout, stderr }))
+  })
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  new Promise((ok) => {
+    child.removeAllListeners("exit")
+    child.once("exit", (code) => ok(code))
   })
 
 describe("pnpm emulator", () => {
@@ -110,14 +133,96 @@ describe("pnpm emulator", () => {
     60_000
   )
 
+  it("stops with exit code 0 when its stdin (a pipe from the parent) closes, unless --ignore-stdin", async () => {
+    const { child } = await start(["--port", "0"], "pipe")
+    const code = exited(child)
+    child.stdin!.end()
+    expect(await code).toBe(0)
+
+    const kept = await start(["--port", "0", "--ignore-stdin"], "pipe")
+    kept.child.stdin!.end()
+    // still serving after its stdin closed
+    const answer = await fetch(`${kept.ready.endpoint}/__emulator/users`, { method: "POST" })
+    expect(answer.status).toBe(200)
+    expect((await stop(kept.child, "SIGTERM")).code).toBe(0)
+  }, 60_000)
+
+  it("a port in use is one clear line naming the port and the cause, exit code 1", async () => {
+    const first = await start(["--port", "0"])
+    try {
+      const port = new URL(first.ready.endpoint).port
+      const second = await runToEnd(["--port", port])
+      expect(second.code).toBe(1)
+      expect(second.stdout).toBe("")
+      expect(second.stderr.trim()).toBe(`membercard-emulator: port ${port} is already in use (EADDRINUSE)`)
+    } finally {
+      await stop(first.child, "SIGTERM")
+    }
+  }, 60_000)
+
+  it(
+    "serves with the app key written by membercard-keytool keygen (same file names), generating Alipay's pair",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "emulator-keygen-"))
+      try {
+        const keygen = await new Promise<number | null>((ok) => {
+          const child = spawn(
+            bin,
+            [...tsx, join(root, "packages/signing/src/bin/keytool.ts"), "keygen", "--out", dir],
+            {
+              cwd: root,
+              stdio: "ignore"
+            }
+          )
+          child.once("exit", ok)
+        })
+        expect(keygen).toBe(0)
+        const appPublic = readFileSync(join(dir, "app-public.pem"), "utf8")
+        const appPrivate = readFileSync(join(dir, "app-private.pem"), "utf8")
+        const { child, ready } = await start(["--port", "0", "--keys-dir", dir])
+        try {
+          // keygen's files are used as they are; the Alipay pair is added beside them
+          expect(readFileSync(join(dir, "app-public.pem"), "utf8")).toBe(appPublic)
+          expect(readFileSync(join(dir, "app-private.pem"), "utf8")).toBe(appPrivate)
+          expect(statSync(join(dir, "alipay-private.pem")).mode & 0o077).toBe(0)
+          const v2 = await sdkFor(ready).exec("alipay.marketing.card.template.query", {
+            bizContent: { template_id: "nope" }
+          }, { validateSign: true })
+          expect([v2.code, v2.sub_code]).toEqual(["40004", "TEMPLATE_NOT_EXIT"])
+        } finally {
+          await stop(child, "SIGTERM")
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+    60_000
+  )
+
+  it("a key file that is not a key is an error naming the file (no key bytes), exit code 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emulator-badkey-"))
+    try {
+      writeFileSync(join(dir, "app-public.pem"), "not a key")
+      const result = await runToEnd(["--keys-dir", dir])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`membercard-emulator: ${join(dir, "app-public.pem")} is not usable:`)
+      expect(result.stderr).not.toContain("appPublicKey")
+      // nothing is overwritten
+      expect(readFileSync(join(dir, "app-public.pem"), "utf8")).toBe("not a key")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
+
   it("refuses unknown arguments with a usage line and exit code 1", async () => {
-    const child = spawn(bin, [script, "--nope"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(bin, [...tsx, script, "--nope"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
     let stderr = ""
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString()
     })
     const code = await new Promise<number | null>((ok) => child.once("exit", ok))
     expect(code).toBe(1)
-    expect(stderr).toContain("usage: pnpm emulator")
+    expect(stderr).toContain("membercard-emulator: unknown argument --nope")
+    expect(stderr).toContain("usage: membercard-emulator")
   }, 30_000)
 })

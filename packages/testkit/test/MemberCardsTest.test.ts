@@ -1,4 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Operations from "@membercard/domain/Operations"
+import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import { MemberCards, withAppAuthToken } from "@membercard/gateway/MemberCards"
 import * as Duration from "effect/Duration"
@@ -240,7 +242,7 @@ describe("MemberCardsTest: rules", () => {
       expect(error).toBeInstanceOf(AlipayError.TemplateOverLimit)
     }).pipe(fake({ templateLimit: 1 })))
 
-  it.effect("formtemplate.set: one birthday field only (the gateway rejects it first; the model answers the code)", () =>
+  it.effect("formtemplate.set: one birthday field only (the gateway lets it through; the model answers the code)", () =>
     Effect.gen(function*() {
       const { cards, control, template_id } = yield* withTemplate()
       const fields = {
@@ -248,7 +250,7 @@ describe("MemberCardsTest: rules", () => {
         optional: { common_fields: ["OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR"] as const }
       }
       const request = { template_id: S.templateQuery(template_id).template_id, fields }
-      expect(yield* errorOf(cards.formTemplateSet(request))).toBeInstanceOf(AlipayError.AlipayRequestRejected)
+      expect((yield* errorOf(cards.formTemplateSet(request)))._tag).toBe("DUPLICATE_BIRTHDAY_FIELD")
       const answer = yield* errorOf(control.model.execute("formTemplateSet", request))
       expect(answer.subCode).toBe("DUPLICATE_BIRTHDAY_FIELD")
       const unknown = yield* errorOf(control.model.execute("formTemplateSet", {
@@ -290,6 +292,16 @@ describe("MemberCardsTest: rules", () => {
       expect(error).toBeInstanceOf(AlipayError.AlipayAuthTokenError)
     }).pipe(fake()))
 
+  it.effect("a blank user auth token is rejected before sending, as the gateway's validateRequest rejects it", () =>
+    Effect.gen(function*() {
+      const { cards, template_id, user } = yield* withTemplate()
+      const request = S.open(template_id, user)
+      const error = yield* errorOf(cards.cardOpen(request, Redacted.make("  ")))
+      const gateway = yield* errorOf(AlipayClient.validateRequest(Operations.cardOpen, request, Redacted.make("  ")))
+      expect(error).toBeInstanceOf(AlipayError.AlipayRequestRejected)
+      expect(error).toEqual(gateway)
+    }).pipe(fake()))
+
   it.effect("paid outer card info needs the template's paid_outer_card_conf (open and update codes differ)", () =>
     Effect.gen(function*() {
       const { cards, template_id, user } = yield* withTemplate()
@@ -301,7 +313,7 @@ describe("MemberCardsTest: rules", () => {
       const updateError = yield* errorOf(cards.cardUpdate(
         S.update(opened.card_info?.biz_card_no ?? "", { point: "1" }, { paid_outer_card_info: { action: "OPEN" } })
       ))
-      expect(updateError).toBeInstanceOf(AlipayError.PaidoutercardLackTemplateConfig)
+      expect(updateError).toBeInstanceOf(AlipayError.PaidOuterCardLackTemplateConfigOnUpdate)
     }).pipe(fake()))
 
   it.effect("card.update moves a card to another template; an unknown one is INVALID_PARAMETER", () =>

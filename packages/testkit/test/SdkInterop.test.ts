@@ -266,9 +266,8 @@ describe("alipay-sdk 4.14.0 against the emulator", () => {
         yield* check("OPEN_FORM_TEMPLATE_NOT_EXIST", "POST", "/v3/alipay/marketing/card/activateurl/apply", {
           body: { template_id }
         })
-        // a field both required and optional: the domain schema already refuses it (DUPLICATE_FORM_FIELD of the
-        // model is unreachable over the wire), so Alipay's generic parameter answer
-        yield* check("INVALID_PARAMETER", "POST", "/v3/alipay/marketing/card/formtemplate/set", {
+        // a field both required and optional: the client lets it through, Alipay answers its own code
+        yield* check("DUPLICATE_FORM_FIELD", "POST", "/v3/alipay/marketing/card/formtemplate/set", {
           body: {
             template_id,
             fields: {

@@ -13,6 +13,8 @@ export interface CallOverrides {
   readonly appAuthToken?: Redacted.Redacted<string>
   readonly protocol?: Protocol
   readonly timeout?: Duration.Duration
+  /** A `withTimeout` input that is not a positive duration: the call fails with `AlipayRequestRejected`. */
+  readonly invalidTimeout?: string
 }
 
 /** @internal */

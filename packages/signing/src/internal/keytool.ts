@@ -16,7 +16,7 @@ import * as Signer from "../Signer.js"
 import * as V2 from "../V2.js"
 import * as V2Response from "../V2Response.js"
 import type { Command, PrivateKeyFormat, Source, UsageError } from "./keytoolArgs.js"
-import { parse, USAGE } from "./keytoolArgs.js"
+import { helpOf, parse } from "./keytoolArgs.js"
 
 /** 0 success, 1 invalid signature, 2 usage or input error. @internal */
 export type ExitCode = 0 | 1 | 2
@@ -140,12 +140,16 @@ const generate: Effect.Effect<Generated, Failure> = Effect.async<Generated, Fail
 
 const base64Der = (der: Buffer): string => der.toString("base64")
 
-/** @internal */
+/**
+ * The files `keygen` writes: the names of an emulator keys directory (`membercard-emulator --keys-dir DIR` reads
+ * `app-public.pem` and `app-private.pem`), plus the bare base64 forms Alipay's own key tool writes.
+ * @internal
+ */
 export const FILE_NAMES = {
-  privatePem: "app_private_key.pem",
-  privateBase64: "app_private_key.txt",
-  publicPem: "app_public_key.pem",
-  publicBase64: "app_public_key.txt"
+  privatePem: "app-private.pem",
+  privateBase64: "app-private.txt",
+  publicPem: "app-public.pem",
+  publicBase64: "app-public.txt"
 } as const
 
 const keygen = (command: Extract<Command, { readonly _tag: "Keygen" }>) =>
@@ -321,6 +325,15 @@ const verifyNotify = (command: Extract<Command, { readonly _tag: "VerifyNotify" 
       onRight: Effect.succeed
     })
     const sign = decoded.params["sign"]
+    // every Alipay notification carries notify_id; without it and without sign this is some other input (a JSON
+    // answer, the wrong file, URL-decoded text): a usage error, not an invalid signature
+    if (decoded.params["notify_id"] === undefined && sign === undefined) {
+      return yield* inputError(
+        "NotANotification",
+        "the input is not a notification (no notify_id or sign parameter): pass the raw x-www-form-urlencoded body " +
+          "Alipay posted"
+      )
+    }
     if (sign === undefined || sign.trim() === "") {
       return yield* fail(1, "SignatureMissing", "the notification has no sign parameter")
     }
@@ -368,7 +381,7 @@ const certSn = (source: Source, asJson: boolean, root: boolean) =>
 const dispatch = (command: Command): Effect.Effect<ExitCode, Failure, Io> => {
   switch (command._tag) {
     case "Help":
-      return Effect.as(out(USAGE), 0 as const)
+      return Effect.as(out(helpOf(command.command)), 0 as const)
     case "Keygen":
       return keygen(command)
     case "Sign":

@@ -228,29 +228,50 @@ export const parse = (argv: ReadonlyArray<string>): Either.Either<Command, Usage
   })
 }
 
+/** The help of each command: its synopsis and what it does. @internal */
+export const COMMAND_HELP: Record<CommandName, string> = {
+  keygen: `keygen [--out DIR] [--format pkcs1|pkcs8] [--print-private] [--json]
+    Generate an RSA2048 app key pair. Writes app-private.pem and app-private.txt (the private key as PEM and as
+    bare base64, mode 0600) and app-public.pem and app-public.txt (the public key) to DIR (default: the current
+    directory; existing files are never overwritten) and prints the paths and the app public key to paste into the
+    Alipay console. The names are those of an emulator keys directory: membercard-emulator --keys-dir DIR serves
+    with this app key. --print-private prints the private key instead (files are then written only with --out).
+    Default format: pkcs8 (as Alipay's key tool).`,
+  sign: `sign --key FILE [--sign-type RSA2|RSA] [PARAMS.json|-]
+    Print the string to sign and the signature of a JSON object of v2 request parameters. The sign type defaults
+    to the parameters' sign_type, else RSA2.`,
+  "verify-response": `verify-response --alipay-public-key FILE --method METHOD [--sign-type RSA2|RSA] [BODY|-]
+    Verify a v2 gateway response body (the raw JSON text) against the Alipay public key (or certificate).`,
+  "verify-notify": `verify-notify --alipay-public-key FILE [--charset CHARSET] [--sign-type RSA2|RSA] [FORM-BODY|-]
+    Verify an asynchronous notification (the raw x-www-form-urlencoded body). --charset is used when the body has
+    no charset parameter (default utf-8). Input without notify_id and sign is not a notification (exit 2).`,
+  "cert-sn": `cert-sn [CERT.crt|-]
+    Print the SN of a certificate (app_cert_sn / alipay_cert_sn).`,
+  "root-cert-sn": `root-cert-sn [ROOT.crt|-]
+    Print the SN of the Alipay root certificate bundle (alipay_root_cert_sn).`
+}
+
+const FOOTER = `Input: a file path, or standard input for "-" or no argument. --json prints JSON instead of text.
+Exit status: 0 success, 1 invalid signature, 2 usage or input error.
+`
+
 /** @internal */
 export const USAGE = `membercard-keytool — Alipay key tool for the command line
 
 Usage: membercard-keytool <command> [options]
 
 Commands:
-  keygen [--out DIR] [--format pkcs1|pkcs8] [--print-private] [--json]
-      Generate an RSA2048 app key pair. Writes the private key (PEM and bare base64, mode 0600) and the public key
-      (PEM and bare base64) to DIR (default: the current directory; existing files are never overwritten) and prints
-      the paths and the app public key to paste into the Alipay console. --print-private prints the private key
-      instead (files are then written only with --out). Default format: pkcs8 (as Alipay's key tool).
-  sign --key FILE [--sign-type RSA2|RSA] [PARAMS.json|-]
-      Print the string to sign and the signature of a JSON object of v2 request parameters. The sign type defaults
-      to the parameters' sign_type, else RSA2.
-  verify-response --alipay-public-key FILE --method METHOD [--sign-type RSA2|RSA] [BODY|-]
-      Verify a v2 gateway response body (the raw JSON text) against the Alipay public key (or certificate).
-  verify-notify --alipay-public-key FILE [--charset CHARSET] [--sign-type RSA2|RSA] [FORM-BODY|-]
-      Verify an asynchronous notification (the raw x-www-form-urlencoded body). --charset is used when the body has
-      no charset parameter (default utf-8).
-  cert-sn CERT.crt          Print the SN of a certificate (app_cert_sn / alipay_cert_sn).
-  root-cert-sn ROOT.crt     Print the SN of the Alipay root certificate bundle (alipay_root_cert_sn).
-  help [COMMAND]            Show this help.
+${Object.values(COMMAND_HELP).map((text) => "  " + text.replace(/\n/g, "\n  ")).join("\n")}
+  help [COMMAND]
+      Show this help, or the help of COMMAND.
 
-Input: a file path, or standard input for "-" or no argument. --json prints JSON instead of text.
-Exit status: 0 success, 1 invalid signature, 2 usage or input error.
-`
+${FOOTER}`
+
+/**
+ * The help of one command (`membercard-keytool help <command>` / `<command> --help`), or the whole usage.
+ * @internal
+ */
+export const helpOf = (command: string | undefined): string =>
+  command !== undefined && isCommandName(command)
+    ? `Usage: membercard-keytool ${COMMAND_HELP[command]}\n\n${FOOTER}`
+    : USAGE

@@ -1,19 +1,27 @@
+#!/usr/bin/env node
 /**
- * Command line of the wire emulator:
+ * `membercard-emulator` (in this repository also `pnpm emulator`), the wire emulator for clients in any language:
  *
  * ```sh
- * pnpm emulator [--port N] [--host H] [--app-id ID] [--keys-dir DIR]
+ * membercard-emulator [--port N] [--host H] [--app-id ID] [--keys-dir DIR] [--ignore-stdin]
  * ```
  *
- * Prints one JSON line when ready (`endpoint`, `gateway`, `app_id`, `keys_dir`) and serves until SIGINT/SIGTERM.
+ * Prints one JSON line when ready (`endpoint`, `gateway`, `app_id`, `keys_dir`) and serves until SIGINT / SIGTERM,
+ * or until its standard input closes when that is a pipe (the parent process went away; `--ignore-stdin` turns
+ * that off). Exit code 0 after a stop, 1 when it cannot start (one line on stderr saying why).
  *
  * @since 0.1.0
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Keys from "@membercard/signing/Keys"
+import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, fstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import * as Emulator from "../Emulator.js"
@@ -29,8 +37,18 @@ export interface Args {
   readonly host: string
   readonly appId: string | undefined
   readonly keysDir: string | undefined
+  /** keep serving when standard input closes */
+  readonly ignoreStdin: boolean
   readonly help: boolean
 }
+
+/**
+ * The program's name, as installed in `node_modules/.bin`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const NAME = "membercard-emulator"
 
 /**
  * How to use the command.
@@ -38,10 +56,20 @@ export interface Args {
  * @since 0.1.0
  * @category constants
  */
-export const USAGE = "usage: pnpm emulator [--port N] [--host H] [--app-id ID] [--keys-dir DIR]"
+export const USAGE = `usage: ${NAME} [--port N] [--host H] [--app-id ID] [--keys-dir DIR] [--ignore-stdin]
+  --port N        TCP port, 0 (default) picks a free one
+  --host H        listen address, default 127.0.0.1
+  --app-id ID     the merchant app id served, default 2021000000000001
+  --keys-dir DIR  key files app-public.pem, app-private.pem, alipay-private.pem, alipay-public.pem: the ones present
+                  are used (membercard-keytool keygen --out DIR writes the app's), the missing pairs are generated
+  --ignore-stdin  keep serving when standard input closes (by default, when stdin is a pipe, its end stops the
+                  emulator, so that it never outlives the process that started it)
+Prints one JSON line when ready ({"endpoint","gateway","app_id","keys_dir"}); stops on SIGINT / SIGTERM.`
+
+const VALUE_OPTIONS = ["--port", "--host", "--app-id", "--keys-dir"] as const
 
 /**
- * Parses `--port N --host H --app-id ID --keys-dir DIR` (also `--flag=value`).
+ * Parses `--port N --host H --app-id ID --keys-dir DIR --ignore-stdin` (also `--flag=value`).
  *
  * @since 0.1.0
  * @category parsing
@@ -50,15 +78,20 @@ export const parseArgs = (argv: ReadonlyArray<string>): Effect.Effect<Args, Emul
   Effect.gen(function*() {
     const values: Record<string, string> = {}
     let help = false
+    let ignoreStdin = false
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i]!
       if (arg === "--help" || arg === "-h") {
         help = true
         continue
       }
+      if (arg === "--ignore-stdin") {
+        ignoreStdin = true
+        continue
+      }
       const eq = arg.indexOf("=")
       const name = eq === -1 ? arg : arg.slice(0, eq)
-      if (!["--port", "--host", "--app-id", "--keys-dir"].includes(name)) {
+      if (!VALUE_OPTIONS.some((option) => option === name)) {
         return yield* new Emulator.EmulatorError({ reason: `unknown argument ${arg}\n${USAGE}` })
       }
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1)
@@ -77,12 +110,13 @@ export const parseArgs = (argv: ReadonlyArray<string>): Effect.Effect<Args, Emul
       host: values["--host"] ?? "127.0.0.1",
       appId: values["--app-id"],
       keysDir: values["--keys-dir"],
+      ignoreStdin,
       help
     }
   })
 
 /**
- * The file names in a keys directory.
+ * The file names in a keys directory (the same names `membercard-keytool keygen` writes).
  *
  * @since 0.1.0
  * @category constants
@@ -94,12 +128,26 @@ export const KEY_FILES = {
   alipayPublic: "alipay-public.pem"
 } as const
 
+const describeCause = (cause: unknown): string => {
+  const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : undefined
+  return code === "ENOENT"
+    ? "no such file or directory (ENOENT)"
+    : code === "EACCES"
+    ? "permission denied (EACCES)"
+    : code === "EEXIST"
+    ? "already exists (EEXIST)"
+    : code === "EISDIR"
+    ? "is a directory (EISDIR)"
+    : code ?? (cause instanceof Error ? cause.message : String(cause))
+}
+
 const fsError = (what: string) => (cause: unknown) =>
-  new Emulator.EmulatorError({ reason: `${what}: ${cause instanceof Error ? cause.message : String(cause)}` })
+  new Emulator.EmulatorError({ reason: `${what}: ${describeCause(cause)}` })
 
 /**
- * Loads `app-public.pem` + `alipay-private.pem` (and the optional halves) from `dir`, or generates fresh pairs
- * and writes all four files there (private keys with mode 0600). Without `dir`, a new temp directory is used.
+ * Loads the key files present in `dir` and generates the missing pairs, writing them there (private keys with mode
+ * 0600; an existing file is never overwritten). A file that is not a usable key is an error naming the file.
+ * Without `dir`, a new temp directory is used.
  *
  * @since 0.1.0
  * @category keys
@@ -118,50 +166,135 @@ export const loadOrCreateKeys = (
       })
       : resolve(dir)
     const path = (name: string) => join(keysDir, name)
-    const read = (name: string) =>
-      Effect.try({ try: () => readFileSync(path(name), "utf8"), catch: fsError(`cannot read ${name}`) })
-    if (existsSync(path(KEY_FILES.appPublic)) && existsSync(path(KEY_FILES.alipayPrivate))) {
-      const appPublicKey = yield* read(KEY_FILES.appPublic)
-      const alipayPrivateKey = yield* read(KEY_FILES.alipayPrivate)
-      const appPrivateKey = existsSync(path(KEY_FILES.appPrivate)) ? yield* read(KEY_FILES.appPrivate) : undefined
-      const alipayPublicKey = existsSync(path(KEY_FILES.alipayPublic)) ? yield* read(KEY_FILES.alipayPublic) : undefined
-      return {
-        dir: keysDir,
-        generated: false,
-        keys: {
-          appPublicKey,
-          alipayPrivateKey: Redacted.make(alipayPrivateKey),
-          ...(appPrivateKey === undefined ? {} : { appPrivateKey: Redacted.make(appPrivateKey) }),
-          ...(alipayPublicKey === undefined ? {} : { alipayPublicKey })
-        }
-      }
+    const has = (name: string) => existsSync(path(name))
+    const read = <K>(name: string, parse: (text: string) => Either.Either<K, { readonly reason: string }>) =>
+      Effect.gen(function*() {
+        const text = yield* Effect.try({
+          try: () => readFileSync(path(name), "utf8"),
+          catch: fsError(`cannot read ${path(name)}`)
+        })
+        // the reason never contains key bytes
+        yield* Either.mapLeft(
+          parse(text),
+          (e) => new Emulator.EmulatorError({ reason: `${path(name)} is not usable: ${e.reason}` })
+        )
+        return text
+      })
+    const write = (files: ReadonlyArray<readonly [name: string, text: string, mode: number]>) =>
+      Effect.try({
+        try: () => {
+          mkdirSync(keysDir, { recursive: true })
+          for (const [name, text, mode] of files) writeFileSync(path(name), text, { mode, flag: "wx" })
+        },
+        catch: fsError(`cannot write keys to ${keysDir}`)
+      })
+    let generated = false
+
+    // the app's pair: the public half verifies requests; the private half is only handed back to clients
+    let appPublicKey: string
+    let appPrivateKey: string | undefined
+    if (has(KEY_FILES.appPublic)) {
+      appPublicKey = yield* read(KEY_FILES.appPublic, Keys.parsePublicKey)
+      appPrivateKey = has(KEY_FILES.appPrivate) ? yield* read(KEY_FILES.appPrivate, Keys.parsePrivateKey) : undefined
+    } else if (has(KEY_FILES.appPrivate)) {
+      return yield* new Emulator.EmulatorError({
+        reason: `${path(KEY_FILES.appPrivate)} has no ${KEY_FILES.appPublic} beside it: add the app public key`
+      })
+    } else {
+      const app = yield* Emulator.generateKeyPair
+      yield* write([[KEY_FILES.appPrivate, app.privateKey, 0o600], [KEY_FILES.appPublic, app.publicKey, 0o644]])
+      appPublicKey = app.publicKey
+      appPrivateKey = app.privateKey
+      generated = true
     }
-    const app = yield* Emulator.generateKeyPair
-    const alipay = yield* Emulator.generateKeyPair
-    yield* Effect.try({
-      try: () => {
-        mkdirSync(keysDir, { recursive: true })
-        writeFileSync(path(KEY_FILES.appPrivate), app.privateKey, { mode: 0o600 })
-        writeFileSync(path(KEY_FILES.appPublic), app.publicKey)
-        writeFileSync(path(KEY_FILES.alipayPrivate), alipay.privateKey, { mode: 0o600 })
-        writeFileSync(path(KEY_FILES.alipayPublic), alipay.publicKey)
-      },
-      catch: fsError(`cannot write keys to ${keysDir}`)
-    })
+
+    // Alipay's pair: the private half signs answers and notifications
+    let alipayPrivateKey: string
+    let alipayPublicKey: string | undefined
+    if (has(KEY_FILES.alipayPrivate)) {
+      alipayPrivateKey = yield* read(KEY_FILES.alipayPrivate, Keys.parsePrivateKey)
+      alipayPublicKey = has(KEY_FILES.alipayPublic)
+        ? yield* read(KEY_FILES.alipayPublic, Keys.parsePublicKey)
+        : undefined
+    } else if (has(KEY_FILES.alipayPublic)) {
+      return yield* new Emulator.EmulatorError({
+        reason: `${path(KEY_FILES.alipayPublic)} has no ${KEY_FILES.alipayPrivate} beside it: the emulator signs as ` +
+          `Alipay and needs the private half (remove ${KEY_FILES.alipayPublic} to have a fresh pair generated)`
+      })
+    } else {
+      const alipay = yield* Emulator.generateKeyPair
+      yield* write([
+        [KEY_FILES.alipayPrivate, alipay.privateKey, 0o600],
+        [KEY_FILES.alipayPublic, alipay.publicKey, 0o644]
+      ])
+      alipayPrivateKey = alipay.privateKey
+      alipayPublicKey = alipay.publicKey
+      generated = true
+    }
     return {
       dir: keysDir,
-      generated: true,
+      generated,
       keys: {
-        appPublicKey: app.publicKey,
-        appPrivateKey: Redacted.make(app.privateKey),
-        alipayPrivateKey: Redacted.make(alipay.privateKey),
-        alipayPublicKey: alipay.publicKey
+        appPublicKey,
+        alipayPrivateKey: Redacted.make(alipayPrivateKey),
+        ...(appPrivateKey === undefined ? {} : { appPrivateKey: Redacted.make(appPrivateKey) }),
+        ...(alipayPublicKey === undefined ? {} : { alipayPublicKey })
       }
     }
   })
 
+/** Why `host:port` cannot be listened on, found by trying it (answers undefined when it can). */
+const listenProblem = (host: string, port: number): Effect.Effect<string | undefined> =>
+  Effect.async<string | undefined>((resume) => {
+    const probe = createServer()
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? "unknown error"
+      resume(Effect.succeed(
+        code === "EADDRINUSE"
+          ? `port ${port} is already in use (EADDRINUSE)`
+          : code === "EACCES"
+          ? `port ${port} needs more privileges (EACCES)`
+          : code === "EADDRNOTAVAIL"
+          ? `address ${host} is not available on this machine (EADDRNOTAVAIL)`
+          : code === "ENOTFOUND"
+          ? `host ${host} is not found (ENOTFOUND)`
+          : `cannot listen on ${host}:${port} (${code})`
+      ))
+    })
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resume(Effect.succeed(undefined))))
+  })
+
+/** Whether standard input is a pipe or a socket (what a parent process holds), not a TTY, file or /dev/null. */
+const stdinIsPipe = (): boolean => {
+  try {
+    const stat = fstatSync(0)
+    return stat.isFIFO() || stat.isSocket()
+  } catch {
+    return false
+  }
+}
+
+/** Completes when standard input ends (its data is read and dropped). */
+const stdinClosed: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const done = () => resume(Effect.void)
+  const drop = () => undefined
+  process.stdin.on("data", drop)
+  process.stdin.once("end", done)
+  process.stdin.once("close", done)
+  process.stdin.once("error", done)
+  process.stdin.resume()
+  return Effect.sync(() => {
+    process.stdin.off("data", drop)
+    process.stdin.off("end", done)
+    process.stdin.off("close", done)
+    process.stdin.off("error", done)
+    process.stdin.pause()
+  })
+})
+
 /**
- * The program: start, print the JSON line, serve until interrupted (SIGINT / SIGTERM).
+ * The program: start, print the JSON line, serve until interrupted (SIGINT / SIGTERM) or until standard input, when
+ * it is a pipe, closes.
  *
  * @since 0.1.0
  * @category main
@@ -176,17 +309,43 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<void, Emulator.
       host: args.host,
       keys,
       ...(args.appId === undefined ? {} : { appId: args.appId })
-    })
+    }).pipe(
+      // the keys were checked above, so a failure here is the listen; its message does not say why: find out
+      Effect.catchAll((error) =>
+        Effect.flatMap(
+          listenProblem(args.host, args.port),
+          (problem) => Effect.fail(problem === undefined ? error : new Emulator.EmulatorError({ reason: problem }))
+        )
+      )
+    )
     yield* Console.log(JSON.stringify({
       endpoint: emulator.endpoint,
       gateway: emulator.gatewayUrl,
       app_id: emulator.appId,
       keys_dir: dir
     }))
-    return yield* Effect.never
+    return yield* args.ignoreStdin || !stdinIsPipe() ? Effect.never : stdinClosed
   }).pipe(Effect.scoped)
 
+// `pnpm emulator …` runs the script from the repository root: resolve a relative --keys-dir from where pnpm was
+// invoked instead (pnpm and npm set INIT_CWD for scripts), as `pnpm keytool` does
+const initCwd = process.env["INIT_CWD"]
+if (process.env["npm_lifecycle_event"] === "emulator" && initCwd !== undefined && initCwd !== "") process.chdir(initCwd)
+
+// the reader of stdout went away (`membercard-emulator | head -1`): like a closed stdin, that ends the run
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+})
+
 NodeRuntime.runMain(
-  main(process.argv.slice(2)).pipe(Effect.tapError((error) => Console.error(`emulator: ${error.reason}`))),
-  { disableErrorReporting: true }
+  main(process.argv.slice(2)).pipe(Effect.tapError((error) => Console.error(`${NAME}: ${error.reason}`))),
+  {
+    disableErrorReporting: true,
+    // exit as soon as the scope is closed (stdin's end included), 1 after a failure to start
+    teardown: (exit, onExit) => {
+      const code = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : 0
+      onExit(code)
+      process.exit(code)
+    }
+  }
 )

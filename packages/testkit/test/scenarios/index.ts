@@ -138,8 +138,8 @@ export const fieldRules: Scenario = Effect.gen(function*() {
   )
   expect(opened.card_info?.level).toBe("VIP1")
   expect(opened.card_info?.point).toBe("7")
-  expect(opened.card_info?.open_date).toBe("2026-11-23 10:00:00")
-  expect(opened.card_info?.valid_date).toBe("2026-12-03 10:00:00")
+  expect(opened.card_info?.open_date).toBe("2026-11-23") // DATE_IN_FUTURE yields yyyy-MM-dd (template doc)
+  expect(opened.card_info?.valid_date).toBe("2026-12-03")
   const other = yield* harness.mintUser
   expect(
     yield* outcome(

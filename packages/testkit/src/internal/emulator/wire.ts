@@ -1,44 +1,35 @@
 /**
- * Pure wire helpers of the emulator: Alipay's envelopes and error bodies, as text.
+ * Pure wire helpers of the emulator: Alipay's envelopes and error bodies, as text. A refusal is the kit's one
+ * "Alipay said no" shape (the gateway's `AlipayAnswer`, v2 spelling, see `internal/model/answer.ts`), rendered
+ * here to a v2 node or a v3 status and body.
  *
  * @internal
  */
 import * as AlipayCode from "@membercard/domain/AlipayCode"
+import { type Answer, gatewayMsg } from "../model/answer.js"
 
-/** A gateway / business answer that is not a success, in both spellings. */
-export interface Refusal {
-  /** v2 gateway code: `40002`, `40004`, `20001`, … */
-  readonly code: string
-  readonly msg: string
-  /** v2 `sub_code` (`isv.invalid-signature`, `CARD_NOT_EXIT`, …) */
-  readonly subCode?: string | undefined
-  readonly subMsg?: string | undefined
-  /** v3 status */
-  readonly httpStatus: number
-  /** v3 body `code` */
-  readonly v3Code: string
-}
+/** A gateway / business answer that is not a success. */
+export type Refusal = Answer
 
-const gatewayMsg = (code: string): string => {
-  const info = AlipayCode.isGatewayCode(code) ? AlipayCode.gatewayCodes[code] : undefined
-  return info === undefined ? "Business Failed" : info.msg
-}
-
-/**
- * A refusal for a gateway sub-code of spec §2.2 (`isv.*`, `aop.*`, `isp.*`) or a business sub-code.
- */
-export const refusal = (code: string, subCode: string, subMsg: string): Refusal => ({
+/** A refusal for a gateway sub-code of spec §2.2 (`isv.*`, `aop.*`, `isp.*`) or a business sub-code. */
+export const refusal = (code: string, subCode: string, subMsg: string, operation = ""): Refusal => ({
+  protocol: "v2",
+  operation,
   code,
   msg: gatewayMsg(code),
   subCode,
-  subMsg,
-  httpStatus: AlipayCode.httpStatus(subCode),
-  v3Code: AlipayCode.toV3Code(subCode)
+  subMsg
 })
 
 /** `40004 INVALID_PARAMETER` naming the offending paths (the gateway does not validate biz_content itself). */
 export const invalidParameter = (detail: string): Refusal =>
   refusal("40004", "INVALID_PARAMETER", detail === "" ? "参数有误" : `参数有误 ${detail}`)
+
+/** The v3 status of a refusal: 503 for `20000` (service unavailable), else the catalogue's for the sub-code. */
+export const v3Status = (r: Refusal): number => r.code === "20000" ? 503 : AlipayCode.httpStatus(r.subCode ?? "")
+
+/** The v3 body `code` of a refusal: its sub-code without the `isv.` / `aop.` / `isp.` prefix. */
+export const v3Code = (r: Refusal): string => AlipayCode.toV3Code(r.subCode ?? r.code)
 
 /**
  * Alipay escapes `/` as `\/` in the JSON it emits (spec signing §4.1), and signs those bytes. Every `/` of a JSON
@@ -64,7 +55,7 @@ export const refusalNode = (r: Refusal): string =>
 /** The v3 error body `{code, message, links}`. */
 export const v3ErrorBody = (r: Refusal, traceId: string): string =>
   JSON.stringify({
-    code: r.v3Code,
+    code: v3Code(r),
     message: r.subMsg ?? r.msg,
     links: [{ link: `https://open.alipay.com/api/errCheck?traceId=${traceId}`, desc: "解决方案" }]
   })

@@ -1,0 +1,355 @@
+/**
+ * The open-card SPI `spi.alipay.user.opencard.get` (3.1 flow, 极速版, opencard-flows §1) as an
+ * `@effect/platform` HTTP app: Alipay asks the merchant for the card of a user who just submitted the open-card
+ * form, and waits for a signed answer.
+ *
+ * ```ts
+ * HttpRouter.empty.pipe(
+ *   HttpRouter.post("/alipay/spi/opencard", OpenCardSpi.httpApp((request) =>
+ *     request.user_info.OPEN_FORM_FIELD_MOBILE === undefined
+ *       ? Effect.fail(new OpenCardSpi.OpenCardRefused({ sub_code: "MOBILE_REQUIRED", sub_msg: "手机号必填" }))
+ *       : Effect.succeed({ external_card_no: `M${request.out_serial_no}`, level: "VIP1", point: "0" })
+ *   ))
+ * )
+ * ```
+ *
+ * The pipeline: bounded read (POST body, or the query string of a GET), linear form parse with parameter count
+ * and nesting checks (`InboundLimits`), the signature verified over the raw value bytes with Alipay's public key
+ * (the key of Alipay's certificate in certificate mode; `rsaCheckV1` content), `method` and the app id checked,
+ * `utc_timestamp` inside the freshness window, then the typed decode. Any refusal is a 400 with a plain reason
+ * and reaches no merchant code.
+ *
+ * Exactly once per app id + `out_serial_no` (`SpiAnswerStore`): the merchant's effect runs once, and the signed
+ * answer it produced is stored and replayed byte for byte to every later call with the same serial. A call that
+ * arrives while the first is still running waits (see {@link Options.busyRetries}) and then gets the stored
+ * answer, or a signed, retryable `SYSTEM_ERROR` that opens no card.
+ *
+ * Answers: the merchant's card data is checked against Alipay's limits (`OpenCardSpi.CardData`, as `card.open`'s
+ * `card_ext_info`), the request's `biz_card_no` is echoed, and `{"response":{…},"sign":"…"}` is signed with the
+ * app private key (`signing/Spi.signAnswer`, plus `app_cert_sn` in certificate mode). A typed refusal
+ * ({@link OpenCardRefused}) becomes a signed `40004` answer with the merchant's `sub_code` / `sub_msg`; card data
+ * breaking the limits a signed `INVALID_PARAMETER` answer (logged as an error); a defect, an interruption, a
+ * handler exceeding its lease or a store failure a signed `SYSTEM_ERROR` answer, never a stack trace. Refusals are
+ * replayed like cards; the other failures are not stored, so Alipay's next call runs the merchant's effect again.
+ *
+ * @since 0.1.0
+ */
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as OpenCardSpiDomain from "@membercard/domain/OpenCardSpi"
+import type * as Validation from "@membercard/domain/Validation"
+import * as Signer from "@membercard/signing/Signer"
+import * as Spi from "@membercard/signing/Spi"
+import * as Cause from "effect/Cause"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { AlipayConfig, type Resolved } from "./AlipayConfig.js"
+import { InboundLimits, type Limits } from "./InboundLimits.js"
+import * as inbound from "./internal/inbound.js"
+import { SpiAnswerStore } from "./SpiAnswerStore.js"
+
+/**
+ * The SPI request handed to the merchant: verified and decoded (`user_info` typed by `OPEN_FORM_FIELD_*`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Request = OpenCardSpiDomain.Request
+
+/**
+ * The card data a merchant returns: plain strings (no brands), a `MerchantCard` as in `card.open`'s
+ * `card_ext_info` (`external_card_no` required); `biz_card_no` is filled in from the request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CardData = OpenCardSpiDomain.CardDataInput
+
+/**
+ * Checks card data against Alipay's limits (strict: every issue, unknown keys rejected), as the handler does
+ * before answering; lets merchant code and tests see the typed `InvalidInput` itself.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateCardData: (input: unknown) => Either.Either<OpenCardSpiDomain.CardData, Validation.InvalidInput> =
+  OpenCardSpiDomain.validateCardData
+
+/**
+ * The merchant refuses to open the card: answered `{"code":"40004","msg":"Business Failed","sub_code":…,
+ * "sub_msg":…}` (signed), and replayed to later calls with the same `out_serial_no`. `sub_code` at most 64 and
+ * `sub_msg` at most 256 characters, both non-empty (UNCONFIRMED limits); a refusal outside them is answered
+ * `SYSTEM_ERROR`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OpenCardRefused extends Schema.TaggedError<OpenCardRefused>()("OpenCardRefused", {
+  sub_code: Schema.String,
+  sub_msg: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `open card refused: ${this.sub_code} ${this.sub_msg}`
+  }
+}
+
+/**
+ * The merchant's side of the SPI: given the verified request, the card to open, or a refusal.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Handler<R> = (request: Request) => Effect.Effect<CardData, OpenCardRefused, R>
+
+/**
+ * Options of {@link httpApp}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * App ids accepted in `biz_app_id` / `merchant_app_id` besides the configured `appId` (e.g. the merchant apps
+   * an ISV serves). A request naming another app is refused (400).
+   */
+  readonly appIds?: ReadonlyArray<string> | undefined
+  /**
+   * How often a call that finds the same `out_serial_no` still running re-checks before it answers a retryable
+   * `SYSTEM_ERROR`. Default {@link defaultBusyRetries}.
+   */
+  readonly busyRetries?: number | undefined
+  /** Pause between those re-checks. Default {@link defaultBusyInterval}. */
+  readonly busyInterval?: Duration.DurationInput | undefined
+}
+
+/**
+ * Default number of re-checks of a busy `out_serial_no`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBusyRetries = 5
+
+/**
+ * Default pause between re-checks of a busy `out_serial_no`.
+ *
+ * UNCONFIRMED: Alipay's SPI timeout is not documented; 5 × 200 ms keeps a duplicate's wait near one second.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+// UNCONFIRMED: Alipay's SPI timeout; 5 × 200 ms keeps a duplicate's wait near one second.
+export const defaultBusyInterval: Duration.Duration = Duration.millis(200)
+
+/**
+ * The store key of a request: app id + `out_serial_no`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const keyOf = (appId: string, request: Pick<Request, "out_serial_no">): string =>
+  `opencard:${appId}:${request.out_serial_no}`
+
+/** Status of the signed answers (Alipay reads the JSON). */
+const JSON_TYPE = "application/json; charset=utf-8"
+
+const reject = (status: number, reason: string) => new inbound.Rejected({ status, reason })
+
+/** The raw parameters: the query string of a GET (bounded like a body), else the body. */
+const readRaw = (limits: Limits) =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    if (request.method !== "GET") return inbound.readBody(limits)
+    const at = request.url.indexOf("?")
+    const query = at === -1 ? "" : request.url.slice(at + 1)
+    return query.length > limits.maxBodyBytes
+      ? Effect.fail(reject(413, "query too large"))
+      : Effect.succeed(Buffer.from(query, "latin1"))
+  })
+
+/**
+ * Reads and checks an SPI request up to its typed decode: bounded read, linear parse, signature, `method`, app
+ * id, freshness, decode. Every refusal is an `inbound.Rejected` (400 / 413) with a short reason.
+ */
+const receive = (config: Resolved, limits: Limits, appIds: ReadonlySet<string>) =>
+  Effect.gen(function*() {
+    const raw = yield* readRaw(limits)
+    const decoded = yield* inbound.parseForm(raw, "utf-8", limits)
+    const signer = yield* Effect.map(Effect.serviceOption(Signer.Signer), Option.getOrElse(() => Signer.node))
+    const verified = yield* Spi.verifyDecodedRequest(decoded, {
+      publicKey: config.alipayPublicKey,
+      signType: config.signType,
+      alipayCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.alipayCertSn))
+    }).pipe(
+      Effect.provideService(Signer.Signer, signer),
+      Effect.mapError((e) =>
+        reject(
+          400,
+          e._tag === "SignatureMissing"
+            ? "signature missing"
+            : e._tag === "UnsupportedCharset"
+            ? "unsupported charset"
+            : e._tag === "CertSnMismatch"
+            ? "alipay_cert_sn is not the configured one"
+            : "signature invalid"
+        )
+      )
+    )
+    const params = verified.params
+    if (params["method"] !== OpenCardSpiDomain.METHOD) {
+      return yield* reject(400, `method is not ${OpenCardSpiDomain.METHOD}`)
+    }
+    for (const name of ["biz_app_id", "merchant_app_id"] as const) {
+      const appId = params[name]
+      if (appId !== undefined && !appIds.has(appId)) return yield* reject(400, `${name} is not ours`)
+    }
+    yield* inbound.checkFresh(params, limits, true)
+    const request = OpenCardSpiDomain.decodeRequest(params)
+    if (Either.isLeft(request)) return yield* reject(400, "malformed request")
+    return request.right
+  })
+
+/** A signed answer that must not be stored (the next call runs the merchant's effect again). */
+class Unstored extends Data.TaggedError("Unstored")<{ readonly body: string }> {}
+
+/** The answer could not be signed at all (unusable key): answered with a plain 500. */
+class Unsignable extends Data.TaggedError("Unsignable")<{ readonly reason: string }> {}
+
+const signer = (config: Resolved) => {
+  const appCertSn = Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.appCertSn))
+  return (answer: OpenCardSpiDomain.Answer): Effect.Effect<string, Unsignable> =>
+    Either.match(OpenCardSpiDomain.answerText(answer), {
+      onLeft: (error) => Effect.fail(new Unsignable({ reason: error.message })),
+      onRight: (text) =>
+        Spi.signAnswer(text, config.privateKey, config.signType, appCertSn).pipe(
+          Effect.provideServiceEffect(
+            Signer.Signer,
+            Effect.map(Effect.serviceOption(Signer.Signer), Option.getOrElse(() => Signer.node))
+          ),
+          Effect.mapError((e) => new Unsignable({ reason: e._tag }))
+        )
+    })
+}
+
+const logInvalidCard = (error: Validation.InvalidInput) =>
+  Effect.logError("OpenCardSpi: the merchant's card data breaks Alipay's limits; answered INVALID_PARAMETER").pipe(
+    Effect.annotateLogs({ issues: error.message })
+  )
+
+/**
+ * Runs the merchant's effect and signs what it gives: a card or a refusal succeed (stored, replayed); card data
+ * breaking the limits and any defect fail with the signed answer to give once (`Unstored`).
+ */
+const answerOf = <R>(
+  handler: Handler<R>,
+  request: Request,
+  sign: (answer: OpenCardSpiDomain.Answer) => Effect.Effect<string, Unsignable>
+): Effect.Effect<string, Unstored | Unsignable, R> =>
+  Effect.flatMap(Effect.exit(Effect.suspend(() => handler(request))), (exit) => {
+    if (Exit.isSuccess(exit)) {
+      const card = OpenCardSpiDomain.validateCardData(exit.value)
+      if (Either.isLeft(card)) {
+        return Effect.zipRight(
+          logInvalidCard(card.left),
+          Effect.flatMap(
+            sign(OpenCardSpiDomain.invalidCardData(card.left)),
+            (body) => Effect.fail(new Unstored({ body }))
+          )
+        )
+      }
+      return sign(OpenCardSpiDomain.success(request, card.right))
+    }
+    const refused = Cause.failureOption(exit.cause)
+    if (Option.isSome(refused)) {
+      const answer = OpenCardSpiDomain.failure(refused.value.sub_code, refused.value.sub_msg)
+      return Effect.catchAll(sign(answer), () =>
+        Effect.zipRight(
+          Effect.logError("OpenCardSpi: the merchant's refusal breaks the answer's limits; answered SYSTEM_ERROR"),
+          Effect.flatMap(sign(OpenCardSpiDomain.systemError), (body) => Effect.fail(new Unstored({ body })))
+        ))
+    }
+    if (Cause.isInterruptedOnly(exit.cause)) return Effect.failCause(exit.cause as Cause.Cause<never>)
+    return Effect.zipRight(
+      Effect.logError("OpenCardSpi: the merchant's effect died; answered SYSTEM_ERROR").pipe(
+        Effect.annotateLogs({ cause: Cause.pretty(exit.cause) })
+      ),
+      Effect.flatMap(sign(OpenCardSpiDomain.systemError), (body) => Effect.fail(new Unstored({ body })))
+    )
+  })
+
+const json = (body: string) => HttpServerResponse.text(body, { contentType: JSON_TYPE })
+
+/**
+ * The handler of `spi.alipay.user.opencard.get`: mount it on the SPI address configured for the app (POST; GET
+ * is served too). See the module documentation for the pipeline and the answers.
+ *
+ * @since 0.1.0
+ * @category handlers
+ */
+export const httpApp = <R>(
+  handler: Handler<R>,
+  options: Options = {}
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  never,
+  R | HttpServerRequest.HttpServerRequest | AlipayConfig | SpiAnswerStore
+> =>
+  Effect.gen(function*() {
+    const config = yield* AlipayConfig
+    const limits = yield* InboundLimits
+    const store = yield* SpiAnswerStore
+    const appIds = new Set([config.appId, ...(options.appIds ?? [])])
+    const received = yield* Effect.either(receive(config, limits, appIds))
+    if (Either.isLeft(received)) return yield* inbound.rejectedResponse(received.left)
+    const request = received.right
+    const sign = signer(config)
+    const systemError = Effect.map(
+      Effect.either(sign(OpenCardSpiDomain.systemError)),
+      Either.match({
+        onLeft: () => HttpServerResponse.text(inbound.FAIL, { status: 500 }),
+        onRight: json
+      })
+    )
+    const key = keyOf(request.biz_app_id ?? config.appId, request)
+    const work = answerOf(handler, request, sign)
+    const retries = Math.max(0, Math.floor(options.busyRetries ?? defaultBusyRetries))
+    const interval = Duration.decode(options.busyInterval ?? defaultBusyInterval)
+    for (let attempt = 0;; attempt++) {
+      const outcome = yield* Effect.either(inbound.exactlyOnce(store, key, limits.lease, work))
+      if (Either.isLeft(outcome)) {
+        yield* Effect.logError("OpenCardSpi: answer store failed; answered SYSTEM_ERROR").pipe(
+          Effect.annotateLogs({ reason: outcome.left.message })
+        )
+        return yield* systemError
+      }
+      const result = outcome.right
+      switch (result._tag) {
+        case "Ran":
+        case "Replayed":
+          return json(result.answer)
+        case "Failed": {
+          const failure = Cause.failureOption(result.cause)
+          if (Option.isSome(failure) && failure.value._tag === "Unstored") return json(failure.value.body)
+          if (Option.isSome(failure) && failure.value._tag === "Unsignable") {
+            yield* Effect.logError("OpenCardSpi: the answer could not be signed").pipe(
+              Effect.annotateLogs({ reason: failure.value.reason })
+            )
+            return HttpServerResponse.text(inbound.FAIL, { status: 500 })
+          }
+          yield* Effect.logError("OpenCardSpi: the merchant's effect exceeded its lease; answered SYSTEM_ERROR")
+          return yield* systemError
+        }
+        case "Busy": {
+          if (attempt >= retries) return yield* systemError
+          yield* Effect.sleep(interval)
+        }
+      }
+    }
+  }).pipe(Effect.withSpan("OpenCardSpi.handle"))

@@ -1,0 +1,131 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Operations from "@membercard/domain/Operations"
+import * as Signer from "@membercard/signing/Signer"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { AlipayConfig, type Protocol } from "../AlipayConfig.js"
+import * as AlipayError from "../AlipayError.js"
+import { checkUserAuthToken, type Prepared, prepared } from "./operation.js"
+import { currentOverrides } from "./overrides.js"
+import * as Retry from "./retry.js"
+import * as V2 from "./v2.js"
+import * as V3 from "./v3.js"
+import type { Answer, Call } from "./wire.js"
+
+/**
+ * Runs one operation: reads the per-call overrides, validates, runs the attempts (timeout each, retried by the
+ * policy when the operation's class allows), decodes — inside ONE span per call, without a captured stack trace.
+ *
+ * @internal
+ */
+export type Execute = (
+  operation: Operations.Any,
+  request: unknown,
+  userAuthToken: Redacted.Redacted<string> | undefined
+) => Effect.Effect<unknown, AlipayError.AlipayError>
+
+const logFailure = (operation: string) => (error: AlipayError.AlipayError) =>
+  Effect.logDebug("Alipay call failed").pipe(
+    Effect.annotateLogs({ operation, error: error._tag, retryable: AlipayError.isRetryable(error) })
+  )
+
+const secretsOf = (
+  operation: Operations.Any,
+  wire: Readonly<Record<string, unknown>>,
+  tokens: ReadonlyArray<string | undefined>
+): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (const token of tokens) if (token !== undefined && token !== "") out.push(token)
+  for (const field of operation.secretFields) {
+    const value = wire[field]
+    if (typeof value === "string" && value !== "") out.push(value)
+  }
+  return out
+}
+
+/**
+ * Builds `execute` once per layer: the client, the signer, the retry policy and every table operation's
+ * precomputed data.
+ *
+ * @internal
+ */
+export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpClient> = Effect.gen(function*() {
+  const config = yield* AlipayConfig
+  const signer = Option.getOrElse(yield* Effect.serviceOption(Signer.Signer), () => Signer.node)
+  const base = yield* HttpClient.HttpClient
+  const transformed = Option.isSome(config.transformClient) ? config.transformClient.value(base) : base
+  // One span per call, ours. The HttpClient's own span is off: it would carry the URL (v2 and v3 put tokens in the
+  // query string) and, when a call fails, the request with its headers (`alipay-app-auth-token`, `authorization`).
+  const client = HttpClient.withTracerDisabledWhen(transformed, () => true)
+  const policy = Retry.policy(config.retrySchedule)
+  const configuredAppAuthToken = Option.getOrUndefined(Option.map(config.appAuthToken, Redacted.value))
+  const timeoutError = (name: string, timeout: Duration.Duration) => () =>
+    new AlipayError.AlipayTimeoutError({ operation: name, timeoutMillis: Math.round(Duration.toMillis(timeout)) })
+  // Per operation, once per layer: the failure logger and the configured timeout's error.
+  const perOperation = new WeakMap<Prepared, {
+    readonly logFailure: (error: AlipayError.AlipayError) => Effect.Effect<void>
+    readonly onTimeout: () => AlipayError.AlipayTimeoutError
+  }>()
+  const helpersOf = (op: Prepared) => {
+    const found = perOperation.get(op)
+    if (found !== undefined) return found
+    const made = { logFailure: logFailure(op.name), onTimeout: timeoutError(op.name, config.timeout) }
+    perOperation.set(op, made)
+    return made
+  }
+  for (const operation of Operations.all) helpersOf(prepared(operation))
+
+  const execute: Execute = (operation, request, userAuthToken) => {
+    const op = prepared(operation)
+    return Effect.flatMap(FiberRef.get(currentOverrides), (overrides) => {
+      const protocol: Protocol = overrides.protocol ?? config.protocol
+      const run = Effect.suspend((): Effect.Effect<unknown, AlipayError.AlipayError> => {
+        if (overrides.invalidTimeout !== undefined) {
+          return Effect.fail(
+            new AlipayError.AlipayRequestRejected({
+              operation: op.name,
+              issues: [{ path: "timeout", message: `"${overrides.invalidTimeout}" is not a positive duration` }]
+            })
+          )
+        }
+        const userToken = userAuthToken === undefined ? undefined : Redacted.value(userAuthToken)
+        const checked = checkUserAuthToken(op, userToken)
+        if (Either.isLeft(checked)) return checked
+        const encoded = op.encode(request)
+        if (Either.isLeft(encoded)) return encoded
+        const wire = encoded.right
+        const appAuthToken = overrides.appAuthToken === undefined
+          ? configuredAppAuthToken
+          : Redacted.value(overrides.appAuthToken)
+        const call: Call = {
+          op,
+          wire,
+          userAuthToken: checked.right,
+          appAuthToken,
+          secrets: secretsOf(operation, wire, [checked.right, appAuthToken])
+        }
+        const helpers = helpersOf(op)
+        const timeout = overrides.timeout ?? config.timeout
+        const attempt: Effect.Effect<Answer, AlipayError.AlipayError> = (protocol === "v2"
+          ? V2.attempt(config, client, signer, call)
+          : V3.attempt(config, client, signer, call)).pipe(
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
+            }),
+            Effect.tapError(helpers.logFailure)
+          )
+        return Effect.flatMap(
+          op.retries ? Effect.retry(attempt, policy) : attempt,
+          (answer) => op.decode(answer.node, answer.traceId, call.secrets)
+        )
+      })
+      return Effect.withSpan(run, op.spanName, protocol === "v2" ? op.spanOptions.v2 : op.spanOptions.v3)
+    })
+  }
+  return execute
+})

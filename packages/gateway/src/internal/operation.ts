@@ -1,0 +1,148 @@
+import type * as Operations from "@membercard/domain/Operations"
+import * as Validation from "@membercard/domain/Validation"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type { Protocol } from "../AlipayConfig.js"
+import * as AlipayError from "../AlipayError.js"
+import { decodeError, isRecord } from "./wire.js"
+
+/**
+ * Everything about an operation that does not change between calls, computed once per operation (at layer build
+ * for the table's operations): codecs, documented sub-codes, span names and attributes, field placement.
+ *
+ * @internal
+ */
+export interface Prepared {
+  readonly name: string
+  readonly method: string
+  readonly verb: Operations.HttpVerb
+  readonly path: string
+  readonly v3Encoding: Operations.V3Encoding
+  readonly v2Encoding: Operations.V2Encoding
+  /** Request fields sent as v2 common parameters (not in `biz_content`). */
+  readonly commonParams: ReadonlySet<string>
+  readonly userAuthToken: boolean
+  /** Retried on transient failures (reads and idempotent writes). */
+  readonly retries: boolean
+  /** The operation's own sub-codes (the table's minus the common two). */
+  readonly documented: ReadonlyArray<AlipayError.BusinessSubCode>
+  readonly encode: (
+    request: unknown
+  ) => Either.Either<Readonly<Record<string, unknown>>, AlipayError.AlipayRequestRejected>
+  readonly decodeRequest: (wire: unknown) => Either.Either<unknown, AlipayError.AlipayRequestRejected>
+  readonly decode: (node: unknown, traceId: string | undefined, secrets: ReadonlyArray<string>) => Either.Either<
+    unknown,
+    AlipayError.AlipayDecodeError
+  >
+  readonly spanName: string
+  readonly spanOptions: { readonly v2: SpanOptions; readonly v3: SpanOptions }
+}
+
+/** @internal */
+export interface SpanOptions {
+  readonly kind: "client"
+  readonly captureStackTrace: false
+  readonly attributes: Readonly<Record<string, string>>
+}
+
+const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
+
+const common: ReadonlyArray<string> = AlipayError.commonSubCodes
+
+const rejected = (operation: string, error: ParseResult.ParseError) =>
+  new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
+
+/**
+ * A schema failure as text without the values Alipay sent (`actual …` may be a token or personal data): paths and
+ * expectations only.
+ */
+const describeDecodeFailure = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
+    const cut = issue.message.indexOf(", actual ")
+    const message = cut === -1 ? issue.message : issue.message.slice(0, cut)
+    return `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${message}`
+  }).join("; ")
+
+const make = (operation: Operations.Any): Prepared => {
+  const name = operation.name
+  const encode = Schema.encodeUnknownEither(operation.request, Validation.strictOptions)
+  const decodeRequest = Schema.decodeUnknownEither(operation.request, Validation.strictOptions)
+  const decode = Schema.decodeUnknownEither(operation.response, decodeOptions)
+  const span = (protocol: Protocol): SpanOptions => ({
+    kind: "client",
+    captureStackTrace: false,
+    attributes: { "alipay.operation": name, "alipay.method": operation.method, "alipay.protocol": protocol }
+  })
+  return {
+    name,
+    method: operation.method,
+    verb: operation.v3.verb,
+    path: operation.v3.path,
+    v3Encoding: operation.v3.encoding,
+    v2Encoding: operation.v2.encoding,
+    commonParams: new Set(operation.v2.commonParams),
+    userAuthToken: operation.userAuthToken,
+    retries: operation.retry !== "unsafe-write",
+    documented: operation.subCodes.filter((code) => !common.includes(code)),
+    encode: (request) => {
+      const encoded = encode(request)
+      if (Either.isLeft(encoded)) return Either.left(rejected(name, encoded.left))
+      const wire = encoded.right
+      return isRecord(wire) ? Either.right(wire) : Either.left(
+        new AlipayError.AlipayRequestRejected({
+          operation: name,
+          issues: [{ path: "", message: "the request must encode to an object" }]
+        })
+      )
+    },
+    decodeRequest: (wire) => Either.mapLeft(decodeRequest(wire), (error) => rejected(name, error)),
+    decode: (node, traceId, secrets) =>
+      Either.mapLeft(decode(node), (error) => {
+        let description = describeDecodeFailure(error)
+        for (const secret of secrets) if (secret !== "") description = description.split(secret).join("<redacted>")
+        return decodeError(name, traceId, "Schema", description)
+      }),
+    spanName: `MemberCards.${name}`,
+    spanOptions: { v2: span("v2"), v3: span("v3") }
+  }
+}
+
+const cache = new WeakMap<Operations.Any, Prepared>()
+
+/**
+ * The prepared form of an operation, made once and cached by identity.
+ *
+ * @internal
+ */
+export const prepared = (operation: Operations.Any): Prepared => {
+  const found = cache.get(operation)
+  if (found !== undefined) return found
+  const made = make(operation)
+  cache.set(operation, made)
+  return made
+}
+
+/**
+ * The user auth token rule: an operation that needs the token rejects a missing or blank one before anything is
+ * sent (an `AlipayRequestRejected` naming `auth_token`).
+ *
+ * @internal
+ */
+export const checkUserAuthToken = (
+  op: Prepared,
+  token: string | undefined
+): Either.Either<string | undefined, AlipayError.AlipayRequestRejected> =>
+  op.userAuthToken && (token === undefined || token.trim() === "")
+    ? Either.left(
+      new AlipayError.AlipayRequestRejected({
+        operation: op.name,
+        issues: [{
+          path: "auth_token",
+          message: token === undefined
+            ? "this operation needs the user's auth token"
+            : "the user's auth token must not be blank"
+        }]
+      })
+    )
+    : Either.right(token)

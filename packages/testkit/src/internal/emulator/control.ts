@@ -1,0 +1,142 @@
+/**
+ * The control API (`/__emulator/...`): users, app auth tokens, claim forms, the clock, faults, notification
+ * delivery, state and reset.
+ *
+ * @internal
+ */
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import { deliver } from "./delivery.js"
+import { FaultSchema } from "./faults.js"
+import type { ServerEnv } from "./http.js"
+import * as Wire from "./wire.js"
+
+const json = (value: unknown, status = 200) =>
+  HttpServerResponse.text(
+    JSON.stringify(value, (_k, v: unknown) =>
+      v instanceof Uint8Array
+        ? { bytes: v.length }
+        : v instanceof Map
+        ? Object.fromEntries(v)
+        : typeof v === "bigint"
+        ? v.toString()
+        : DateTime.isDateTime(v)
+        ? DateTime.formatIso(v)
+        : v),
+    { status, contentType: "application/json" }
+  )
+
+export const bad = (reason: string, status = 400) => json({ error: reason }, status)
+
+const readJson = Effect.gen(function*() {
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const text = yield* Effect.orElseSucceed(request.text, () => "")
+  if (text.trim() === "") return Either.right<unknown>({})
+  const parsed = Wire.parseJson(text)
+  return parsed.ok ? Either.right(parsed.value) : Either.left("body is not JSON")
+})
+
+const ClockBody = Schema.Struct({ now: Schema.String, frozen: Schema.optional(Schema.Boolean) })
+const NotifyBody = Schema.Struct({ url: Schema.optional(Schema.String) })
+const UserBody = Schema.Struct({ user_id: Schema.optional(Schema.String), open_id: Schema.optional(Schema.String) })
+const FormBody = Schema.Struct({
+  template_id: Schema.String,
+  auth_token: Schema.String,
+  values: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+})
+
+const withBody = <A, I>(
+  schema: Schema.Schema<A, I>,
+  f: (a: A) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+) =>
+  Effect.gen(function*() {
+    const body = yield* readJson
+    if (Either.isLeft(body)) return bad(body.left)
+    const decoded = Schema.decodeUnknownEither(schema, { errors: "all" })(body.right)
+    if (Either.isLeft(decoded)) return bad(ParseResult.TreeFormatter.formatErrorSync(decoded.left))
+    return yield* f(decoded.right)
+  })
+
+/** Sets the emulator's wall clock to a Beijing time `yyyy-MM-dd HH:mm:ss`; `false` when it does not parse. */
+export const setNow = (env: ServerEnv, now: string, frozen: boolean): boolean =>
+  Option.match(AlipayDateTime.parse(now), {
+    onNone: () => false,
+    onSome: (dt) => {
+      env.clock.set(DateTime.toEpochMillis(dt), frozen)
+      return true
+    }
+  })
+
+export const controlRouter = (env: ServerEnv) =>
+  HttpRouter.empty.pipe(
+    HttpRouter.post(
+      "/__emulator/users",
+      withBody(UserBody, (body) =>
+        Effect.map(
+          env.model.mintUser({
+            ...(body.user_id === undefined ? {} : { userId: body.user_id }),
+            ...(body.open_id === undefined ? {} : { openId: body.open_id })
+          }),
+          (user) => json(user)
+        ))
+    ),
+    HttpRouter.post(
+      "/__emulator/app-auth-tokens",
+      Effect.map(env.model.mintAppAuthToken, (token) => json({ app_auth_token: token }))
+    ),
+    HttpRouter.post(
+      "/__emulator/forms",
+      withBody(FormBody, (body) =>
+        Effect.match(
+          env.model.submitActivateForm({
+            template_id: body.template_id,
+            auth_token: body.auth_token,
+            ...(body.values === undefined ? {} : { values: { ...body.values } })
+          }),
+          { onFailure: (e) => bad(e.reason, 409), onSuccess: (submission) => json(submission) }
+        ))
+    ),
+    HttpRouter.post(
+      "/__emulator/clock",
+      withBody(ClockBody, (body) =>
+        Effect.gen(function*() {
+          if (!setNow(env, body.now, body.frozen === true)) return bad("now must be yyyy-MM-dd HH:mm:ss (Beijing time)")
+          return json({ now: yield* AlipayDateTime.now })
+        }))
+    ),
+    HttpRouter.get("/__emulator/clock", Effect.map(AlipayDateTime.now, (now) => json({ now }))),
+    HttpRouter.post(
+      "/__emulator/reset",
+      Effect.gen(function*() {
+        yield* env.model.reset
+        yield* Ref.set(env.faults, [])
+        env.clock.reset()
+        return json({ reset: true })
+      })
+    ),
+    HttpRouter.post(
+      "/__emulator/faults",
+      withBody(FaultSchema, (fault) =>
+        Effect.as(Ref.update(env.faults, (all) => [...all, fault]), json({ queued: fault })))
+    ),
+    HttpRouter.get(
+      "/__emulator/faults",
+      Effect.map(Ref.get(env.faults), (faults) =>
+        json({ faults }))
+    ),
+    HttpRouter.del("/__emulator/faults", Effect.as(Ref.set(env.faults, []), json({ faults: [] }))),
+    HttpRouter.post(
+      "/__emulator/notify",
+      withBody(NotifyBody, (body) => Effect.map(deliver(env, body.url), (delivered) => json({ delivered })))
+    ),
+    HttpRouter.get("/__emulator/state", Effect.map(env.model.state, (state) => json(state)))
+  )
