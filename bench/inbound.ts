@@ -149,10 +149,13 @@ const server = async (total: number) => {
   try {
     // 1. hostile posts, while pings are answered
     let pings = 0
+    let pingFailures = 0
     let pinging = true
     const pinger = (async () => {
       while (pinging) {
-        if ((await fetch(child.url("/ping"))).status === 200) pings++
+        const ok = await fetch(child.url("/ping")).then((r) => r.status === 200, () => false)
+        if (ok) pings++
+        else pingFailures++
       }
     })()
     const big: Array<number> = []
@@ -170,6 +173,7 @@ const server = async (total: number) => {
     figures["post_100mb_ms_to_413_after_headers"] = round(median(big), 2)
     figures["post_1mb_amp_ms_to_413_after_headers"] = round(median(amp), 2)
     figures["pings_answered_meanwhile"] = pings
+    figures["pings_failed_meanwhile"] = pingFailures
     targets["post_100mb_ms_to_413_after_headers"] = verdict(median(big), { atMost: 100 })
     targets["post_1mb_amp_ms_to_413_after_headers"] = verdict(median(amp), { atMost: 100 })
 
@@ -201,6 +205,7 @@ const server = async (total: number) => {
     let forgedRefused = 0
     let wrong = 0
     let retries = 0
+    let networkRetries = 0
     const latencies: Array<number> = []
     const t0 = nowMs()
     const worker = async () => {
@@ -208,7 +213,13 @@ const server = async (total: number) => {
         const form = forms[next++]!
         for (;;) {
           const t = nowMs()
-          const answer = await postForm(child.url("/notify"), form.body)
+          const answer = await postForm(child.url("/notify"), form.body).catch((error: unknown) => {
+            // a reused keep-alive connection the server just closed: deliver again, as Alipay would
+            progress(`load: ${String((error as { cause?: unknown }).cause ?? error)}; delivering again`)
+            networkRetries++
+            return { status: 0, text: "" }
+          })
+          if (answer.status === 0) continue
           latencies.push(nowMs() - t)
           if (form.kind === "forged") {
             if (answer.status === 400) forgedRefused++
@@ -244,6 +255,7 @@ const server = async (total: number) => {
     figures["load_forged_handled"] = forgedHandled
     figures["load_wrong_answers"] = wrong
     figures["load_busy_retries"] = retries
+    figures["load_network_retries"] = networkRetries
     figures["load_per_s"] = round(total / seconds, 0)
     figures["load_p50_ms"] = round(sorted[Math.floor(sorted.length / 2)] ?? 0, 2)
     figures["load_p99_ms"] = round(sorted[Math.floor(sorted.length * 0.99)] ?? 0, 2)

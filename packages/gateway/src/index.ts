@@ -25,6 +25,11 @@ export * as MemberCards from "./MemberCards.js"
 /**
  * @since 0.1.0
  */
+export * as InboundLimits from "./InboundLimits.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as NotificationStore from "./NotificationStore.js"
 
 /**

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { sign as nodeSign, verify as nodeVerify } from "node:crypto"
+import { hasCanonicalTail } from "./internal/webcryptoBase64.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"
 import { SigningFailed } from "./SigningError.js"
 
@@ -49,8 +50,11 @@ const BASE64_ALPHABET: Uint8Array = (() => {
 })()
 
 /**
- * Strict standard base64 (RFC 4648, padded, no whitespace) check; lenient decoders would otherwise ignore a changed
- * character. Accepts exactly `(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?`, non-empty.
+ * Strict canonical standard base64 (RFC 4648, padded, no whitespace) check; lenient decoders would otherwise ignore
+ * a changed character. Accepts exactly the non-empty texts matching
+ * `(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?` whose unused trailing bits (the low 4 bits of the
+ * character before `==`, the low 2 before `=`) are zero: the one encoding of their bytes, so that no altered
+ * signature decodes to the same bytes (RFC 4648 §3.5).
  *
  * @since 0.1.0
  */
@@ -63,7 +67,7 @@ export const isStrictBase64 = (text: string): boolean => {
     const c = text.charCodeAt(i)
     if (c > 0x7f || BASE64_ALPHABET[c] === 0) return false
   }
-  return true
+  return hasCanonicalTail(text)
 }
 
 /**
@@ -74,7 +78,7 @@ export const isStrictBase64 = (text: string): boolean => {
 export interface Service {
   /** Signs `data` with `key`; returns the standard base64 signature. */
   readonly sign: (data: SignInput, key: PrivateKey, algorithm: SignType) => Effect.Effect<string, SigningFailed>
-  /** `true` iff `signature` (standard base64) is a valid signature of `data` under `key`; never fails. */
+  /** `true` iff `signature` (canonical standard base64) is a valid signature of `data` under `key`; never fails. */
   readonly verify: (
     data: SignInput,
     signature: string,
@@ -112,11 +116,13 @@ export const verifySync = (data: SignInput, signature: string, key: PublicKey, a
 }
 
 /**
- * The bytes of `text` if it is strict standard base64 ({@link isStrictBase64}), else `undefined`. One pass of node's
- * decoder plus a length check instead of a check per character: the decoder skips every character outside the
- * base64 and base64url alphabets (and stops at `=`), so any such character leaves the result short of
- * `3 × length / 4 − padding` bytes; base64url's `-` and `_`, which it does decode, are looked for separately, and
- * non-ASCII text (which it reads by the low byte of each character) is refused by its UTF-8 length.
+ * The bytes of `text` if it is strict canonical standard base64 ({@link isStrictBase64}), else `undefined`; the node
+ * backend decodes every signature here (v2, v3, notifications, SPI) and the WebCrypto one checks {@link isStrictBase64}
+ * first, so a non-canonical signature never verifies. One pass of node's decoder plus a length check instead of a
+ * check per character: the decoder skips every character outside the base64 and base64url alphabets (and stops at
+ * `=`), so any such character leaves the result short of `3 × length / 4 − padding` bytes; base64url's `-` and `_`,
+ * which it does decode, are looked for separately, non-ASCII text (which it reads by the low byte of each
+ * character) is refused by its UTF-8 length, and the unused trailing bits are checked on the last character.
  *
  * @since 0.1.0
  */
@@ -127,7 +133,7 @@ export const decodeStrictBase64 = (text: string): Buffer | undefined => {
   if (Buffer.byteLength(text, "utf8") !== n) return undefined
   const bytes = Buffer.from(text, "base64")
   const padding = text.charCodeAt(n - 1) === 0x3d ? (text.charCodeAt(n - 2) === 0x3d ? 2 : 1) : 0
-  return bytes.length === (n >> 2) * 3 - padding ? bytes : undefined
+  return bytes.length === (n >> 2) * 3 - padding && hasCanonicalTail(text) ? bytes : undefined
 }
 
 const signFailed = (cause: unknown): SigningFailed =>

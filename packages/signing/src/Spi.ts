@@ -27,7 +27,7 @@ import type { PrivateKey, PublicKey } from "./Keys.js"
 import type { Decoded, Input } from "./Notify.js"
 import { contentBytes, decodeForm } from "./Notify.js"
 import type { SignType } from "./Signer.js"
-import { decodeStrictBase64, Signer, withSigner } from "./Signer.js"
+import { Signer, withSigner } from "./Signer.js"
 import type { DuplicateResponseKey, MalformedNotification, SigningFailed } from "./SigningError.js"
 import {
   CertSnMismatch,
@@ -37,15 +37,6 @@ import {
   UnsupportedCharset
 } from "./SigningError.js"
 import { extractKey } from "./V2Response.js"
-
-/**
- * `true` when `sign` is the canonical base64 of its bytes. The last character before `=` padding carries unused
- * bits, which lenient decoders ignore: without this check such a signature could be altered without failing.
- */
-const isCanonicalSign = (sign: string): boolean => {
-  const bytes = decodeStrictBase64(sign)
-  return bytes !== undefined && bytes.toString("base64") === sign
-}
 
 // -------------------------------------------------------------------------------------------------------------
 // requests (Alipay → merchant)
@@ -175,7 +166,7 @@ const verifyEntries = (
     }
     const content = yield* contentBytes(entries, REQUEST_RULE, charset)
     const signer = yield* Signer
-    if (!isCanonicalSign(sign) || !(yield* signer.verify(content, sign, options.publicKey, signType))) {
+    if (!(yield* signer.verify(content, sign, options.publicKey, signType))) {
       return yield* new SignatureInvalid({ what: "the SPI request" })
     }
     const signed: Record<string, string> = {}
@@ -383,7 +374,7 @@ export const verifyAnswer = (
     }
     const signer = yield* Signer
     const sign = extracted.sign.value
-    if (!isCanonicalSign(sign) || !(yield* signer.verify(responseText, sign, options.publicKey, options.signType))) {
+    if (!(yield* signer.verify(responseText, sign, options.publicKey, options.signType))) {
       return yield* new SignatureInvalid({ what: "the SPI answer" })
     }
     if (!isObjectText(responseText)) {

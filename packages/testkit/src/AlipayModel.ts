@@ -18,12 +18,17 @@ import type * as Notification from "@membercard/domain/Notification"
 import type * as Operations from "@membercard/domain/Operations"
 import type * as Template from "@membercard/domain/Template"
 import type * as UpdateSemantics from "@membercard/domain/UpdateSemantics"
+import type * as Keys from "@membercard/signing/Keys"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as answer from "./internal/model/answer.js"
+import * as notices from "./internal/model/notices.js"
+import * as delivery from "./internal/model/delivery.js"
 import * as internal from "./internal/model/make.js"
+import * as oauth from "./internal/model/oauth.js"
+import * as spi from "./internal/model/spi.js"
 import * as wallet from "./internal/model/wallet.js"
 
 // -------------------------------------------------------------------------------------------------------------
@@ -66,6 +71,122 @@ export const TEMPLATE_LIMIT = 1000
  * @category constants
  */
 export const DEFAULT_APP_ID = "2021000000000001"
+
+/**
+ * `msg_method` of the N4 "card opened" notification posted to the template's `notify_url` after card.open.
+ *
+ * UNCONFIRMED (spec §5.4: names and payload undocumented): N4 uses the N1 message shape (form POST of
+ * `notify_id`, `utc_timestamp`, `msg_method`, `app_id`, `version=1.1`, `charset=utf-8`, `sign_type=RSA2`,
+ * `sign` by rule V2 with the Alipay key, and `biz_content` JSON `{template_id, biz_card_no, external_card_no,
+ * user_id | open_id}` plus `reason_code` on delete). The fake and the emulator send exactly this.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const N4_OPEN_MSG_METHOD: string = notices.N4_OPEN_MSG_METHOD
+
+/**
+ * `msg_method` of the N4 "card deleted" notification: sent when the USER removes the card in the wallet
+ * (UNCONFIRMED: not after the merchant's own card.delete), `reason_code` {@link N4_USER_REMOVED_REASON}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const N4_DELETE_MSG_METHOD: string = notices.N4_DELETE_MSG_METHOD
+
+/**
+ * `reason_code` of an N4 delete notification (the user removed the card). UNCONFIRMED.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const N4_USER_REMOVED_REASON: string = notices.N4_USER_REMOVED_REASON
+
+/**
+ * Charset of N3 dynamic-code requests: a form POST of `BizCardNo`, the template's `ext_params` keys,
+ * `charset`, `sign_type=RSA2` and `sign` (rule V1, `sign` and `sign_type` excluded), signed with the mdcode key
+ * (UNCONFIRMED: other fixed parameters are undocumented; none is invented).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MDCODE_CHARSET: string = notices.MDCODE_CHARSET
+
+/**
+ * How often in a row the model asks again after `FAIL_RETRY` (UNCONFIRMED: undocumented); opening the card in
+ * the wallet restarts the count.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MDCODE_MAX_RETRIES: number = notices.MDCODE_MAX_RETRIES
+
+/**
+ * How long a delivery to the merchant waits for an answer (UNCONFIRMED: Alipay's timeout is undocumented).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DELIVERY_TIMEOUT: Duration.Duration = delivery.DELIVERY_TIMEOUT
+
+/**
+ * How long the auth code of a 3.0 callback can be exchanged with `alipay.system.oauth.token` (single-use).
+ *
+ * UNCONFIRMED: "short-lived"; 5 minutes is our choice (opencard-flows §2.1, the domain's `OAuth.authCodeTtlSeconds`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const AUTH_CODE_TTL: Duration.Duration = Duration.millis(oauth.AUTH_CODE_TTL_MS)
+
+/**
+ * User calls an access token from `alipay.system.oauth.token` is good for (the FAQ: one `activateform.query`,
+ * one `card.open`); the next is refused `aop.invalid-auth-token`. Tokens of `mintUser` are not counted.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ACCESS_TOKEN_USES: number = oauth.ACCESS_TOKEN_USES
+
+/**
+ * `expires_in` of an access token.
+ *
+ * UNCONFIRMED: not documented for this product; 1 day is our choice.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ACCESS_TOKEN_TTL: Duration.Duration = Duration.millis(oauth.ACCESS_TOKEN_TTL_MS)
+
+/**
+ * `re_expires_in` of a refresh token (single-use: a refresh spends it).
+ *
+ * UNCONFIRMED: not documented for this product; 30 days is our choice.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const REFRESH_TOKEN_TTL: Duration.Duration = Duration.millis(oauth.REFRESH_TOKEN_TTL_MS)
+
+/**
+ * Calls of the merchant's open-card SPI per opening: the first and the retries after a timeout or a 5xx.
+ *
+ * UNCONFIRMED: Alipay's retry policy is not documented; 3 attempts is our choice.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SPI_ATTEMPTS: number = spi.SPI_ATTEMPTS
+
+/**
+ * How long Alipay waits for the merchant's SPI answer before it counts the call as timed out.
+ *
+ * UNCONFIRMED: not documented; 3 seconds is our choice.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SPI_TIMEOUT: Duration.Duration = Duration.millis(spi.SPI_TIMEOUT_MS)
 
 // -------------------------------------------------------------------------------------------------------------
 // errors
@@ -195,6 +316,12 @@ export interface CardRecord extends UpdateSemantics.CardState<StoredCardInfo> {
   readonly open_card_channel_id?: string | undefined
   readonly member_ext_info?: Card.MerchantMenber | undefined
   readonly paid_outer_card_info?: unknown
+  /** The user removed the card from the wallet (the card stays; `schema_url` disappears). */
+  readonly removed?: boolean | undefined
+  /** The holder sees the claim form again instead of the card (formtemplate.set / activateurl.apply again, FAQ). */
+  readonly form_prompt?: boolean | undefined
+  /** N3 requests sent again for `FAIL_RETRY` since the user last opened the card. */
+  readonly mdcode_retries?: number | undefined
 }
 
 /**
@@ -255,6 +382,8 @@ export interface ImageRecord {
   readonly image_type: string
   readonly image_name: string
   readonly size: number
+  /** The uploaded bytes (the emulator's pages show them). */
+  readonly bytes?: Uint8Array | undefined
 }
 
 /**
@@ -330,6 +459,122 @@ export interface MdCodeNotice {
   readonly params: Readonly<Record<string, string>>
 }
 
+/**
+ * An auth code given to the merchant in the 3.0 callback (single-use, short-lived: {@link AUTH_CODE_TTL}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthCodeRecord {
+  readonly user_id: string
+  /** Epoch milliseconds. */
+  readonly expiresAt: number
+  readonly used: boolean
+}
+
+/**
+ * An access token or refresh token issued by `alipay.system.oauth.token`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IssuedTokenRecord {
+  readonly user_id: string
+  /** Epoch milliseconds. */
+  readonly expiresAt: number
+  /** Access tokens: user calls left ({@link ACCESS_TOKEN_USES}); refresh tokens: 1 until used. */
+  readonly usesLeft: number
+}
+
+/**
+ * One call of the merchant's open-card SPI (`spi.alipay.user.opencard.get`) and what came of it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SpiCallRecord {
+  readonly out_serial_no: string
+  readonly biz_card_no: string
+  readonly template_id: string
+  readonly user_id: string
+  readonly attempt: number
+  /** Beijing time of the call. */
+  readonly at: string
+  /** `OPENED`, `REFUSED <sub_code>`, `TIMEOUT`, `HTTP <status>`, `BAD_SIGNATURE`, `WRONG_ECHO`, … */
+  readonly outcome: string
+}
+
+/**
+ * A notification to post to the merchant, unsigned: `N3` (the GBK form of a dynamic-code request) or `N4`
+ * (card open / delete, the N1 message shape).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PendingDelivery {
+  readonly kind: "N3" | "N4"
+  readonly url: string
+  readonly params: Readonly<Record<string, string>>
+}
+
+/**
+ * What one call of the merchant's open-card SPI gave, after transport and signature checks: `Answered` (the
+ * verified JSON text of `response`), `Retry` (timeout, 5xx, unreachable: Alipay calls again) or `Invalid` (bad
+ * signature, malformed, 4xx: opens nothing).
+ *
+ * @since 0.1.0
+ * @category open card (3.1)
+ */
+export type SpiReply = spi.SpiReply
+
+/**
+ * Calls the merchant's SPI with the request parameters (over HTTP in the emulator, in process in the fake).
+ *
+ * @since 0.1.0
+ * @category open card (3.1)
+ */
+export type SpiCall = spi.SpiCall
+
+/**
+ * The user's opening of a card through the SPI: `user_id`, `template_id` (with `spi_app_id`), the form.
+ *
+ * @since 0.1.0
+ * @category open card (3.1)
+ */
+export type OpenCardInput = spi.OpenCardInput
+
+/**
+ * What the user sees: `OPENED` (`biz_card_no`, `out_serial_no`, `attempts`) or `FAILED` (`reason`, `attempts`).
+ *
+ * @since 0.1.0
+ * @category open card (3.1)
+ */
+export type OpenCardResult = spi.OpenCardResult
+
+/**
+ * The outcome of sending one N1: where (`url` null: no notify address), the merchant's status and answer.
+ *
+ * @since 0.1.0
+ * @category open card (3.1)
+ */
+export type N1Delivery = spi.N1Delivery
+
+/**
+ * An N1 (`alipay.user.opencard.result.notify`) sent after an SPI opening, and the merchant's answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface N1DeliveryRecord {
+  readonly notify_id: string
+  readonly biz_card_no: string
+  /** null: no notify address (the notification stays in the outbox) */
+  readonly url: string | null
+  /** null: nothing received */
+  readonly status: number | null
+  readonly answer: string
+}
+
 interface Stored {
   readonly fingerprint: string
   readonly response: unknown
@@ -358,7 +603,107 @@ export interface ModelState {
   readonly dynamicCodes: ReadonlyMap<string, DynamicCode>
   readonly idempotency: ReadonlyMap<string, Stored>
   readonly outbox: ReadonlyArray<OutboxEntry>
+  /** Every N3 dynamic-code request sent (the user opened an md* card, or `FAIL_RETRY`). */
   readonly mdcodeOutbox: ReadonlyArray<MdCodeNotice>
+  /** Deliveries (N3 / N4) an operation or a user action produced, posted right after it. */
+  readonly pendingDeliveries: ReadonlyArray<PendingDelivery>
+  /** Auth codes of the 3.0 callback (alipay.system.oauth.token). */
+  readonly authCodes: ReadonlyMap<string, AuthCodeRecord>
+  /** Access tokens issued by alipay.system.oauth.token (also in `tokens`), with their uses left. */
+  readonly accessTokens: ReadonlyMap<string, IssuedTokenRecord>
+  readonly refreshTokens: ReadonlyMap<string, IssuedTokenRecord>
+  /** Every call of a merchant's open-card SPI (3.1 flow), in order. */
+  readonly spiCalls: ReadonlyArray<SpiCallRecord>
+  /** Every N1 sent after an SPI opening (3.1 flow), in order (`url` null: no notify address, kept in `outbox`). */
+  readonly n1Deliveries: ReadonlyArray<N1DeliveryRecord>
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// deliveries and the wallet
+// -------------------------------------------------------------------------------------------------------------
+
+/**
+ * What Alipay calls the merchant for: `N1` open-card result, `N3` merchant dynamic-code request, `N4` card
+ * open / delete notification, `SPI` the open-card SPI.
+ *
+ * @since 0.1.0
+ * @category deliveries
+ */
+export type DeliveryKind = delivery.DeliveryKind
+
+/**
+ * One request Alipay posts to the merchant (before redirects).
+ *
+ * @since 0.1.0
+ * @category deliveries
+ */
+export type DeliveryRequest = delivery.DeliveryRequest
+
+/**
+ * The merchant's answer to a delivery: `status` null when nothing was received.
+ *
+ * @since 0.1.0
+ * @category deliveries
+ */
+export type DeliveryAnswer = delivery.DeliveryAnswer
+
+/**
+ * One attempted delivery: `{ kind, url, status, answer, at }` (`url` as Alipay called it, `at` Beijing time).
+ *
+ * @since 0.1.0
+ * @category deliveries
+ */
+export type DeliveryRecord = delivery.DeliveryRecord
+
+/**
+ * Every delivery to a URL starting with `from` goes to `to` instead, path and query kept.
+ *
+ * @since 0.1.0
+ * @category deliveries
+ */
+export type Redirect = delivery.Redirect
+
+/**
+ * A card as the user's wallet shows it now (the control API's wallet entry).
+ *
+ * @since 0.1.0
+ * @category wallet
+ */
+export interface WalletEntry {
+  readonly biz_card_no: string
+  readonly template_id: string
+  readonly card_show_name: string
+  readonly level: string | null
+  readonly level_show_name: string | null
+  readonly point: string | null
+  readonly balance: string | null
+  readonly columns: ReadonlyArray<{ readonly code: string; readonly title: string; readonly value: string | null }>
+  readonly front_texts: ReadonlyArray<{ readonly label: string; readonly value: string }>
+  /** The dynamic code shown now (Alipay's for dqrcode / dbarcode, the merchant's for md*); expired: null. */
+  readonly dynamic_code: { readonly code_value: string; readonly expire_time: string } | null
+  /** The card's deep link; null once the user removed the card. */
+  readonly schema_url: string | null
+}
+
+/**
+ * The wallet of a user: the active cards the user still holds.
+ *
+ * @since 0.1.0
+ * @category wallet
+ */
+export interface Wallet {
+  readonly cards: ReadonlyArray<WalletEntry>
+}
+
+/**
+ * The keys Alipay signs its deliveries with: its own key (N1, N4, SPI) and the fixed mdcode key (N3).
+ *
+ * @since 0.1.0
+ * @category deliveries
+ */
+export interface DeliveryKeys {
+  readonly alipayPrivateKey?: Keys.PrivateKey | undefined
+  readonly mdcodePrivateKey?: Keys.PrivateKey | undefined
 }
 
 // -------------------------------------------------------------------------------------------------------------
@@ -492,6 +837,46 @@ export declare namespace AlipayModel {
     readonly delayNext: (operation: Name, duration: Duration.DurationInput) => Effect.Effect<void>
     /** Empty state, no injections. */
     readonly reset: Effect.Effect<void>
+    /**
+     * The user opens a card of a template with `spi_app_id` (3.1 flow): the model assigns `out_serial_no` and
+     * `biz_card_no`, calls the SPI through `call` (again after a timeout / 5xx, {@link SPI_ATTEMPTS} calls at
+     * most), creates the card on a valid success and sends N1 with `deliverN1` (queued in the outbox without).
+     */
+    readonly openCard: (
+      input: OpenCardInput,
+      call: SpiCall,
+      deliverN1?: (entry: OutboxEntry) => Effect.Effect<N1Delivery>
+    ) => Effect.Effect<OpenCardResult, ControlError>
+    /**
+     * The merchant's next SPI answer is lost on the way (the merchant's code ran, Alipay counts a timeout and
+     * calls again with the same `out_serial_no`).
+     */
+    readonly loseNextSpiAnswer: Effect.Effect<void>
+    /**
+     * Posts one request to the merchant (redirects applied, loopback only) and records it in the deliveries
+     * log. The one way Alipay calls the merchant (N1, N3, N4, SPI).
+     */
+    readonly deliver: (request: DeliveryRequest) => Effect.Effect<DeliveryAnswer>
+    /** Every delivery attempted, newest last. */
+    readonly deliveries: Effect.Effect<ReadonlyArray<DeliveryRecord>>
+    /** Adds (or replaces, same `from`) a redirect. */
+    readonly addRedirect: (redirect: Redirect) => Effect.Effect<void>
+    /** The keys deliveries are signed with (the emulator sets its own; the fake uses test keys). */
+    readonly useKeys: (keys: DeliveryKeys) => Effect.Effect<void>
+    /** The public key (PEM) N3 dynamic-code requests are signed with (stands for Alipay's fixed mdcode key). */
+    readonly mdcodePublicKey: Effect.Effect<string>
+    /** The wallet of a user: what it shows now. */
+    readonly wallet: (user_id: string) => Effect.Effect<Wallet, ControlError>
+    /**
+     * The user opens a card in the wallet: a dqrcode / dbarcode card shows a fresh Alipay code; an md* card
+     * makes Alipay post the dynamic-code request (N3). The number of N3 requests sent.
+     */
+    readonly viewCard: (
+      user_id: string,
+      biz_card_no: string
+    ) => Effect.Effect<{ readonly mdcode_requests: number }, ControlError>
+    /** The user removes the card from the wallet (the card stays, `schema_url` disappears). */
+    readonly removeCard: (user_id: string, biz_card_no: string) => Effect.Effect<void, ControlError>
   }
 }
 

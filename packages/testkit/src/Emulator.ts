@@ -28,12 +28,15 @@ import type * as Scope from "effect/Scope"
 import { generateKeyPairSync, randomBytes } from "node:crypto"
 import { createServer } from "node:http"
 import * as AlipayModel from "./AlipayModel.js"
+import * as Certificates from "./internal/certificates.js"
 import * as App from "./internal/emulator/app.js"
+import * as CertMode from "./internal/emulator/certMode.js"
 import * as EmulatorClock from "./internal/emulator/clock.js"
 import * as Control from "./internal/emulator/control.js"
 import * as Deliveries from "./internal/emulator/delivery.js"
 import * as Faults from "./internal/emulator/faults.js"
 import type * as Http from "./internal/emulator/http.js"
+import * as Spi from "./internal/emulator/spi.js"
 import * as V3 from "./internal/emulator/v3.js"
 
 /**
@@ -64,6 +67,11 @@ export interface KeysInput {
   readonly alipayPrivateKey: string | Redacted.Redacted<string>
   readonly appPrivateKey?: string | Redacted.Redacted<string> | undefined
   readonly alipayPublicKey?: string | undefined
+  /**
+   * The key N3 dynamic-code requests are signed with (standing for Alipay's fixed mdcode key, whose private half
+   * is not ours); a per-process key when absent. Its public half: `keys.mdcodePublicKey`.
+   */
+  readonly mdcodePrivateKey?: string | Redacted.Redacted<string> | undefined
 }
 
 /**
@@ -80,6 +88,8 @@ export interface EmulatorKeys {
   readonly alipayPublicKey: string
   /** The AES content key, when configured. */
   readonly encryptKey: Option.Option<Redacted.Redacted<string>>
+  /** The public key (PEM) N3 dynamic-code requests are signed with (`Notifications.mdcodeHttpApp`'s `publicKey`). */
+  readonly mdcodePublicKey: string
 }
 
 /**
@@ -106,8 +116,41 @@ export interface Options {
    * refused with `isv.decryption-error-unknown`.
    */
   readonly encryptKey?: string | Redacted.Redacted<string> | undefined
+  /**
+   * Certificate mode (公钥证书模式): `true` generates a root bundle, an Alipay certificate and an app certificate
+   * for the emulator's key pairs (~2 s); or give `certificates` (e.g. generated once per suite) and `onRotate`
+   * (called with the new set after `POST /__emulator/certs/rotate`, e.g. to write the new Alipay certificate).
+   * Then every request must carry the right `app_cert_sn` / `alipay_root_cert_sn` (v2) or `app_cert_sn` in the
+   * Authorization header and `alipay-root-cert-sn` (v3); answers carry `alipay_cert_sn` / `alipay-sn`.
+   */
+  readonly certMode?: boolean | CertModeOptions | undefined
   /** Options of the model the emulator creates (ignored by {@link layerWithModel}). */
   readonly model?: Omit<AlipayModel.Options, "appId"> | undefined
+  /**
+   * The merchant's open-card SPI address (3.1 flow): where `spi.alipay.user.opencard.get` is posted when a user
+   * opens a card of a template with `spi_app_id` (`POST /__emulator/users/{user_id}/open-card`). Also settable at
+   * run time (`setSpiUrl`, `POST /__emulator/spi`).
+   */
+  readonly spiUrl?: string | undefined
+}
+
+/**
+ * The certificates of certificate mode (see `Options.certMode`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TestCertificates = Certificates.TestCertificates
+
+/**
+ * Options of certificate mode.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CertModeOptions {
+  readonly certificates?: TestCertificates | undefined
+  readonly onRotate?: ((certificates: TestCertificates) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -169,13 +212,29 @@ export declare namespace Emulator {
     readonly setNow: (now: string, options?: { readonly frozen?: boolean }) => Effect.Effect<void, EmulatorError>
     /** Queues a fault for the next call(s) of an operation. */
     readonly injectFault: (fault: Fault) => Effect.Effect<void>
+    /** Sets the merchant's open-card SPI address (as `POST /__emulator/spi`). */
+    readonly setSpiUrl: (url: string) => Effect.Effect<void, EmulatorError>
+    /**
+     * The user opens a card of a template with `spi_app_id` through the SPI (as
+     * `POST /__emulator/users/{user_id}/open-card`): `OPENED` or `FAILED` with the reason.
+     */
+    readonly openCard: (
+      input: AlipayModel.OpenCardInput
+    ) => Effect.Effect<AlipayModel.OpenCardResult, EmulatorError>
     /** Drains the outbox and posts each notification, signed, to `url` (or the template's `notify_url`). */
     readonly deliverNotifications: (url?: string) => Effect.Effect<ReadonlyArray<Delivery>>
     /** The signed form parameters of a queued notification, as they would be posted. */
     readonly notificationParams: (entry: AlipayModel.OutboxEntry) => Effect.Effect<Record<string, string>>
     /** Empty model, no faults, clock back to its base. */
     readonly reset: Effect.Effect<void>
-    /** Gateway options pointing at the emulator with its keys (merge `overrides` on top). */
+    /** Certificate mode: the certificates in force (none in key mode). */
+    readonly certificates: Effect.Effect<Option.Option<TestCertificates>>
+    /** Certificate mode: a new Alipay certificate (new SN, new key), like `POST /__emulator/certs/rotate`. */
+    readonly rotateAlipayCert: Effect.Effect<TestCertificates, EmulatorError>
+    /**
+     * Gateway options pointing at the emulator with its keys (merge `overrides` on top); in certificate mode the
+     * three certificates (of the moment) instead of Alipay's public key.
+     */
     readonly gatewayOptions: (overrides?: Partial<AlipayConfig.Options>) => AlipayConfig.Options
   }
 }
@@ -244,12 +303,19 @@ const clocked = (model: AlipayModel.AlipayModel.Service, clock: Clock.Clock): Al
     submitActivateForm: (input) => on(model.submitActivateForm(input)),
     showDynamicCode: (biz_card_no) => on(model.showDynamicCode(biz_card_no)),
     walletView: (biz_card_no) => on(model.walletView(biz_card_no)),
+    wallet: (user_id) => on(model.wallet(user_id)),
+    viewCard: (user_id, biz_card_no) => on(model.viewCard(user_id, biz_card_no)),
+    removeCard: (user_id, biz_card_no) => on(model.removeCard(user_id, biz_card_no)),
+    deliver: (request) => on(model.deliver(request)),
+    deliveries: on(model.deliveries),
     state: on(model.state),
     outbox: on(model.outbox),
     takeOutbox: on(model.takeOutbox),
     failNext: (operation, rejection) => on(model.failNext(operation, rejection)),
     delayNext: (operation, duration) => on(model.delayNext(operation, duration)),
-    reset: on(model.reset)
+    reset: on(model.reset),
+    openCard: (input, call, deliverN1) => on(model.openCard(input, call, deliverN1)),
+    loseNextSpiAnswer: model.loseNextSpiAnswer
   }
 }
 
@@ -264,6 +330,42 @@ const serve = (
       Keys.parsePrivateKey(input.alipayPrivateKey),
       keyFailure("alipayPrivateKey")
     )
+    const mdcodePrivateKey = input.mdcodePrivateKey === undefined
+      ? undefined
+      : yield* Either.mapLeft(Keys.parsePrivateKey(reveal(input.mdcodePrivateKey)), keyFailure("mdcodePrivateKey"))
+    const certOptions: CertModeOptions | undefined = options.certMode === true
+      ? {}
+      : options.certMode === false
+      ? undefined
+      : options.certMode
+    const certificates = certOptions === undefined
+      ? undefined
+      : certOptions.certificates ?? (yield* Certificates.generate({
+        appId: model.appId,
+        alipayKeys: {
+          privateKey: Redacted.make(reveal(input.alipayPrivateKey)),
+          publicKey: String(Keys.publicKeyOf(alipayPrivateKey).keyObject.export({ type: "spki", format: "pem" }))
+        },
+        ...(input.appPrivateKey === undefined
+          ? {}
+          : { appKeys: { privateKey: Redacted.make(reveal(input.appPrivateKey)), publicKey: input.appPublicKey } })
+      }).pipe(Effect.mapError((e) => new EmulatorError({ reason: e.message }))))
+    const cert = certificates === undefined ? undefined : yield* Either.mapLeft(
+      CertMode.make(certificates, (rotated) =>
+        Effect.zipRight(
+          Effect.flatMap(
+            Effect.orDie(Keys.privateKey(Redacted.value(rotated.alipayCert.keys.privateKey))),
+            (key) => model.useKeys({ alipayPrivateKey: key })
+          ),
+          certOptions?.onRotate?.(rotated) ?? Effect.void
+        )),
+      (reason) => new EmulatorError({ reason })
+    )
+    yield* model.useKeys({
+      alipayPrivateKey: cert === undefined ? alipayPrivateKey : cert.current().alipayKey,
+      ...(mdcodePrivateKey === undefined ? {} : { mdcodePrivateKey })
+    })
+    const mdcodePublicKey = yield* model.mdcodePublicKey
     const aesKey = options.encryptKey === undefined
       ? Option.none()
       : Option.some(yield* Either.mapLeft(Aes.parseAesKey(options.encryptKey), keyFailure("encryptKey")))
@@ -280,7 +382,8 @@ const serve = (
       encryptKey: Option.map(
         Option.fromNullable(options.encryptKey),
         (k) => typeof k === "string" ? Redacted.make(k) : k
-      )
+      ),
+      mdcodePublicKey
     }
     const appId = model.appId
     if (options.appId !== undefined && options.appId !== appId) {
@@ -300,7 +403,9 @@ const serve = (
       faults: yield* Ref.make<ReadonlyArray<Fault>>([]),
       traceCounter: yield* Ref.make(0),
       aesKey,
-      notifier
+      notifier,
+      spiUrl: yield* Ref.make<string | undefined>(options.spiUrl),
+      cert
     }
     const server = yield* NodeHttpServer.make(() => createServer(), {
       port: options.port ?? 0,
@@ -327,19 +432,47 @@ const serve = (
           ? Effect.void
           : Effect.fail(new EmulatorError({ reason: `now must be yyyy-MM-dd HH:mm:ss (Beijing time), got ${now}` })),
       injectFault: (fault) => Ref.update(env.faults, (all) => [...all, fault]),
-      deliverNotifications: (url) => Deliveries.deliver(env, url).pipe(Effect.withClock(env.clock.clock)),
+      setSpiUrl: (url) =>
+        Effect.flatMap(
+          Spi.setSpiUrl(env, url),
+          (ok) => ok ? Effect.void : Effect.fail(new EmulatorError({ reason: `not an absolute http(s) URL: ${url}` }))
+        ),
+      openCard: (input) =>
+        Spi.openCard(env, input).pipe(
+          Effect.mapError((e) => new EmulatorError({ reason: typeof e === "string" ? e : e.reason })),
+          Effect.withClock(env.clock.clock)
+        ),
+      deliverNotifications: (url) => Deliveries.deliverOutbox(env, url).pipe(Effect.withClock(env.clock.clock)),
       notificationParams: (entry) => Deliveries.notificationParams(env, entry),
       reset: Effect.gen(function*() {
         yield* model.reset
         yield* Ref.set(env.faults, [])
         env.clock.reset()
       }),
+      certificates: Effect.sync(() => Option.fromNullable(cert?.current().certificates)),
+      rotateAlipayCert: cert === undefined
+        ? Effect.fail(new EmulatorError({ reason: "not in certificate mode (Options.certMode / --cert-mode)" }))
+        : Effect.map(
+          Effect.mapError(cert.rotate, (e) => new EmulatorError({ reason: e.message })),
+          (state) => state.certificates
+        ),
       gatewayOptions: (overrides) => ({
         appId,
         endpoint,
         gatewayUrl: `${endpoint}/gateway.do`,
-        appPrivateKey: Option.getOrElse(keys.appPrivateKey, () => Redacted.make("")),
-        alipayPublicKey: Redacted.make(keys.alipayPublicKey),
+        ...(cert === undefined
+          ? {
+            appPrivateKey: Option.getOrElse(keys.appPrivateKey, () => Redacted.make("")),
+            alipayPublicKey: Redacted.make(keys.alipayPublicKey)
+          }
+          : {
+            appPrivateKey: cert.current().certificates.appCert.keys.privateKey,
+            certificates: {
+              appCert: cert.current().certificates.appCert.file,
+              alipayPublicCert: cert.current().certificates.alipayCert.file,
+              alipayRootCert: cert.current().certificates.rootCert
+            }
+          }),
         ...(Option.isSome(keys.encryptKey) ? { encryptKey: keys.encryptKey.value } : {}),
         ...overrides
       })

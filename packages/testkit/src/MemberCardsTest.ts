@@ -21,6 +21,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as AlipayModel from "./AlipayModel.js"
+import type * as FakeSpi from "./internal/fakeSpi.js"
+import * as FakeSpiInternal from "./internal/fakeSpi.js"
 import * as ModelInternal from "./internal/model/make.js"
 
 type OperationName = MemberCards.OperationName
@@ -91,6 +93,21 @@ export declare namespace Control {
     readonly showDynamicCode: AlipayModel.AlipayModel.Service["showDynamicCode"]
     /** The card as the wallet renders it through its current template. */
     readonly walletView: AlipayModel.AlipayModel.Service["walletView"]
+    /** The wallet of a user as it shows now (same as `GET /__emulator/users/{user_id}/wallet`). */
+    readonly wallet: AlipayModel.AlipayModel.Service["wallet"]
+    /**
+     * The user opens a card in the wallet (same as `POST /__emulator/users/{user_id}/cards/{biz_card_no}/view`):
+     * an Alipay dynamic code for dqrcode / dbarcode, an N3 dynamic-code request posted for md*.
+     */
+    readonly viewCard: AlipayModel.AlipayModel.Service["viewCard"]
+    /** The user removes the card from the wallet (N4 delete; `schema_url` disappears). */
+    readonly removeCard: AlipayModel.AlipayModel.Service["removeCard"]
+    /** Every delivery to the merchant attempted (N1 / N3 / N4 / SPI), newest last. */
+    readonly deliveries: AlipayModel.AlipayModel.Service["deliveries"]
+    /** Deliveries to URLs starting with `from` go to `to` (path and query kept). */
+    readonly addRedirect: AlipayModel.AlipayModel.Service["addRedirect"]
+    /** The public key (PEM) N3 requests are signed with (give it to `Notifications.mdcodeHttpApp`). */
+    readonly mdcodePublicKey: Effect.Effect<string>
     /** A snapshot of the model's state. */
     readonly state: Effect.Effect<AlipayModel.ModelState>
     /** Queued open-card notifications. */
@@ -99,8 +116,45 @@ export declare namespace Control {
     readonly reset: Effect.Effect<void>
     /** The model itself. */
     readonly model: AlipayModel.AlipayModel.Service
+    /**
+     * Registers the merchant's open-card SPI (3.1 flow): the handler `OpenCardSpi.httpApp` takes (it is run
+     * behind the gateway's real `OpenCardSpi.httpApp`, in process, with the test keys), or `{ app }`, the
+     * merchant's own app. `options.config` overrides the merchant's `AlipayConfig` (e.g. another `appPrivateKey`:
+     * answers with a bad signature). A new registration replaces the previous one (and its answer store).
+     */
+    readonly registerSpi: (spi: SpiRegistration, options?: SpiOptions) => Effect.Effect<void>
+    /**
+     * The user opens a card of a template with `spi_app_id` (3.1 flow): the model calls the registered SPI
+     * (again after a timeout or a 5xx), creates the card on a valid answer and queues N1 in `outbox`. `OPENED` /
+     * `FAILED` with the reason, like the emulator's `open-card`. The SPI call is cut off after
+     * `AlipayModel.SPI_TIMEOUT` on the current clock (under `TestClock`: fork, then `TestClock.adjust`).
+     */
+    readonly openCard: (input: {
+      readonly userId: string
+      readonly templateId: string
+      readonly form?: Readonly<Record<string, string>> | undefined
+    }) => Effect.Effect<AlipayModel.OpenCardResult, AlipayModel.ControlError>
+    /** The merchant's next SPI answer is lost (its code ran; the model counts a timeout and calls again). */
+    readonly loseNextSpiAnswer: Effect.Effect<void>
   }
 }
+
+/**
+ * The merchant's open-card SPI for the fake: the handler of the gateway's `OpenCardSpi.httpApp`, or
+ * `{ app }`, the merchant's own SPI app.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SpiRegistration = FakeSpi.SpiRegistration
+
+/**
+ * Options of an SPI registration (`config`: the merchant's `AlipayConfig` overrides).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SpiOptions = FakeSpi.SpiOptions
 
 /**
  * The control service of the fake.
@@ -124,6 +178,8 @@ export interface Options extends AlipayModel.Options {
    * grows without bound); `false` records nothing.
    */
   readonly recordCalls?: false | { readonly limit: number }
+  /** The merchant's open-card SPI (3.1 flow), as `Control.registerSpi` takes it. */
+  readonly spi?: SpiRegistration | undefined
 }
 
 /**
@@ -208,6 +264,8 @@ export const make: (
       const log = makeCallLog(recordCalls === false ? 0 : recordCalls.limit)
       // Injected delays and failures, per operation, in order. Mutated only inside `Effect.sync`.
       const queue = new Map<OperationName, Array<Queued>>()
+      // The merchant's SPI (3.1 flow), once registered. Mutated only inside `Effect.sync`.
+      let spiCall: AlipayModel.SpiCall | undefined = undefined
 
       // `at` is formatted once per second of the clock, not once per call.
       let lastSecond = Number.NaN
@@ -312,6 +370,12 @@ export const make: (
           }),
         showDynamicCode: model.showDynamicCode,
         walletView: model.walletView,
+        wallet: model.wallet,
+        viewCard: model.viewCard,
+        removeCard: model.removeCard,
+        deliveries: model.deliveries,
+        addRedirect: model.addRedirect,
+        mdcodePublicKey: model.mdcodePublicKey,
         state: model.state,
         outbox: model.outbox,
         reset: Effect.zipRight(
@@ -321,8 +385,32 @@ export const make: (
             queue.clear()
           })
         ),
-        model
+        model,
+        registerSpi: (spi, spiOptions) =>
+          Effect.flatMap(FakeSpiInternal.makeSpiCall(model.appId, spi, spiOptions), (call) =>
+            Effect.sync(() => {
+              spiCall = call
+            })),
+        openCard: (input) =>
+          Effect.suspend(() =>
+            spiCall === undefined
+              ? Effect.fail(
+                new AlipayModel.ControlError({
+                  reason: "no SPI registered: MemberCardsTest.layer({ spi }) or Control.registerSpi(handler)"
+                })
+              )
+              : model.openCard(
+                {
+                  user_id: input.userId,
+                  template_id: input.templateId,
+                  ...(input.form === undefined ? {} : { form: input.form })
+                },
+                spiCall
+              )
+          ),
+        loseNextSpiAnswer: model.loseNextSpiAnswer
       }
+      if (options?.spi !== undefined) yield* control.registerSpi(options.spi)
       return { memberCards, control }
     })
 

@@ -1,12 +1,17 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Operations from "@membercard/domain/Operations"
 import * as Signer from "@membercard/signing/Signer"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
 import { AlipayConfig, type Protocol } from "../AlipayConfig.js"
 import * as AlipayError from "../AlipayError.js"
 import { checkUserAuthToken, type Prepared, prepared } from "./operation.js"
@@ -46,6 +51,75 @@ const secretsOf = (
   }
   return out
 }
+
+/** The runtime's own clock: a program that did not replace the `Clock` (e.g. by `TestClock`) runs on it. */
+const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+/** The longest delay a JS timer takes (the live clock's scheduler never fires for a longer one either). */
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
+
+/**
+ * `Effect.timeoutFail`, cheaper on the live clock: `self` runs in one child fiber and a single timer of the live
+ * clock's kind (`setTimeout`, as the live clock's `sleep`) races it, instead of a second fiber sleeping. On any
+ * other clock (`TestClock`, a custom one) it is `Effect.timeoutFail` itself, so the clock's `sleep` decides.
+ * Same outcome either way: `self`'s exit (its fiber refs inherited) or, once `duration` has passed, `self`
+ * interrupted (awaited) and the failure from `onTimeout`.
+ */
+const timeoutFail = <A, E>(
+  self: Effect.Effect<A, E>,
+  duration: Duration.Duration,
+  onTimeout: () => E
+): Effect.Effect<A, E> =>
+  Effect.clockWith((clock) => {
+    if (clock !== liveClock) return Effect.timeoutFail(self, { duration, onTimeout })
+    const millis = Duration.toMillis(duration)
+    // Like the live clock's scheduler: a delay beyond the timer range never elapses.
+    if (!(millis <= MAX_TIMER_MILLIS)) return self
+    return Effect.flatMap(Effect.fork(self), (fiber) =>
+      Effect.zipLeft(
+        Effect.async<A, E>((resume) => {
+          let done = false
+          const timer = setTimeout(() => {
+            if (done) return
+            done = true
+            resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+          }, millis)
+          fiber.addObserver((exit) => {
+            if (done) return
+            done = true
+            clearTimeout(timer)
+            resume(exit)
+          })
+          return Effect.suspend(() => {
+            done = true
+            clearTimeout(timer)
+            return Fiber.interrupt(fiber)
+          })
+        }),
+        fiber.inheritAll
+      ))
+  })
+
+/**
+ * `Effect.retry(attempt, policy)`, with the retry machinery (the schedule's driver) made only after a first
+ * failure: that failure is replayed into `Effect.retry` as its first attempt, so delays and decisions are the
+ * schedule's, as before, and a call that succeeds at once pays nothing for it.
+ */
+const retryAfterFailure = <A>(
+  attempt: Effect.Effect<A, AlipayError.AlipayError>,
+  policy: Schedule.Schedule<unknown, AlipayError.AlipayError>
+): Effect.Effect<A, AlipayError.AlipayError> =>
+  Effect.catchAll(attempt, (first) => {
+    let replay = true
+    return Effect.retry(
+      Effect.suspend(() => {
+        if (!replay) return attempt
+        replay = false
+        return Effect.fail(first)
+      }),
+      policy
+    )
+  })
 
 /**
  * Builds `execute` once per layer: the client, the signer, the retry policy and every table operation's
@@ -113,14 +187,16 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
         const attempt: Effect.Effect<Answer, AlipayError.AlipayError> = (protocol === "v2"
           ? V2.attempt(config, client, signer, call)
           : V3.attempt(config, client, signer, call)).pipe(
-            Effect.timeoutFail({
-              duration: timeout,
-              onTimeout: overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
-            }),
+            (self) =>
+              timeoutFail(
+                self,
+                timeout,
+                overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
+              ),
             Effect.tapError(helpers.logFailure)
           )
         return Effect.flatMap(
-          op.retries ? Effect.retry(attempt, policy) : attempt,
+          op.retries ? retryAfterFailure(attempt, policy) : attempt,
           (answer) => op.decode(answer.node, answer.traceId, call.secrets)
         )
       })

@@ -39,13 +39,27 @@ const value = (text: string, index: number): number => {
 }
 
 /**
- * Decodes standard padded base64; `undefined` unless the text is strict base64 (length a multiple of 4, alphabet
- * only, at most two `=` at the end).
+ * The one owner of the canonical-encoding rule. Given text already known to be strict base64 (length a multiple of
+ * 4, alphabet only, `=` padding at the end), `true` iff the bits the last character before the padding carries
+ * beyond the data are zero (4 bits before `==`, 2 before `=`), i.e. the text is the one encoding of its bytes.
+ * Lenient decoders ignore those bits: a signature with them altered would decode to the same bytes.
+ * @internal
+ */
+export const hasCanonicalTail = (text: string): boolean => {
+  const n = text.length
+  if (text.charCodeAt(n - 1) !== 0x3d) return true
+  return text.charCodeAt(n - 2) === 0x3d ? (value(text, n - 3) & 0x0f) === 0 : (value(text, n - 2) & 0x03) === 0
+}
+
+/**
+ * Decodes standard padded base64; `undefined` unless the text is strict canonical base64 (length a multiple of 4,
+ * alphabet only, at most two `=` at the end, unused trailing bits zero).
  * @internal
  */
 export const decode = (text: string): Uint8Array | undefined => {
   if (text.length === 0 || text.length % 4 !== 0) return undefined
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0
+  if (!hasCanonicalTail(text)) return undefined
   const out = new Uint8Array((text.length / 4) * 3 - padding)
   let o = 0
   for (let i = 0; i < text.length; i += 4) {

@@ -3,7 +3,7 @@
  * `membercard-emulator` (in this repository also `pnpm emulator`), the wire emulator for clients in any language:
  *
  * ```sh
- * membercard-emulator [--port N] [--host H] [--app-id ID] [--keys-dir DIR] [--ignore-stdin]
+ * membercard-emulator [--port N] [--host H] [--app-id ID] [--keys-dir DIR] [--spi-url URL] [--ignore-stdin]
  * ```
  *
  * Prints one JSON line when ready (`endpoint`, `gateway`, `app_id`, `keys_dir`) and serves until SIGINT / SIGTERM,
@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Keys from "@membercard/signing/Keys"
 import * as Cause from "effect/Cause"
@@ -19,12 +20,14 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { existsSync, fstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import * as Emulator from "../Emulator.js"
+import * as Certificates from "../internal/certificates.js"
 
 /**
  * Parsed command-line arguments.
@@ -37,8 +40,12 @@ export interface Args {
   readonly host: string
   readonly appId: string | undefined
   readonly keysDir: string | undefined
+  /** the merchant's open-card SPI address */
+  readonly spiUrl: string | undefined
   /** keep serving when standard input closes */
   readonly ignoreStdin: boolean
+  /** certificate mode: generate and write the certificates, check the SNs on every request */
+  readonly certMode: boolean
   readonly help: boolean
 }
 
@@ -56,17 +63,23 @@ export const NAME = "membercard-emulator"
  * @since 0.1.0
  * @category constants
  */
-export const USAGE = `usage: ${NAME} [--port N] [--host H] [--app-id ID] [--keys-dir DIR] [--ignore-stdin]
+export const USAGE =
+  `usage: ${NAME} [--port N] [--host H] [--app-id ID] [--keys-dir DIR] [--spi-url URL] [--ignore-stdin]
   --port N        TCP port, 0 (default) picks a free one
   --host H        listen address, default 127.0.0.1
   --app-id ID     the merchant app id served, default 2021000000000001
-  --keys-dir DIR  key files app-public.pem, app-private.pem, alipay-private.pem, alipay-public.pem: the ones present
-                  are used (membercard-keytool keygen --out DIR writes the app's), the missing pairs are generated
+  --keys-dir DIR  key files app-public.pem, app-private.pem, alipay-private.pem, alipay-public.pem, mdcode-private.pem,
+                  mdcode-public.pem (N3 dynamic-code requests are signed with the mdcode key): the ones present are
+                  used (membercard-keytool keygen --out DIR writes the app's), the missing pairs are generated
+  --spi-url URL   the merchant's open-card SPI address (3.1 flow; also POST /__emulator/spi {"url":"…"})
+  --cert-mode     certificate mode: writes alipayRootCert.crt, alipayCertPublicKey_RSA2.crt, appCertPublicKey_<app id>.crt
+                  and appPrivateKey.pem to DIR, checks app_cert_sn / alipay_root_cert_sn on every request and answers
+                  with alipay_cert_sn / alipay-sn; POST /__emulator/certs/rotate rotates the Alipay certificate
   --ignore-stdin  keep serving when standard input closes (by default, when stdin is a pipe, its end stops the
                   emulator, so that it never outlives the process that started it)
 Prints one JSON line when ready ({"endpoint","gateway","app_id","keys_dir"}); stops on SIGINT / SIGTERM.`
 
-const VALUE_OPTIONS = ["--port", "--host", "--app-id", "--keys-dir"] as const
+const VALUE_OPTIONS = ["--port", "--host", "--app-id", "--keys-dir", "--spi-url"] as const
 
 /**
  * Parses `--port N --host H --app-id ID --keys-dir DIR --ignore-stdin` (also `--flag=value`).
@@ -79,6 +92,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Effect.Effect<Args, Emul
     const values: Record<string, string> = {}
     let help = false
     let ignoreStdin = false
+    let certMode = false
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i]!
       if (arg === "--help" || arg === "-h") {
@@ -87,6 +101,10 @@ export const parseArgs = (argv: ReadonlyArray<string>): Effect.Effect<Args, Emul
       }
       if (arg === "--ignore-stdin") {
         ignoreStdin = true
+        continue
+      }
+      if (arg === "--cert-mode") {
+        certMode = true
         continue
       }
       const eq = arg.indexOf("=")
@@ -110,7 +128,9 @@ export const parseArgs = (argv: ReadonlyArray<string>): Effect.Effect<Args, Emul
       host: values["--host"] ?? "127.0.0.1",
       appId: values["--app-id"],
       keysDir: values["--keys-dir"],
+      spiUrl: values["--spi-url"],
       ignoreStdin,
+      certMode,
       help
     }
   })
@@ -125,7 +145,10 @@ export const KEY_FILES = {
   appPrivate: "app-private.pem",
   appPublic: "app-public.pem",
   alipayPrivate: "alipay-private.pem",
-  alipayPublic: "alipay-public.pem"
+  alipayPublic: "alipay-public.pem",
+  /** signs N3 dynamic-code requests (Alipay's fixed mdcode key stands in; give the public half to your handler) */
+  mdcodePrivate: "mdcode-private.pem",
+  mdcodePublic: "mdcode-public.pem"
 } as const
 
 const describeCause = (cause: unknown): string => {
@@ -231,12 +254,26 @@ export const loadOrCreateKeys = (
       alipayPublicKey = alipay.publicKey
       generated = true
     }
+    // the mdcode pair: the private half signs N3 dynamic-code requests (standing for Alipay's fixed key)
+    let mdcodePrivateKey: string
+    if (has(KEY_FILES.mdcodePrivate)) {
+      mdcodePrivateKey = yield* read(KEY_FILES.mdcodePrivate, Keys.parsePrivateKey)
+    } else {
+      const mdcode = yield* Emulator.generateKeyPair
+      yield* write([
+        [KEY_FILES.mdcodePrivate, mdcode.privateKey, 0o600],
+        ...(has(KEY_FILES.mdcodePublic) ? [] : [[KEY_FILES.mdcodePublic, mdcode.publicKey, 0o644] as const])
+      ])
+      mdcodePrivateKey = mdcode.privateKey
+      generated = true
+    }
     return {
       dir: keysDir,
       generated,
       keys: {
         appPublicKey,
         alipayPrivateKey: Redacted.make(alipayPrivateKey),
+        mdcodePrivateKey: Redacted.make(mdcodePrivateKey),
         ...(appPrivateKey === undefined ? {} : { appPrivateKey: Redacted.make(appPrivateKey) }),
         ...(alipayPublicKey === undefined ? {} : { alipayPublicKey })
       }
@@ -304,11 +341,24 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<void, Emulator.
     const args = yield* parseArgs(argv)
     if (args.help) return yield* Console.log(USAGE)
     const { dir, keys } = yield* loadOrCreateKeys(args.keysDir)
+    const writeCerts = (certificates: Emulator.TestCertificates) =>
+      Certificates.writeTo(dir, certificates).pipe(
+        Effect.provide(NodeContext.layer),
+        Effect.mapError((e) =>
+          new Emulator.EmulatorError({ reason: `cannot write certificates to ${dir}: ${e.message}` })
+        )
+      )
     const emulator = yield* Emulator.make({
       port: args.port,
       host: args.host,
       keys,
-      ...(args.appId === undefined ? {} : { appId: args.appId })
+      ...(args.certMode
+        ? {
+          certMode: { onRotate: (certificates: Emulator.TestCertificates) => Effect.orDie(writeCerts(certificates)) }
+        }
+        : {}),
+      ...(args.appId === undefined ? {} : { appId: args.appId }),
+      ...(args.spiUrl === undefined ? {} : { spiUrl: args.spiUrl })
     }).pipe(
       // the keys were checked above, so a failure here is the listen; its message does not say why: find out
       Effect.catchAll((error) =>
@@ -318,6 +368,8 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<void, Emulator.
         )
       )
     )
+    const certificates = yield* emulator.certificates
+    if (Option.isSome(certificates)) yield* writeCerts(certificates.value)
     yield* Console.log(JSON.stringify({
       endpoint: emulator.endpoint,
       gateway: emulator.gatewayUrl,

@@ -10,14 +10,18 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import { bad, controlRouter } from "./control.js"
 import type { ServerEnv } from "./http.js"
+import { spiRoutes } from "./spi.js"
+import { withClaimLinks } from "./ui/claimUrl.js"
+import { uiRoutes } from "./ui/router.js"
 import { v2App } from "./v2.js"
 import { v3App } from "./v3.js"
 
 /** The whole application. */
 export const app = (env: ServerEnv) =>
-  controlRouter(env).pipe(
-    HttpRouter.post("/gateway.do", v2App(env)),
-    HttpRouter.all("/v3/*", v3App(env)),
+  spiRoutes(controlRouter(env))(env).pipe(
+    uiRoutes(env),
+    HttpRouter.post("/gateway.do", withClaimLinks(env, v2App)),
+    HttpRouter.all("/v3/*", withClaimLinks(env, v3App)),
     HttpRouter.all("*", Effect.succeed(bad("not found", 404))),
     Effect.catchAllCause((cause) =>
       Effect.as(

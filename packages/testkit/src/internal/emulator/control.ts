@@ -15,7 +15,8 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import { deliver } from "./delivery.js"
+import { describe as describeCerts } from "./certMode.js"
+import { deliverOutbox } from "./delivery.js"
 import { FaultSchema } from "./faults.js"
 import type { ServerEnv } from "./http.js"
 import * as Wire from "./wire.js"
@@ -45,6 +46,7 @@ const readJson = Effect.gen(function*() {
   return parsed.ok ? Either.right(parsed.value) : Either.left("body is not JSON")
 })
 
+const RedirectBody = Schema.Struct({ from: Schema.String, to: Schema.String })
 const ClockBody = Schema.Struct({ now: Schema.String, frozen: Schema.optional(Schema.Boolean) })
 const NotifyBody = Schema.Struct({ url: Schema.optional(Schema.String) })
 const UserBody = Schema.Struct({ user_id: Schema.optional(Schema.String), open_id: Schema.optional(Schema.String) })
@@ -65,6 +67,19 @@ const withBody = <A, I>(
     if (Either.isLeft(decoded)) return bad(ParseResult.TreeFormatter.formatErrorSync(decoded.left))
     return yield* f(decoded.right)
   })
+
+const validUrl = (text: string): boolean => /^https?:\/\/[^/?#]+/.test(text)
+
+/** Runs `f` on the route's path parameters (`user_id`, `biz_card_no`). */
+const withParams = (
+  f: (params: { readonly user_id: string; readonly biz_card_no: string }) => Effect.Effect<
+    HttpServerResponse.HttpServerResponse
+  >
+) =>
+  Effect.flatMap(
+    HttpRouter.params,
+    (params) => f({ user_id: params["user_id"] ?? "", biz_card_no: params["biz_card_no"] ?? "" })
+  )
 
 /** Sets the emulator's wall clock to a Beijing time `yyyy-MM-dd HH:mm:ss`; `false` when it does not parse. */
 export const setNow = (env: ServerEnv, now: string, frozen: boolean): boolean =>
@@ -136,7 +151,60 @@ export const controlRouter = (env: ServerEnv) =>
     HttpRouter.del("/__emulator/faults", Effect.as(Ref.set(env.faults, []), json({ faults: [] }))),
     HttpRouter.post(
       "/__emulator/notify",
-      withBody(NotifyBody, (body) => Effect.map(deliver(env, body.url), (delivered) => json({ delivered })))
+      withBody(NotifyBody, (body) => Effect.map(deliverOutbox(env, body.url), (delivered) => json({ delivered })))
     ),
-    HttpRouter.get("/__emulator/state", Effect.map(env.model.state, (state) => json(state)))
+    HttpRouter.get("/__emulator/state", Effect.map(env.model.state, (state) => json(state))),
+    HttpRouter.get(
+      "/__emulator/users/:user_id/wallet",
+      withParams((p) =>
+        Effect.match(env.model.wallet(p.user_id), {
+          onFailure: (e) => bad(e.reason, 404),
+          onSuccess: (wallet) => json(wallet)
+        })
+      )
+    ),
+    HttpRouter.post(
+      "/__emulator/users/:user_id/cards/:biz_card_no/view",
+      withParams((p) =>
+        Effect.match(env.model.viewCard(p.user_id, p.biz_card_no), {
+          onFailure: (e) => bad(e.reason, 404),
+          onSuccess: (viewed) => json(viewed)
+        })
+      )
+    ),
+    HttpRouter.post(
+      "/__emulator/users/:user_id/cards/:biz_card_no/remove",
+      withParams((p) =>
+        Effect.match(env.model.removeCard(p.user_id, p.biz_card_no), {
+          onFailure: (e) => bad(e.reason, 404),
+          onSuccess: () => json({ removed: true })
+        })
+      )
+    ),
+    HttpRouter.post(
+      "/__emulator/redirects",
+      withBody(RedirectBody, (body) =>
+        validUrl(body.from) && validUrl(body.to)
+          ? Effect.as(env.model.addRedirect(body), json({ from: body.from, to: body.to }))
+          : Effect.succeed(bad("from and to must be absolute http(s) URLs")))
+    ),
+    HttpRouter.get("/__emulator/deliveries", Effect.map(env.model.deliveries, (all) => json(all))),
+    HttpRouter.get(
+      "/__emulator/certs",
+      Effect.sync(() =>
+        env.cert === undefined ? bad("not in certificate mode (--cert-mode)", 404) : json(describeCerts(env.cert))
+      )
+    ),
+    HttpRouter.post(
+      "/__emulator/certs/rotate",
+      Effect.suspend(() => {
+        const cert = env.cert
+        return cert === undefined
+          ? Effect.succeed(bad("not in certificate mode (--cert-mode)", 404))
+          : Effect.match(cert.rotate, {
+            onFailure: (e) => bad(e.message, 500),
+            onSuccess: () => json(describeCerts(cert))
+          })
+      })
+    )
   )

@@ -1,17 +1,17 @@
 /**
- * Notifications: the model's outbox posted to the merchant (N1 `alipay.user.opencard.result.notify`), signed
- * with the Alipay key.
+ * Deliveries: everything the emulator posts to the merchant goes through {@link deliver} (the model's one
+ * delivery machinery: redirects applied, loopback only, one record per attempt in the deliveries log,
+ * `GET /__emulator/deliveries`). The model's N1 outbox (`alipay.user.opencard.result.notify`) is posted with
+ * {@link deliverOutbox}, signed with the Alipay key.
  *
  * @internal
  */
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Notify from "@membercard/signing/Notify"
 import * as Signer from "@membercard/signing/Signer"
 import * as V2 from "@membercard/signing/V2"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as AlipayModel from "../../AlipayModel.js"
-import type { ServerEnv } from "./http.js"
+import { type ServerEnv, signingKey } from "./http.js"
 
 /**
  * UNCONFIRMED: N1 (`alipay.user.opencard.result.notify`) is a `msg_method` + `biz_content` message, the family
@@ -41,15 +41,25 @@ export const notificationParams = (env: ServerEnv, entry: AlipayModel.OutboxEntr
       charset: "utf-8",
       sign_type: "RSA2"
     }
-    const sign = yield* Notify.sign(params, env.alipayPrivateKey, NOTIFY_RULE, "RSA2").pipe(
+    const sign = yield* Notify.sign(params, signingKey(env), NOTIFY_RULE, "RSA2").pipe(
       Effect.provideService(Signer.Signer, Signer.node),
       Effect.orDie
     )
     return { ...params, sign }
   })
 
+/**
+ * Posts one request to the merchant: `{ kind, url, contentType, body, headers? }` → `{ status, answer }`
+ * (`status` null when nothing was received). Redirects (`POST /__emulator/redirects`) apply; the attempt is
+ * appended to the deliveries log. The API H7's SPI / N1 code and N3 / N4 share: keep it stable.
+ */
+export const deliver = (
+  env: ServerEnv,
+  request: AlipayModel.DeliveryRequest
+): Effect.Effect<AlipayModel.DeliveryAnswer> => env.model.deliver(request)
+
 /** Drains the model's outbox and posts every entry to `url` (or the entry's own `notify_url`). */
-export const deliver = (env: ServerEnv, url: string | undefined): Effect.Effect<ReadonlyArray<Delivery>> =>
+export const deliverOutbox = (env: ServerEnv, url: string | undefined): Effect.Effect<ReadonlyArray<Delivery>> =>
   Effect.gen(function*() {
     const entries = yield* env.model.takeOutbox
     return yield* Effect.forEach(entries, (entry) =>
@@ -59,29 +69,18 @@ export const deliver = (env: ServerEnv, url: string | undefined): Effect.Effect<
           return { notify_id: entry.notify_id, msg_method: entry.msg_method, url: null, status: null, response: null }
         }
         const params = yield* notificationParams(env, entry)
-        const request = HttpClientRequest.post(target).pipe(
-          HttpClientRequest.bodyText(V2.formEncode(params), "application/x-www-form-urlencoded; charset=utf-8")
-        )
-        const answer = yield* env.notifier.execute(request).pipe(
-          Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
-          Effect.scoped,
-          Effect.either
-        )
-        return Either.match(answer, {
-          onLeft: (error) => ({
-            notify_id: entry.notify_id,
-            msg_method: entry.msg_method,
-            url: target,
-            status: null,
-            response: error.message
-          }),
-          onRight: (ok) => ({
-            notify_id: entry.notify_id,
-            msg_method: entry.msg_method,
-            url: target,
-            status: ok.status,
-            response: ok.text
-          })
+        const answer = yield* deliver(env, {
+          kind: "N1",
+          url: target,
+          contentType: "application/x-www-form-urlencoded; charset=utf-8",
+          body: V2.formEncode(params)
         })
+        return {
+          notify_id: entry.notify_id,
+          msg_method: entry.msg_method,
+          url: target,
+          status: answer.status,
+          response: answer.answer
+        }
       }))
   })

@@ -20,6 +20,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type * as AlipayModel from "../../AlipayModel.js"
+import type { CertMode } from "./certMode.js"
 import type { EmulatorClock } from "./clock.js"
 import { type Fault, refusalOfFail } from "./faults.js"
 import * as Wire from "./wire.js"
@@ -42,7 +43,22 @@ export interface ServerEnv {
   readonly notifier: HttpClient.HttpClient
   /** The app's AES content key (接口内容加密密钥), when encrypted calls are to be served. */
   readonly aesKey: Option.Option<Aes.AesKey>
+  /** Certificate mode (`--cert-mode`): SNs checked on every request, answers signed with the Alipay cert. */
+  readonly cert?: CertMode | undefined
+  /** The merchant's open-card SPI address (3.1 flow, `--spi-url` / `POST /__emulator/spi`). */
+  readonly spiUrl: Ref.Ref<string | undefined>
 }
+
+/** The key answers are signed with: the Alipay certificate's in cert mode, else the emulator's Alipay key. */
+export const signingKey = (env: ServerEnv): Keys.PrivateKey =>
+  env.cert === undefined ? env.alipayPrivateKey : env.cert.current().alipayKey
+
+/** The key requests are verified with: the app certificate's in cert mode, else the app public key. */
+export const verifyingKey = (env: ServerEnv): Keys.PublicKey =>
+  env.cert === undefined ? env.appPublicKey : env.cert.current().appPublicKey
+
+/** The SN answers carry in cert mode (`alipay_cert_sn` / `alipay-sn`). */
+export const alipayCertSn = (env: ServerEnv): string | undefined => env.cert?.current().certificates.alipayCert.sn
 
 export const traceId = (env: ServerEnv): Effect.Effect<string> =>
   Effect.gen(function*() {

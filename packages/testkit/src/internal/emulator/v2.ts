@@ -15,8 +15,10 @@ import * as V2Response from "@membercard/signing/V2Response"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { checkV2 } from "./certMode.js"
 import { takeFault } from "./faults.js"
 import {
+  alipayCertSn,
   decryptionError,
   type FilePart,
   headerOf,
@@ -28,7 +30,9 @@ import {
   refused,
   run,
   type ServerEnv,
-  traceId
+  signingKey,
+  traceId,
+  verifyingKey
 } from "./http.js"
 import * as Wire from "./wire.js"
 
@@ -44,8 +48,9 @@ const v2Respond = (
     const body = yield* V2Response.signResponse(
       key,
       nodeText,
-      env.alipayPrivateKey,
-      signType
+      signingKey(env),
+      signType,
+      alipayCertSn(env)
     ).pipe(Effect.provideService(Signer.Signer, Signer.node), Effect.orDie)
     const out = badSignature ? yield* corruptV2(env, key, nodeText, signType) : body
     return HttpServerResponse.text(out, {
@@ -57,7 +62,7 @@ const v2Respond = (
 /** A body whose `sign` is a valid signature of other bytes. */
 const corruptV2 = (env: ServerEnv, key: string, nodeText: string, signType: Signer.SignType) =>
   Effect.map(
-    Signer.node.sign(`${nodeText} `, env.alipayPrivateKey, signType).pipe(Effect.orDie),
+    Signer.node.sign(`${nodeText} `, signingKey(env), signType).pipe(Effect.orDie),
     (sign) => `{${JSON.stringify(key)}:${nodeText},"sign":${JSON.stringify(sign)}}`
   )
 
@@ -155,10 +160,14 @@ export const v2App = (env: ServerEnv) =>
     }
     const signed: Record<string, string> = { ...params }
     // file parts are not signed (spec signing §3.7)
-    const valid = yield* V2.verifyRequest(signed, env.appPublicKey).pipe(
+    const valid = yield* V2.verifyRequest(signed, verifyingKey(env)).pipe(
       Effect.provideService(Signer.Signer, Signer.node)
     )
     if (!valid) return yield* refuse(Wire.invalidSignature(V2.stringToSign(signed)))
+    if (env.cert !== undefined) {
+      const wrongCert = checkV2(env.cert, params)
+      if (wrongCert !== undefined) return yield* refuse(wrongCert)
+    }
     if (Option.isNone(op)) return yield* refuse(Wire.refusal("40002", "isv.invalid-method", "不存在的方法名"))
     const operation = op.value
     // AES (spec signing §7.2): encrypt-then-sign, so the ciphertext was verified above; decrypt it now
@@ -186,7 +195,8 @@ export const v2App = (env: ServerEnv) =>
       case "Success":
         return yield* v2Respond(
           env,
-          key,
+          // alipay.system.oauth.token answers its failures under `error_response` (opencard-flows §2.1)
+          outcome._tag === "Refused" && operation.name === "systemOauthToken" ? V2Response.ERROR_RESPONSE_KEY : key,
           seal(outcome._tag === "Refused" ? Wire.refusalNode(outcome.refusal) : Wire.successNode(outcome.body)),
           signType,
           trace,

@@ -14,8 +14,10 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { checkV3 } from "./certMode.js"
 import { takeFault } from "./faults.js"
 import {
+  alipayCertSn,
   decryptionError,
   type FilePart,
   headerOf,
@@ -26,7 +28,9 @@ import {
   refused,
   run,
   type ServerEnv,
-  traceId
+  signingKey,
+  traceId,
+  verifyingKey
 } from "./http.js"
 import * as Wire from "./wire.js"
 
@@ -50,9 +54,10 @@ const v3Respond = (
     const nonce = yield* V3.makeNonce
     const headers = yield* V3.signResponse({
       body: badSignature ? `${body} ` : body,
-      privateKey: env.alipayPrivateKey,
+      privateKey: signingKey(env),
       timestamp,
-      nonce
+      nonce,
+      alipayCertSn: alipayCertSn(env)
     }).pipe(Effect.provideService(Signer.Signer, Signer.node), Effect.orDie)
     return HttpServerResponse.text(body, {
       status,
@@ -125,7 +130,7 @@ export const v3App = (env: ServerEnv) =>
       target,
       body: bodyText,
       appAuthToken,
-      appPublicKey: env.appPublicKey
+      appPublicKey: verifyingKey(env)
     }).pipe(Effect.provideService(Signer.Signer, Signer.node))
     if (!valid) {
       const content = V3.stringToSign({
@@ -136,6 +141,10 @@ export const v3App = (env: ServerEnv) =>
         appAuthToken
       })
       return yield* v3Refuse(env, Wire.invalidSignature(content), trace, false, V3_INVALID_SIGNATURE_STATUS)
+    }
+    if (env.cert !== undefined) {
+      const wrongCert = checkV3(env.cert, parsedAuth.fields, headerOf(request, "alipay-root-cert-sn"))
+      if (wrongCert !== undefined) return yield* v3Refuse(env, wrongCert, trace)
     }
     const op = Operations.byV3Route(request.method, Wire.pathOf(target))
     if (Option.isNone(op)) {

@@ -64,9 +64,13 @@ export const gatewayMsg = (code: string): string =>
 /** The answer Alipay sends for a sub-code (gateway code from the catalogue unless given). */
 export const rejection = (operation: string, input: RejectionInput): ModelRejection => {
   const description = Option.getOrUndefined(AlipayCode.describe(input.subCode))
-  const code = input.code ??
-    (description !== undefined && description._tag === "GatewaySubCode" ? description.info.gatewayCode : "40004")
   const business = description !== undefined && description._tag === "BusinessSubCode" ? description.info : undefined
+  // the catalogue's gateway code: a gateway sub-code's own, a business sub-code's (`40004`, or `40002` for
+  // alipay.system.oauth.token's codes)
+  const code = input.code ??
+    (description !== undefined && description._tag === "GatewaySubCode"
+      ? description.info.gatewayCode
+      : business?.gatewayCode ?? "40004")
   const subMsg = input.subMsg ?? business?.subMsg
   return new ModelRejection({
     protocol: "v2",

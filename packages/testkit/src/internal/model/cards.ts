@@ -15,7 +15,6 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type {
   CardRecord,
-  MdCodeNotice,
   MessageRecord,
   ModelState,
   OutboxEntry,
@@ -37,9 +36,10 @@ import {
   templateOf,
   userOfToken
 } from "./handler.js"
+import { MDCODE_MAX_RETRIES, mdcodeRequest, n4Notice } from "./notices.js"
 import { append, cardsOfUser, nextCounter, setIn } from "./state.js"
 
-const nextBizCardNo = (
+export const nextBizCardNo = (
   env: Env,
   state: ModelState,
   template: TemplateRecord
@@ -63,39 +63,6 @@ const nextBizCardNo = (
       }
     }
   )
-
-const parseExtParams = (text: string | undefined): Record<string, string> => {
-  if (text === undefined) return {}
-  const parsed = Either.getOrUndefined(Either.try(() => JSON.parse(text) as unknown))
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return {}
-  const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(parsed)) {
-    out[key] = typeof value === "string" ? value : JSON.stringify(value)
-  }
-  return out
-}
-
-/** The N3 request for a card, if its template has merchant dynamic codes. */
-const mdcodeNotice = (
-  env: Env,
-  n: number,
-  template: TemplateRecord,
-  biz_card_no: string
-): MdCodeNotice | undefined => {
-  const conf = template.body.mdcode_notify_conf
-  if (conf === undefined || !TemplateValidation.merchantDynamicWriteOffTypes.includes(template.body.write_off_type)) {
-    return undefined
-  }
-  return {
-    notice_id: `md${compactDateTime(env.now)}${pad(n, 16)}`,
-    url: conf.url,
-    template_id: template.template_id,
-    biz_card_no,
-    utc_timestamp: String(env.nowMs),
-    // UNCONFIRMED (spec §5.3): only `BizCardNo` of the fixed parameters is known by name.
-    params: { ...parseExtParams(conf.ext_params), BizCardNo: biz_card_no }
-  }
-}
 
 const cardWire = (card: CardRecord, template: TemplateRecord | undefined): Record<string, unknown> => {
   const info = card.card_info
@@ -215,8 +182,9 @@ export const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
           cardsByUser: setIn(s1.cardsByUser, user_key, append(s1.cardsByUser.get(user_key) ?? [], no)),
           outbox: append(s1.outbox, notice)
         }
-        const md = mdcodeNotice(env, n, template, no)
-        const s3: ModelState = md === undefined ? s2 : { ...s2, mdcodeOutbox: append(s2.mdcodeOutbox, md) }
+        // N3 is requested when the user opens the card in the wallet (viewCard), not at issue.
+        const n4 = n4Notice(env, n, template, card, "open")
+        const s3: ModelState = n4 === undefined ? s2 : { ...s2, pendingDeliveries: append(s2.pendingDeliveries, n4) }
         return { value: response, state: remember(env, s3, request.out_serial_no, request, response) }
       })
     })
@@ -259,6 +227,10 @@ const queryAnswers = new WeakMap<
   { readonly template: TemplateRecord | undefined; readonly response: Card.CardQueryResponse }
 >()
 
+/** The deep link of a card's pass in the Alipay card package. */
+export const schemaUrlOf = (card: CardRecord): string =>
+  `alipays://platformapi/startapp?appId=20000021&p=${card.pass_id}`
+
 export const cardQuery: Handler<"cardQuery"> = (request, env, state) => {
   const found = findForQuery(request, env, state)
   const card = found !== undefined && holderMatches(found, request.card_user_info) ? found : undefined
@@ -270,7 +242,8 @@ export const cardQuery: Handler<"cardQuery"> = (request, env, state) => {
   if (known !== undefined && known.template === template) return ok(known.response, state)
   const wire = defined({
     card_info: cardWire(current, template),
-    schema_url: `alipays://platformapi/startapp?appId=20000021&p=${current.pass_id}`,
+    // FAQ: schema_url is present only while the card is in the user's card package.
+    schema_url: current.removed === true ? undefined : schemaUrlOf(current),
     pass_id: current.pass_id,
     paid_outer_card_info: current.paid_outer_card_info
   })
@@ -300,16 +273,31 @@ export const cardUpdate: Handler<"cardUpdate"> = (request, env, state) => {
   if (request.paid_outer_card_info !== undefined && template?.body.paid_outer_card_conf === undefined) {
     return fail(env, "PAIDOUTERCARD_LACK_TEMPLATE_CONFIG")
   }
-  const updated = UpdateSemantics.applyCardUpdate<StoredCardInfo>(found, { card_info: request.card_info })
+  const stored = found.card_info.mdcode_info
+  const sent = request.card_info.mdcode_info
+  // time_stamp distinguishes the merchant's sends: an older one than the code shown changes nothing (UNCONFIRMED
+  // for equal stamps: the later call wins).
+  const stale = sent !== undefined && stored !== undefined && sent.time_stamp < stored.time_stamp
+  const cardInfo = stale ? { ...request.card_info, mdcode_info: undefined } : request.card_info
+  const updated = UpdateSemantics.applyCardUpdate<StoredCardInfo>(found, { card_info: cardInfo })
   if (Either.isLeft(updated)) return fail(env, "CARD_NOT_EXIT", "卡不存在")
-  const card: CardRecord = { ...found, ...updated.right }
-  const changed = request.merchant_card_msg_info?.changed_point
-  const messages: ReadonlyArray<MessageRecord> = changed === undefined ? state.messages : append(
-    state.messages,
-    { kind: "PointChange", biz_card_no: card.biz_card_no, changed_point: changed, occur_time: request.occur_time }
-  )
-  const retry = request.card_info.mdcode_info?.code_status === "FAIL_RETRY" && template !== undefined
-    ? mdcodeNotice(env, state.counter + 1, template, card.biz_card_no)
+  const retries = found.mdcode_retries ?? 0
+  const wantsRetry = !stale && sent?.code_status === "FAIL_RETRY" && template !== undefined &&
+    retries < MDCODE_MAX_RETRIES
+  const card: CardRecord = { ...found, ...updated.right, ...(wantsRetry ? { mdcode_retries: retries + 1 } : {}) }
+  // a badly formatted changed_point drops the message only; the update applies (documented)
+  const messages: ReadonlyArray<MessageRecord> = Option.match(Card.pointsMessageOf(request), {
+    onNone: () => state.messages,
+    onSome: (changed_point) =>
+      append(state.messages, {
+        kind: "PointChange",
+        biz_card_no: card.biz_card_no,
+        changed_point,
+        occur_time: request.occur_time
+      })
+  })
+  const retry = wantsRetry && template !== undefined
+    ? mdcodeRequest(env.now, state.counter + 1, template, card.biz_card_no)
     : undefined
   const s1: ModelState = retry === undefined
     ? { ...state, cards: setIn(state.cards, card.biz_card_no, card), messages }
@@ -318,7 +306,8 @@ export const cardUpdate: Handler<"cardUpdate"> = (request, env, state) => {
       counter: state.counter + 1,
       cards: setIn(state.cards, card.biz_card_no, card),
       messages,
-      mdcodeOutbox: append(state.mdcodeOutbox, retry)
+      mdcodeOutbox: append(state.mdcodeOutbox, retry.notice),
+      pendingDeliveries: append(state.pendingDeliveries, retry.delivery)
     }
   return ok({}, s1)
 }

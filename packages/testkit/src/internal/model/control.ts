@@ -13,6 +13,7 @@ import type { DynamicCode, FormSubmission, MintedUser, ModelState } from "../../
 import { compactDateTime, defined, pad } from "../util.js"
 import { ControlError } from "./answer.js"
 import { formOf } from "./handler.js"
+import { mintAuthCode } from "./oauth.js"
 import { nextCounter, setIn } from "./state.js"
 import { renderWallet } from "./wallet.js"
 
@@ -89,10 +90,11 @@ export const makeControl = (
             const value = given[code]
             if (value !== undefined) values[code] = value
           }
-          const [n, s1] = nextCounter(state)
+          // the callback's auth_code, exchangeable once with alipay.system.oauth.token (oauth.ts)
+          const [auth_code, s0] = mintAuthCode(state, userId, nowMs)
+          const [n, s1] = nextCounter(s0)
           const now = DateTime.unsafeMake(nowMs)
           const request_id = `${compactDateTime(now)}${pad(n, 15)}`
-          const auth_code = `fakeauthcode${pad(n, 20)}`
           const callback_url = applied.callback === undefined ?
             undefined :
             `${applied.callback}?${

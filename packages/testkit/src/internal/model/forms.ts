@@ -6,7 +6,8 @@
 import * as OpenForm from "@membercard/domain/OpenForm"
 import * as TemplateValidation from "@membercard/domain/TemplateValidation"
 import * as Either from "effect/Either"
-import type { ActivateUrlRecord } from "../../AlipayModel.js"
+import * as Option from "effect/Option"
+import type { ActivateUrlRecord, ModelState } from "../../AlipayModel.js"
 import { defined } from "../util.js"
 import { decodeWith, fail, formOf, type Handler, issuesText, ok, templateOf, userOfToken } from "./handler.js"
 import { append, setIn } from "./state.js"
@@ -16,17 +17,26 @@ export const formTemplateSet: Handler<"formTemplateSet"> = (request, env, state)
   if (template === undefined) return fail(env, "CARD_TEMPLATE_NOT_EXIST")
   const required = request.fields.required.common_fields
   const optional = request.fields.optional?.common_fields ?? []
-  const all: ReadonlyArray<string> = [...required, ...optional]
-  const known: ReadonlyArray<string> = OpenForm.openFormFieldCodes
-  const unknown = all.filter((c) => !known.includes(c))
-  if (unknown.length > 0) return fail(env, "FORM_FIELD_INVALID", `表单字段不合法: ${unknown.join(", ")}`)
-  if (new Set(all).size !== all.length) return fail(env, "DUPLICATE_FORM_FIELD")
-  if (all.filter((c) => TemplateValidation.birthdayFormFields.includes(c)).length > 1) {
-    return fail(env, "DUPLICATE_BIRTHDAY_FIELD")
-  }
+  // Alipay's own judgement of the fields (FORM_FIELD_INVALID, DUPLICATE_*, …): the domain owns it.
+  const refused = OpenForm.judgeFormTemplate(request)
+  if (Option.isSome(refused)) return fail(env, refused.value.subCode, refused.value.subMsg)
   const issues = TemplateValidation.formFieldIssues({ required, optional }, "fields")
   if (issues.length > 0) return fail(env, "INVALID_PARAMETER", issuesText(issues))
-  return ok({}, { ...state, forms: setIn(state.forms, template.template_id, { required, optional }) })
+  // FAQ: calling formtemplate.set again once users hold cards makes them see the form again instead of the card.
+  const again = formOf(state, template) !== undefined
+  const s1 = again ? promptHolders(state, template.template_id) : state
+  return ok({}, { ...s1, forms: setIn(s1.forms, template.template_id, { required, optional }) })
+}
+
+/** Every active card of a template shows the claim form again (until the holder submits it). */
+const promptHolders = (state: ModelState, template_id: string): ModelState => {
+  let cards = state.cards
+  for (const card of state.cards.values()) {
+    if (card.template_id === template_id && card.status._tag === "Active" && card.form_prompt !== true) {
+      cards = setIn(cards, card.biz_card_no, { ...card, form_prompt: true })
+    }
+  }
+  return cards === state.cards ? state : { ...state, cards }
 }
 
 export const activateUrlApply: Handler<"activateUrlApply"> = (request, env, state) => {
@@ -53,9 +63,12 @@ export const activateUrlApply: Handler<"activateUrlApply"> = (request, env, stat
     ...(request.callback === undefined ? {} : { callback: request.callback }),
     ...(request.follow_app_id === undefined ? {} : { follow_app_id: request.follow_app_id })
   }
+  // FAQ: applying for the claim URL again once users hold cards shows them the form again too.
+  const again = state.activateUrls.some((a) => a.template_id === template.template_id)
+  const s1 = again ? promptHolders(state, template.template_id) : state
   return Either.map(decodeWith(env, OpenForm.ActivateUrlApplyResponse, { apply_card_url }), (response) => ({
     value: response,
-    state: { ...state, activateUrls: append(state.activateUrls, record) }
+    state: { ...s1, activateUrls: append(s1.activateUrls, record) }
   }))
 }
 

@@ -13,8 +13,8 @@ import { messageNotify } from "./messages.js"
 import { systemOauthToken } from "./oauth.js"
 import { templateBatchQuery, templateCreate, templateModify, templateQuery } from "./templates.js"
 
-/** Operations whose handler only answers `NOT_MODELLED_YET` (for now: the OAuth token exchange). */
-export const notModelled: ReadonlyArray<Operations.Name> = ["systemOauthToken"]
+/** Operations whose handler only answers `NOT_MODELLED_YET` (none now). */
+export const notModelled: ReadonlyArray<Operations.Name> = []
 
 /** One handler per operation of the domain table. */
 export type Handlers = { readonly [N in Operations.Name]: Handler<N> }
@@ -33,6 +33,5 @@ export const handlers: Handlers = {
   cardDelete,
   messageNotify,
   imageUpload,
-  // NOT MODELLED YET: answers a refusal (see oauth.ts).
   systemOauthToken
 }

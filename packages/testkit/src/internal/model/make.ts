@@ -9,12 +9,18 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as MutableRef from "effect/MutableRef"
 import * as Ref from "effect/Ref"
 import type { AlipayModel, CallContext, ModelState, Name, RequestOf, ResponseOf } from "../../AlipayModel.js"
-import { type ModelRejection, rejection, type RejectionInput } from "./answer.js"
+import { type ControlError, type ModelRejection, rejection, type RejectionInput } from "./answer.js"
 import { makeControl } from "./control.js"
+import { makeDeliveries } from "./delivery.js"
 import type { Env, Handler } from "./handler.js"
 import { handlers } from "./handlers.js"
+import * as Holder from "./holder.js"
+import { makeKeys, signedRequest } from "./notices.js"
+import { tokenGate } from "./oauth.js"
+import { makeOpenCard } from "./spi.js"
 import { freshState, snapshot } from "./state.js"
 
 interface Injection {
@@ -49,6 +55,8 @@ export const make = (config: Config): Effect.Effect<AlipayModel.Service> =>
     const ref = yield* Ref.make(freshState())
     // Injected rejections / delays, per operation, in order. Mutated only inside `Effect.sync` / `suspend`.
     const injections = new Map<Name, Array<Injection>>()
+    // SPI answers to drop (the merchant answered, Alipay counts a timeout), see spi.ts
+    const spiAnswersToLose = MutableRef.make(0)
     const { appId, formRequestTtlMs, templateLimit } = config
 
     /** One call on the state, atomically (one `Ref.modify`): the handler's answer, the state kept on success. */
@@ -71,12 +79,32 @@ export const make = (config: Config): Effect.Effect<AlipayModel.Service> =>
           templateLimit,
           formRequestTtlMs
         }
+        // an access token from alipay.system.oauth.token is good for ACCESS_TOKEN_USES user calls (oauth.ts)
+        const gate = tokenGate(operation, ctx.userAuthToken, state, nowMs)
+        if (Either.isLeft(gate)) return [Either.left(gate.left), state]
         const handler: Handler<N> = handlers[operation]
         const outcome = handler(request, env, state)
         return Either.isLeft(outcome)
           ? [Either.left(outcome.left), state]
-          : [Either.right(outcome.right.value), outcome.right.state]
+          : [Either.right(outcome.right.value), gate.right(outcome.right.state)]
       })
+
+    const deliveries = makeDeliveries()
+    const keys = makeKeys()
+
+    /** Posts the deliveries (N3 / N4) the last operation or user action queued, in order. */
+    const drain: Effect.Effect<void> = Effect.flatMap(
+      Ref.modify(ref, (state) =>
+        state.pendingDeliveries.length === 0
+          ? [[], state]
+          : [state.pendingDeliveries, { ...state, pendingDeliveries: [] }]),
+      (pending) =>
+        Effect.forEach(
+          pending,
+          (p) => Effect.flatMap(signedRequest(p, keys), deliveries.deliver),
+          { discard: true }
+        )
+    )
 
     const call = <N extends Name>(
       operation: N,
@@ -85,8 +113,25 @@ export const make = (config: Config): Effect.Effect<AlipayModel.Service> =>
     ): Effect.Effect<ResponseOf<N>, ModelRejection> =>
       Effect.flatMap(
         Clock.currentTimeMillis,
-        (nowMs) => Effect.flatMap(attempt(operation, request, ctx, nowMs), (answer) => answer)
+        (nowMs) =>
+          Effect.flatMap(
+            attempt(operation, request, ctx, nowMs),
+            (answer) => Either.isRight(answer) ? Effect.zipLeft(answer, drain) : answer
+          )
       )
+
+    /** A user action on the state (atomic), then its deliveries. */
+    const act = <A>(
+      f: (state: ModelState, nowMs: number) => Either.Either<readonly [A, ModelState], ControlError>
+    ): Effect.Effect<A, ControlError> =>
+      Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>
+        Effect.flatMap(
+          Ref.modify(ref, (state): [Either.Either<A, ControlError>, ModelState] => {
+            const out = f(state, nowMs)
+            return Either.isLeft(out) ? [Either.left(out.left), state] : [Either.right(out.right[0]), out.right[1]]
+          }),
+          (answer) => Either.isRight(answer) ? Effect.zipLeft(answer, drain) : answer
+        ))
 
     /** The queued injections of `operation` first (each delays and / or rejects), then the call. */
     const injected = <N extends Name>(
@@ -130,7 +175,31 @@ export const make = (config: Config): Effect.Effect<AlipayModel.Service> =>
       takeOutbox: Ref.modify(ref, (s) => [s.outbox, { ...s, outbox: [] }]),
       failNext: (operation, reject) => enqueue(operation, { reject }),
       delayNext: (operation, duration) => enqueue(operation, { delay: Duration.decode(duration) }),
-      reset: Effect.zipRight(Effect.suspend(() => Ref.set(ref, freshState())), Effect.sync(() => injections.clear()))
+      openCard: makeOpenCard(ref, appId, spiAnswersToLose),
+      loseNextSpiAnswer: Effect.sync(() => MutableRef.update(spiAnswersToLose, (n) => n + 1)),
+      reset: Effect.zipRight(
+        Effect.suspend(() => Ref.set(ref, freshState())),
+        Effect.zipRight(Effect.sync(() => injections.clear()), deliveries.clear)
+      ),
+      deliver: deliveries.deliver,
+      deliveries: deliveries.deliveries,
+      addRedirect: deliveries.addRedirect,
+      useKeys: keys.use,
+      mdcodePublicKey: keys.mdcodePublicKey,
+      wallet: (user_id) =>
+        Effect.flatMap(Clock.currentTimeMillis, (nowMs) =>
+          Effect.flatMap(Ref.get(ref), (state) => Holder.wallet(state, user_id, nowMs))),
+      viewCard: (user_id, biz_card_no) =>
+        act((state, nowMs) =>
+          Holder.viewCard(state, user_id, biz_card_no, { nowMs, dynamicTtlMs: config.dynamicTtlMs })
+        ),
+      removeCard: (user_id, biz_card_no) =>
+        act((state, nowMs) =>
+          Either.map(
+            Holder.removeCard(state, user_id, biz_card_no, { nowMs, appId }),
+            (s) => [undefined, s] as const
+          )
+        )
     }
     return service
   })

@@ -26,7 +26,8 @@ export const imageUpload: Handler<"imageUpload"> = (request, env, state) => {
     image_url,
     image_type: request.image_type,
     image_name: request.image_name,
-    size: bytes.length
+    size: bytes.length,
+    bytes
   }
   return Either.map(decodeWith(env, Image.ImageUploadResponse, { image_id, image_url }), (response) => ({
     value: response,

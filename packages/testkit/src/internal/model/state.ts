@@ -25,7 +25,13 @@ export const freshState = (): ModelState => ({
   dynamicCodes: new Map(),
   idempotency: new Map(),
   outbox: [],
-  mdcodeOutbox: []
+  mdcodeOutbox: [],
+  pendingDeliveries: [],
+  authCodes: new Map(),
+  accessTokens: new Map(),
+  refreshTokens: new Map(),
+  spiCalls: [],
+  n1Deliveries: []
 })
 
 export const setIn = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> =>
@@ -52,7 +58,13 @@ export const snapshot = (state: ModelState): ModelState => ({
   dynamicCodes: new Map(state.dynamicCodes),
   idempotency: new Map(state.idempotency),
   outbox: [...state.outbox],
-  mdcodeOutbox: [...state.mdcodeOutbox]
+  mdcodeOutbox: [...state.mdcodeOutbox],
+  pendingDeliveries: [...state.pendingDeliveries],
+  authCodes: new Map(state.authCodes),
+  accessTokens: new Map(state.accessTokens),
+  refreshTokens: new Map(state.refreshTokens),
+  spiCalls: [...state.spiCalls],
+  n1Deliveries: [...state.n1Deliveries]
 })
 
 export const cardsOfUser = (state: ModelState, user: string): Array<CardRecord> =>
