@@ -6,7 +6,10 @@
  * `MemberCards` — first over the v3 REST protocol, then over the v2 gateway — with real signatures both ways:
  * template with field rules, open-card form, activate URL, a user claims and opens a card, points and balance,
  * query, a message on the card, the open-card notification received by our notification handler, a typed
- * error caught on purpose, and the card deleted.
+ * error caught on purpose, and the card deleted. Then both ways of issuing cards to users, with the library's
+ * handlers behind a real local HTTP server (examples/openCard.ts): the 3.1 flow (the user opens a card, the
+ * emulator calls our `OpenCardSpi` handler, N1 arrives, the card is updated and queried by its Alipay
+ * `biz_card_no`) and the 3.0 flow (claim link → callback → `alipay.system.oauth.token` → form → `card.open`).
  *
  * With `ALIPAY_APP_ID` (and the other `ALIPAY_*` variables of `AlipayConfig.layerFromEnv`) set, the same demo
  * targets that environment (e.g. Alipay's sandbox) instead. The steps that need an Alipay user (open, update,
@@ -15,12 +18,14 @@
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
 import type * as Notifications from "@membercard/gateway/Notifications"
 import * as NotificationStore from "@membercard/gateway/NotificationStore"
+import * as SpiAnswerStore from "@membercard/gateway/SpiAnswerStore"
 import * as Emulator from "@membercard/testkit/Emulator"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
@@ -33,6 +38,7 @@ import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import { pathToFileURL } from "node:url"
 import * as Notify from "./notifications.js"
+import * as OpenCard from "./openCard.js"
 import * as Requests from "./requests.js"
 
 // -------------------------------------------------------------------------------------------------------------
@@ -89,6 +95,23 @@ const need = <A>(value: A | undefined, what: string): Effect.Effect<A, DemoFailu
   value === undefined
     ? Effect.fail(new DemoFailure({ reason: `expected ${what} in Alipay's answer` }))
     : Effect.succeed(value)
+
+/**
+ * The next open-card result (N1) for `bizCardNo` among the received notifications (others, such as the card's
+ * open notification N4 to the same address, are passed over).
+ */
+const takeOpenCardResult = (events: Queue.Queue<Notifications.NotificationEvent>, bizCardNo: string) =>
+  Effect.gen(function*() {
+    for (;;) {
+      const event = yield* Queue.take(events)
+      if (event._tag === "OpenCardResult" && event.notification.biz_content.biz_card_no === bizCardNo) return event
+    }
+  }).pipe(
+    Effect.timeoutFail({
+      duration: "5 seconds",
+      onTimeout: () => new DemoFailure({ reason: `the open-card notification of ${bizCardNo} did not arrive` })
+    })
+  )
 
 // -------------------------------------------------------------------------------------------------------------
 // The walk-through, once per protocol
@@ -216,12 +239,7 @@ const walk = (
     if (Option.isNone(delivered)) {
       yield* line("   (a real Alipay posts it to the template's notify_url: expose your server publicly to see it)")
     } else {
-      const event = yield* Queue.take(notifications.events).pipe(
-        Effect.timeoutFail({
-          duration: "5 seconds",
-          onTimeout: () => new DemoFailure({ reason: "the open-card notification did not arrive" })
-        })
-      )
+      const event = yield* takeOpenCardResult(notifications.events, bizCardNo)
       const summary = event._tag === "OpenCardResult"
         ? `OpenCardResult for ${event.notification.biz_content.biz_card_no}, success=${event.notification.biz_content.success}`
         : event._tag
@@ -243,6 +261,102 @@ const walk = (
     yield* line(`   ${gone}`)
   }).pipe(MemberCards.withProtocol(protocol))
 
+// -------------------------------------------------------------------------------------------------------------
+// Issuing cards: the 3.1 flow (SPI) and the 3.0 flow (callback + oauth.token), the user played by the emulator
+// -------------------------------------------------------------------------------------------------------------
+
+const openCardFlows = (
+  emulator: Emulator.Emulator.Service,
+  notifications: { readonly url: string; readonly events: Queue.Queue<Notifications.NotificationEvent> }
+) =>
+  Effect.gen(function*() {
+    const cards = yield* MemberCards.MemberCards
+    const runId = `oc${yield* Effect.clockWith((clock) => clock.currentTimeMillis)}`
+    const merchant = yield* OpenCard.listen
+    yield* line(`\n══ issuing cards · merchant server ${merchant.spiUrl.replace(OpenCard.SPI_PATH, "")} ══`)
+
+    yield* line("11. 3.1 flow (current, 极速版): a template whose cards open through our SPI (spi_app_id)")
+    const spiTemplate = yield* Requests.templateCreate({
+      requestId: `${runId}1`,
+      notifyUrl: notifications.url,
+      spiAppId: emulator.appId
+    })
+    const { template_id: spiTemplateId } = yield* call("templateCreate", spiTemplate, cards.templateCreate)
+    yield* emulator.setSpiUrl(merchant.spiUrl)
+    yield* line(`   the app's SPI address: ${merchant.spiUrl} (OpenCardSpi.httpApp around our handler)`)
+    const alice = yield* emulator.model.mintUser()
+    yield* line(
+      `12. user ${alice.user_id} submits the open-card form in Alipay: Alipay calls our SPI, we answer the card`
+    )
+    const opened = yield* emulator.openCard({
+      user_id: alice.user_id,
+      template_id: spiTemplateId,
+      form: { OPEN_FORM_FIELD_MOBILE: "13912345678", OPEN_FORM_FIELD_NAME: "王五" }
+    })
+    yield* line(`  ⇐ user sees          ${short(opened)}`)
+    if (opened.result !== "OPENED") {
+      return yield* Effect.fail(new DemoFailure({ reason: `the SPI opening failed: ${opened.reason}` }))
+    }
+    const event = yield* takeOpenCardResult(notifications.events, opened.biz_card_no)
+    const n1 = event._tag === "OpenCardResult" ? event.notification.biz_content : undefined
+    if (n1?.biz_card_no !== opened.biz_card_no) {
+      return yield* Effect.fail(new DemoFailure({ reason: `unexpected notification ${short(event)}` }))
+    }
+    yield* line(
+      `  ⇐ notification       OpenCardResult for ${n1.biz_card_no}, success=${n1.success} (signature verified)`
+    )
+    yield* line("13. the card lives under Alipay's biz_card_no from the SPI request: update it, query it")
+    yield* call(
+      "cardUpdate",
+      yield* Requests.cardUpdate({
+        bizCardNo: opened.biz_card_no,
+        occurTime: yield* AlipayDateTime.now,
+        point: "150",
+        balance: "10.00"
+      }),
+      cards.cardUpdate
+    )
+    const spiCard = yield* call("cardQuery", yield* Requests.cardQuery(opened.biz_card_no), cards.cardQuery)
+    if (spiCard.card_info?.point !== "150") {
+      return yield* Effect.fail(new DemoFailure({ reason: `SPI card shows ${short(spiCard.card_info)}` }))
+    }
+    yield* line(`   3.1 card ${opened.biz_card_no}: external_card_no ${spiCard.card_info.external_card_no ?? "?"}`)
+
+    yield* line("14. 3.0 flow (history): claim link → callback → oauth.token → activateform.query → card.open")
+    const { template_id: claimTemplateId } = yield* call(
+      "templateCreate",
+      yield* Requests.templateCreate({ requestId: `${runId}2` }),
+      cards.templateCreate
+    )
+    yield* call("formTemplateSet", yield* Requests.formTemplateSet(claimTemplateId), cards.formTemplateSet)
+    const applyRequest = {
+      ...(yield* Requests.activateUrlApply(claimTemplateId, "demo-3.0")),
+      callback: merchant.callbackUrl
+    }
+    yield* call("activateUrlApply", applyRequest, cards.activateUrlApply)
+    const bob = yield* emulator.model.mintUser()
+    const submission = yield* emulator.model.submitActivateForm({
+      template_id: claimTemplateId,
+      auth_token: bob.auth_token,
+      values: { OPEN_FORM_FIELD_MOBILE: "13700000000" }
+    }).pipe(Effect.orDie)
+    const callbackUrl = yield* need(submission.callback_url, "a callback URL")
+    yield* line(`15. user ${bob.user_id} submits the form; Alipay sends the browser to our callback:`)
+    yield* line(`   ${callbackUrl.slice(0, 140)}…`)
+    const page = yield* HttpClient.HttpClient.pipe(
+      Effect.flatMap((client) => client.get(callbackUrl)),
+      Effect.flatMap((response) => response.text),
+      Effect.scoped,
+      Effect.provide(FetchHttpClient.layer),
+      Effect.mapError((error) => new DemoFailure({ reason: `callback: ${error.message}` }))
+    )
+    yield* line(`  ⇐ the user's browser  ${page}  (OpenCardCallback: oauth.token, activateform.query, card.open)`)
+    const claimed = /card (\S+) opened/.exec(page)?.[1]
+    const claimedNo = yield* need(claimed, "a card number on the callback page")
+    const claimedCard = yield* call("cardQuery", yield* Requests.cardQuery(claimedNo), cards.cardQuery)
+    yield* line(`   3.0 card ${claimedNo}: level ${claimedCard.card_info?.level ?? "?"}`)
+  }).pipe(Effect.provide(SpiAnswerStore.layerMemory()))
+
 /**
  * The demo: the walk-through on v3, then on v2. Needs `MemberCards`, the `AlipayConfig` it uses (the
  * notification handler verifies with it) and a {@link DemoTarget}.
@@ -254,6 +368,14 @@ export const program = Effect.gen(function*() {
   )
   yield* walk("v3", { url, events })
   yield* walk("v2", { url, events })
+  const emulator = yield* Effect.serviceOption(Emulator.Emulator)
+  if (Option.isSome(emulator)) {
+    yield* openCardFlows(emulator.value, { url, events })
+  } else {
+    yield* line(
+      "\n11–15. issuing cards (3.1 SPI, 3.0 callback) needs a user in the Alipay app: see examples/openCard.ts"
+    )
+  }
   yield* line("\n✓ demo finished: every step answered as expected, on both protocols")
 }).pipe(Effect.scoped)
 

@@ -22,7 +22,13 @@ export const PNG_1X1 = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEA
  * `DATE_IN_FUTURE` (the card is valid for 365 days from the opening).
  */
 export const templateCreate = (
-  input: { readonly requestId: string; readonly notifyUrl?: string; readonly imageId?: string }
+  input: {
+    readonly requestId: string
+    readonly notifyUrl?: string
+    readonly imageId?: string
+    /** 3.1 flow: the app that serves the open-card SPI (cards of this template open through it). */
+    readonly spiAppId?: string
+  }
 ) =>
   Schema.decodeUnknown(Template.TemplateCreateRequest)({
     request_id: input.requestId,
@@ -50,7 +56,8 @@ export const templateCreate = (
     card_level_conf: [
       { level: "VIP1", level_show_name: "银卡会员", level_icon: SAMPLE_IMAGE_ID, level_desc: "消费满 10 杯送 1 杯" }
     ],
-    ...(input.notifyUrl === undefined ? {} : { notify_url: input.notifyUrl })
+    ...(input.notifyUrl === undefined ? {} : { notify_url: input.notifyUrl }),
+    ...(input.spiAppId === undefined ? {} : { spi_app_id: input.spiAppId })
   })
 
 /** The open-card form: the user must give a mobile number; name and gender are optional. */

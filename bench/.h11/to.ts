@@ -40,11 +40,10 @@ const fast2 = <A, E>(self: Effect.Effect<A, E>, duration: Duration.Duration, onT
 const variants: Record<string, (e: Effect.Effect<number>) => Effect.Effect<number, Error>> = {
   none: (e) => e,
   timeoutFail: (e) => Effect.timeoutFail(e, { duration: d, onTimeout }),
-  fork_async: (e) => fast(e, d, onTimeout),
   daemon: (e) => fast2(e, d, onTimeout, true, false),
   daemon_inherit: (e) => fast2(e, d, onTimeout, true, true),
   fork_inherit: (e) => fast2(e, d, onTimeout, false, true),
-  fork_async_clockcheck: (e) => Effect.clockWith((c) => c === liveClock ? fast(e, d, onTimeout) : Effect.timeoutFail(e, { duration: d, onTimeout })),
+  fork_noinherit: (e) => fast2(e, d, onTimeout, false, false),
 }
 const N = 20000
 const bench = async (name: string) => {
@@ -53,6 +52,6 @@ const bench = async (name: string) => {
   const t0 = performance.now(); await Effect.runPromise(prog); return (performance.now() - t0) / N * 1000
 }
 const main = async () => {
-  for (let r = 0; r < 3; r++) for (const k of Object.keys(variants)) console.log(r, k, (await bench(k)).toFixed(1), "us")
+  for (let r = 0; r < 6; r++) for (const k of Object.keys(variants)) console.log(r, k, (await bench(k)).toFixed(1), "us")
 }
 main()

@@ -55,6 +55,13 @@ describe("pnpm demo", () => {
         expect(part).toContain("\"point\":\"120\"")
         expect(part).toContain("gone: cardQuery now fails with CARD_NOT_EXIT")
       }
+      // issuing cards: 3.1 through our OpenCardSpi handler (N1 received), 3.0 through our callback
+      const issuing = text.slice(text.indexOf("issuing cards"))
+      expect(issuing).toMatch(/user sees +\{"result":"OPENED","biz_card_no":"demo\d{12}"/)
+      expect(issuing).toMatch(/OpenCardResult for demo\d{12}, success=true/)
+      expect(issuing).toMatch(/3\.1 card demo\d{12}: external_card_no M\d{16}/)
+      expect(issuing).toMatch(/the user's browser +card demo\d{12} opened/)
+      expect(issuing).toMatch(/3\.0 card demo\d{12}: level VIP1/)
       expect(text).toContain("✓ demo finished")
     }), 60_000)
 

@@ -29,7 +29,7 @@ export interface GatewayCodeInfo {
  * The v2 gateway codes of spec §2.2.
  *
  * @since 0.1.0
- * @category catalogue
+ * @category constants
  */
 export const gatewayCodes = {
   "10000": { code: "10000", msg: "Success", meaning: "Call succeeded", retryable: false, msgConfirmed: true },
@@ -97,7 +97,7 @@ export type GatewayCode = keyof typeof gatewayCodes
  * All gateway codes, in ascending order.
  *
  * @since 0.1.0
- * @category catalogue
+ * @category constants
  */
 export const allGatewayCodes: ReadonlyArray<GatewayCode> = Object.keys(gatewayCodes) as Array<GatewayCode>
 
@@ -145,7 +145,7 @@ const gw = (
  * UNCONFIRMED: chosen as the most plausible REST mapping (spec §2.3, §9.9).
  *
  * @since 0.1.0
- * @category catalogue
+ * @category constants
  */
 export const gatewaySubCodes = {
   "isp.unknow-error": gw("isp.unknow-error", "20000", "Business system unavailable (sic 'unknow')", 503, {
@@ -345,7 +345,7 @@ const nf = { httpStatus: NOT_FOUND_HTTP_STATUS } as const
  * the user's token that card.open needs.
  *
  * @since 0.1.0
- * @category catalogue
+ * @category constants
  */
 export const businessSubCodes = {
   INVALID_PARAMETER: biz(
@@ -503,7 +503,7 @@ export type BusinessSubCode = keyof typeof businessSubCodes
  * All business sub-codes.
  *
  * @since 0.1.0
- * @category catalogue
+ * @category constants
  */
 export const allBusinessSubCodes: ReadonlyArray<BusinessSubCode> = Object.keys(businessSubCodes) as Array<
   BusinessSubCode
@@ -538,7 +538,7 @@ const byV3Code: ReadonlyMap<string, Description> = new Map<string, Description>(
  * `isv.` / `aop.` / `isp.` prefix.
  *
  * @since 0.1.0
- * @category catalogue
+ * @category constants
  */
 export const v3OnlyGatewayCodes = {
   "service-unavailable": "20000",
@@ -553,7 +553,7 @@ export const v3OnlyGatewayCodes = {
  * spelling), then {@link v3OnlyGatewayCodes}; any other `isp.*` is `20000`; `undefined` when unknown.
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const gatewayCodeOfV3 = (v3Code: string): GatewayCode | undefined => {
   const found = describe(v3Code)
@@ -594,7 +594,7 @@ export const isGatewaySubCode = (code: string): code is GatewaySubCode => has(ga
  * v3 code (`"invalid-auth-token"`, `"CARD_NOT_EXIT"`).
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const describe = (code: string): Option.Option<Description> => {
   if (isGatewayCode(code)) return Option.some({ _tag: "Gateway", info: gatewayCodes[code] })
@@ -614,7 +614,7 @@ export const describe = (code: string): Option.Option<Description> => {
  * For v3 errors pass the v3 `code` as `code` (and no `subCode`).
  *
  * @since 0.1.0
- * @category lookups
+ * @category guards
  */
 export const isRetryable = (code: string, subCode?: string): boolean => {
   if (code === "20000") return true
@@ -638,7 +638,7 @@ const subCodeRetryable = (subCode: string): boolean =>
  * For unknown codes the gateway falls back on the HTTP status.
  *
  * @since 0.1.0
- * @category lookups
+ * @category guards
  */
 export const isKnown = (code: string): boolean =>
   Option.isSome(describe(code)) || has(v3OnlyGatewayCodes, toV3Code(code))
@@ -647,7 +647,7 @@ export const isKnown = (code: string): boolean =>
  * Suggested v3 HTTP status for a sub-code (v2 or v3 spelling). Unknown codes give 400.
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const httpStatus = (subCode: string): number =>
   Option.match(describe(subCode), {
@@ -659,6 +659,6 @@ export const httpStatus = (subCode: string): number =>
  * The v3 spelling of a v2 sub-code (drops the `isv.` / `aop.` / `isp.` prefix).
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const toV3Code = (subCode: string): string => subCode.replace(/^(isv|aop|isp)\./, "")

@@ -22,6 +22,7 @@ import * as Schema from "effect/Schema"
  * Offset of Beijing time from UTC, in hours. Asia/Shanghai has had no daylight saving since 1991.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const offsetHours = 8
 
@@ -63,6 +64,7 @@ const partsToUtc = (p: Parts): Option.Option<DateTime.Utc> => {
  * Parses `yyyy-MM-dd HH:mm:ss` (Beijing time). `None` for any other format or an impossible date/time.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parse = (input: string): Option.Option<DateTime.Utc> => {
   const m = dateTimePattern.exec(input)
@@ -81,6 +83,7 @@ export const parse = (input: string): Option.Option<DateTime.Utc> => {
  * Parses `yyyy-MM-dd` (a Beijing calendar date) to the instant of its midnight in Beijing.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parseDate = (input: string): Option.Option<DateTime.Utc> => {
   const m = datePattern.exec(input)
@@ -96,6 +99,7 @@ const beijingParts = (dt: DateTime.DateTime): DateTime.DateTime.PartsWithWeekday
  * Years outside 1000..9999 are printed as they are (not a valid Alipay date-time).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const format = (dt: DateTime.DateTime): string => {
   const p = beijingParts(dt)
@@ -108,6 +112,7 @@ export const format = (dt: DateTime.DateTime): string => {
  * Formats any `DateTime` as `yyyy-MM-dd` (its Beijing calendar date).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const formatDate = (dt: DateTime.DateTime): string => {
   const p = beijingParts(dt)
@@ -118,6 +123,7 @@ export const formatDate = (dt: DateTime.DateTime): string => {
  * The current time formatted as an Alipay date-time (uses `Clock`, so `TestClock` applies).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const now: Effect.Effect<string> = Effect.map(DateTime.now, format)
 
@@ -125,6 +131,7 @@ export const now: Effect.Effect<string> = Effect.map(DateTime.now, format)
  * Whether a string is a valid Alipay date-time `yyyy-MM-dd HH:mm:ss`.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isDateTimeString = (input: string): boolean => Option.isSome(parse(input))
 
@@ -132,6 +139,7 @@ export const isDateTimeString = (input: string): boolean => Option.isSome(parse(
  * Whether a string is a valid date `yyyy-MM-dd`.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isDateString = (input: string): boolean => Option.isSome(parseDate(input))
 
@@ -143,6 +151,7 @@ const maxArbitrarySeconds = 4102444799 // 2099-12-31 23:59:59 UTC
  * `DateTime.Utc` restricted (for arbitraries) to whole seconds in 1970..2099.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const WholeSecondUtc = Schema.DateTimeUtcFromSelf.annotations({
   arbitrary: () => (fc) =>
@@ -157,6 +166,7 @@ const dateFormatMessage = "must be a date yyyy-MM-dd"
  * formats and impossible dates. Encoding drops milliseconds.
  *
  * @since 0.1.0
+ * @category models
  */
 export const AlipayDateTime: Schema.transformOrFail<typeof Schema.String, typeof WholeSecondUtc> = Schema
   .transformOrFail(Schema.String, WholeSecondUtc, {
@@ -176,6 +186,7 @@ export const AlipayDateTime: Schema.transformOrFail<typeof Schema.String, typeof
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type AlipayDateTime = typeof AlipayDateTime.Type
 
@@ -186,6 +197,7 @@ const arbitraryDateTimeString = () => (fc: typeof FastCheck) =>
  * A string that is a valid Alipay date-time `yyyy-MM-dd HH:mm:ss` (kept as a string). Use in request DTOs.
  *
  * @since 0.1.0
+ * @category models
  */
 export const DateTimeString = Schema.String.pipe(
   Schema.filter(isDateTimeString, { message: () => formatMessage }),
@@ -194,6 +206,7 @@ export const DateTimeString = Schema.String.pipe(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type DateTimeString = typeof DateTimeString.Type
 
@@ -201,6 +214,7 @@ export type DateTimeString = typeof DateTimeString.Type
  * A string that is a valid date `yyyy-MM-dd` (e.g. a birthday), kept as a string.
  *
  * @since 0.1.0
+ * @category models
  */
 export const DateString = Schema.String.pipe(
   Schema.filter(isDateString, { message: () => dateFormatMessage }),
@@ -214,6 +228,7 @@ export const DateString = Schema.String.pipe(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type DateString = typeof DateString.Type
 
@@ -222,6 +237,7 @@ export type DateString = typeof DateString.Type
  * `2016-07-34 12:12:12`; convert with `toDateTime` / `toDateTimeOption` when needed.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Received: typeof Schema.String = Schema.String.annotations({
   description: "Alipay date-time as received (yyyy-MM-dd HH:mm:ss expected, not enforced)"
@@ -231,6 +247,7 @@ export const Received: typeof Schema.String = Schema.String.annotations({
  * The raw string could not be read as an Alipay date-time.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidDateTime extends Schema.TaggedError<InvalidDateTime>("@membercard/domain/InvalidDateTime")(
   "InvalidDateTime",
@@ -248,6 +265,7 @@ export class InvalidDateTime extends Schema.TaggedError<InvalidDateTime>("@membe
  * Tries to read a received date-time string.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const toDateTime = (input: string): Either.Either<DateTime.Utc, InvalidDateTime> =>
   Either.fromOption(parse(input), () => new InvalidDateTime({ input }))
@@ -256,5 +274,6 @@ export const toDateTime = (input: string): Either.Either<DateTime.Utc, InvalidDa
  * Tries to read a received date-time string; `None` if it is not a valid Alipay date-time.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const toDateTimeOption: (input: string) => Option.Option<DateTime.Utc> = parse

@@ -32,7 +32,7 @@ const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optiona
  * Max length of `level` and `point` in MerchantCard ([0,64], spec §3.13).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const levelMax = 64
 
@@ -40,7 +40,7 @@ export const levelMax = 64
  * Max length of `point` in MerchantCard ([0,64], spec §3.13).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const pointMax = 64
 
@@ -48,7 +48,7 @@ export const pointMax = 64
  * Max length of `valid_date` ([1,32], spec §3.13) and `occur_time` (32, old docs, §4.9).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const dateTimeFieldMax = 32
 
@@ -56,7 +56,7 @@ export const dateTimeFieldMax = 32
  * Max length of `target_card_no` (32, spec §4.8–§4.10).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const targetCardNoMax = 32
 
@@ -64,7 +64,7 @@ export const targetCardNoMax = 32
  * Max length of `ext_info` in card.query / card.update / card.delete (1024, spec §4.8–§4.10).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const extInfoMax = 1024
 
@@ -72,7 +72,7 @@ export const extInfoMax = 1024
  * Max length of `user_uni_id_type` ([1,32], spec §3.15) and of `reason_code` / `target_card_no_type` (32).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const codeFieldMax = 32
 
@@ -83,7 +83,7 @@ export const codeFieldMax = 32
  * usual maximum for merchant-side identifiers.
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const openCardChannelMax = 64
 
@@ -99,13 +99,13 @@ const maxLen = (max: number) => <A extends string, I, R>(self: Schema.Schema<A, 
  * value), `D_BAR_CODE` (dynamic barcode value), `EXTERNAL_CARD` (merchant external card no, newer).
  *
  * @since 0.1.0
- * @category enums
+ * @category models
  */
 export const QueryTargetCardNoType = Validation.literals("BIZ_CARD", "D_QR_CODE", "D_BAR_CODE", "EXTERNAL_CARD")
 
 /**
  * @since 0.1.0
- * @category enums
+ * @category models
  */
 export type QueryTargetCardNoType = typeof QueryTargetCardNoType.Type
 
@@ -113,7 +113,7 @@ export type QueryTargetCardNoType = typeof QueryTargetCardNoType.Type
  * `target_card_no_type` of card.update / card.delete / message.notify: only `BIZ_CARD`.
  *
  * @since 0.1.0
- * @category enums
+ * @category schemas
  */
 export const BizCardType = Validation.literals("BIZ_CARD")
 
@@ -122,13 +122,13 @@ export const BizCardType = Validation.literals("BIZ_CARD")
  * re-bind), `PRESENT` (gifted to another user; can re-bind).
  *
  * @since 0.1.0
- * @category enums
+ * @category models
  */
 export const DeleteReasonCode = Validation.literals("USER_UNBUND", "CANCEL", "PRESENT")
 
 /**
  * @since 0.1.0
- * @category enums
+ * @category models
  */
 export type DeleteReasonCode = typeof DeleteReasonCode.Type
 
@@ -137,13 +137,13 @@ export type DeleteReasonCode = typeof DeleteReasonCode.Type
  * `FAIL_NOT_RETRY` (failed, do not notify again).
  *
  * @since 0.1.0
- * @category enums
+ * @category models
  */
 export const CodeStatus = Validation.literals("SUCCESS", "FAIL_RETRY", "FAIL_NOT_RETRY")
 
 /**
  * @since 0.1.0
- * @category enums
+ * @category models
  */
 export type CodeStatus = typeof CodeStatus.Type
 
@@ -151,7 +151,7 @@ export type CodeStatus = typeof CodeStatus.Type
  * `member_ext_info.gende` (sic): `MALE` / `FEMALE`.
  *
  * @since 0.1.0
- * @category enums
+ * @category schemas
  */
 export const Gender = Validation.literals("MALE", "FEMALE")
 
@@ -159,7 +159,7 @@ export const Gender = Validation.literals("MALE", "FEMALE")
  * `notify_type` of message.notify: `POINT_REMIND` (points-expiry reminder), the only documented value.
  *
  * @since 0.1.0
- * @category enums
+ * @category schemas
  */
 export const NotifyType = Validation.literals("POINT_REMIND")
 
@@ -168,7 +168,7 @@ export const NotifyType = Validation.literals("POINT_REMIND")
  * `OPEN_CARD` (v3 Java example).
  *
  * @since 0.1.0
- * @category enums
+ * @category schemas
  */
 export const MessageType = Validation.literals("POINT_UPDATE", "BALANCE_UPDATE", "LEVEL_UPDATE", "OPEN_CARD")
 
@@ -181,7 +181,7 @@ export const MessageType = Validation.literals("POINT_UPDATE", "BALANCE_UPDATE",
  * (e.g. `学院` / `新闻学院`). Lengths UNCONFIRMED (not enforced).
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const CardFrontTextDTO = Schema.Struct({
   /** Left-hand text. */
@@ -192,7 +192,7 @@ export const CardFrontTextDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type CardFrontTextDTO = typeof CardFrontTextDTO.Type
 
@@ -202,7 +202,7 @@ export type CardFrontTextDTO = typeof CardFrontTextDTO.Type
  * `code_status` is `SUCCESS` (documented).
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const MdCodeInfoDTO = Schema.Struct({
   /** Y. `SUCCESS` / `FAIL_RETRY` / `FAIL_NOT_RETRY`. */
@@ -232,7 +232,7 @@ export const MdCodeInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type MdCodeInfoDTO = typeof MdCodeInfoDTO.Type
 
@@ -242,7 +242,7 @@ export type MdCodeInfoDTO = typeof MdCodeInfoDTO.Type
  * `open_id`).
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const CardUserInfo = Schema.Struct({
   /** Y, [1,32], only `UID`. */
@@ -261,7 +261,7 @@ export const CardUserInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type CardUserInfo = typeof CardUserInfo.Type
 
@@ -269,7 +269,7 @@ export type CardUserInfo = typeof CardUserInfo.Type
  * `MerchantMenber` (sic; `member_ext_info`, spec §3.16): member details. Lengths UNCONFIRMED (not enforced).
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const MerchantMenber = Schema.Struct({
   /** N. Name. */
@@ -284,7 +284,7 @@ export const MerchantMenber = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type MerchantMenber = typeof MerchantMenber.Type
 
@@ -292,7 +292,7 @@ export type MerchantMenber = typeof MerchantMenber.Type
  * `PaidOuterCardPurchaseInfoDTO` (special business only, spec §3.17). Enum sets UNCONFIRMED: plain strings.
  *
  * @since 0.1.0
- * @category DTOs
+ * @category schemas
  */
 export const PaidOuterCardPurchaseInfoDTO = Schema.Struct({
   /** e.g. `ALIPAY_TINY_APP`. */
@@ -310,7 +310,7 @@ export const PaidOuterCardPurchaseInfoDTO = Schema.Struct({
  * `PaidOuterCardCycleInfoDTO` (special business only, spec §3.17). Enum sets UNCONFIRMED: plain strings.
  *
  * @since 0.1.0
- * @category DTOs
+ * @category schemas
  */
 export const PaidOuterCardCycleInfoDTO = Schema.Struct({
   /** e.g. `OPEN`. */
@@ -331,7 +331,7 @@ export const PaidOuterCardCycleInfoDTO = Schema.Struct({
  * `PaidOuterCardExtraInfoDTO` (`paid_outer_card_info`, "付费外卡", special business only, spec §3.17).
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const PaidOuterCardExtraInfoDTO = Schema.Struct({
   /** e.g. `OPEN` (enum UNCONFIRMED). */
@@ -342,7 +342,7 @@ export const PaidOuterCardExtraInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type PaidOuterCardExtraInfoDTO = typeof PaidOuterCardExtraInfoDTO.Type
 
@@ -380,7 +380,7 @@ const merchantCardCommon = {
  * (the card is named by `target_card_no`) but Alipay's own update sample sends it, so it is accepted.
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const MerchantCard = Schema.Struct({
   /**
@@ -399,7 +399,7 @@ export const MerchantCard = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type MerchantCard = typeof MerchantCard.Type
 
@@ -409,7 +409,7 @@ export type MerchantCard = typeof MerchantCard.Type
  * accepted.
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const OpenCardExtInfo = Schema.Struct({
   /** Y on open, [1,64]. Card number in the merchant CRM; static codes encode it. */
@@ -419,7 +419,7 @@ export const OpenCardExtInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type OpenCardExtInfo = typeof OpenCardExtInfo.Type
 
@@ -429,7 +429,7 @@ export type OpenCardExtInfo = typeof OpenCardExtInfo.Type
  * sends both, so the combination is accepted here; Alipay judges it.
  *
  * @since 0.1.0
- * @category DTOs
+ * @category schemas
  */
 export const McardStylInfo = Schema.Struct({
   bg_color: optionalExact(Schema.String),
@@ -445,7 +445,7 @@ export const McardStylInfo = Schema.Struct({
  * is accepted here, and `isValidChangedPoint` tells whether the message will be sent.
  *
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export const MerchantCardMsgInfo = Schema.Struct({
   /** N. Signed points change; an illegal format only drops the message (see `isValidChangedPoint`). */
@@ -454,7 +454,7 @@ export const MerchantCardMsgInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category DTOs
+ * @category models
  */
 export type MerchantCardMsgInfo = typeof MerchantCardMsgInfo.Type
 
@@ -465,7 +465,7 @@ const isPointsDelta = Schema.is(Money.PointsDelta)
  * badly formatted value means no points message is sent while the update itself applies.
  *
  * @since 0.1.0
- * @category card.update
+ * @category guards
  */
 export const isValidChangedPoint = (changedPoint: string): changedPoint is Money.PointsDelta =>
   isPointsDelta(changedPoint)
@@ -476,7 +476,7 @@ export const isValidChangedPoint = (changedPoint: string): changedPoint is Money
  * update applies).
  *
  * @since 0.1.0
- * @category card.update
+ * @category constructors
  */
 export const pointsMessageOf = (request: {
   readonly merchant_card_msg_info?: { readonly changed_point?: string | undefined } | undefined
@@ -489,7 +489,7 @@ export const pointsMessageOf = (request: {
  * `McardNotifyMessage` (`notify_messages[]`, update only, **deprecated and ignored**: no message is sent).
  *
  * @since 0.1.0
- * @category DTOs
+ * @category schemas
  */
 export const McardNotifyMessage = Schema.Struct({
   message_type: optionalExact(MessageType),
@@ -507,7 +507,7 @@ export const McardNotifyMessage = Schema.Struct({
  * `CardFrontTextDTO` as received.
  *
  * @since 0.1.0
- * @category received
+ * @category schemas
  */
 export const ReceivedCardFrontText = Schema.Struct({
   label: optionalReceived(Schema.String),
@@ -518,7 +518,7 @@ export const ReceivedCardFrontText = Schema.Struct({
  * `MdCodeInfoDTO` as received. `time_stamp` may arrive as number or string.
  *
  * @since 0.1.0
- * @category received
+ * @category schemas
  */
 export const ReceivedMdCodeInfo = Schema.Struct({
   code_status: optionalReceived(Validation.tolerantLiterals("SUCCESS", "FAIL_RETRY", "FAIL_NOT_RETRY")),
@@ -531,7 +531,7 @@ export const ReceivedMdCodeInfo = Schema.Struct({
  * `MerchantCard` as returned by card.open / card.query (`card_info`): every field optional, kept as received.
  *
  * @since 0.1.0
- * @category received
+ * @category models
  */
 export const ReceivedMerchantCard = Schema.Struct({
   /** Alipay business card number — store it (card.open). */
@@ -551,7 +551,7 @@ export const ReceivedMerchantCard = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category received
+ * @category models
  */
 export type ReceivedMerchantCard = typeof ReceivedMerchantCard.Type
 
@@ -559,7 +559,7 @@ export type ReceivedMerchantCard = typeof ReceivedMerchantCard.Type
  * `PaidOuterCardExtraInfoDTO` as received (every field optional, plain strings).
  *
  * @since 0.1.0
- * @category received
+ * @category schemas
  */
 export const ReceivedPaidOuterCardInfo = Schema.Struct({
   action: optionalReceived(Schema.String),
@@ -576,7 +576,7 @@ export const ReceivedPaidOuterCardInfo = Schema.Struct({
  * parameter, v3 query parameter), see `Operations.cardOpen`.
  *
  * @since 0.1.0
- * @category card.open
+ * @category models
  */
 export const CardOpenRequest = Schema.Struct({
   /** Y, [0,64]. Merchant serial, unique in the merchant system. */
@@ -606,7 +606,7 @@ export const CardOpenRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.open
+ * @category models
  */
 export type CardOpenRequest = typeof CardOpenRequest.Type
 
@@ -615,7 +615,7 @@ export type CardOpenRequest = typeof CardOpenRequest.Type
  * values after field rules; the channel actually recorded.
  *
  * @since 0.1.0
- * @category card.open
+ * @category models
  */
 export const CardOpenResponse = Schema.Struct({
   card_info: optionalReceived(ReceivedMerchantCard),
@@ -625,7 +625,7 @@ export const CardOpenResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.open
+ * @category models
  */
 export type CardOpenResponse = typeof CardOpenResponse.Type
 
@@ -637,7 +637,7 @@ export type CardOpenResponse = typeof CardOpenResponse.Type
  * Request of `alipay.marketing.card.query` (spec §4.8).
  *
  * @since 0.1.0
- * @category card.query
+ * @category models
  */
 export const CardQueryRequest = Schema.Struct({
   /** Y, 64. `BIZ_CARD` / `D_QR_CODE` / `D_BAR_CODE` / `EXTERNAL_CARD`. */
@@ -658,7 +658,7 @@ export const CardQueryRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.query
+ * @category models
  */
 export type CardQueryRequest = typeof CardQueryRequest.Type
 
@@ -667,7 +667,7 @@ export type CardQueryRequest = typeof CardQueryRequest.Type
  * (absent / empty = unbound).
  *
  * @since 0.1.0
- * @category card.query
+ * @category models
  */
 export const CardQueryResponse = Schema.Struct({
   card_info: optionalReceived(ReceivedMerchantCard),
@@ -680,7 +680,7 @@ export const CardQueryResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.query
+ * @category models
  */
 export type CardQueryResponse = typeof CardQueryResponse.Type
 
@@ -688,7 +688,7 @@ export type CardQueryResponse = typeof CardQueryResponse.Type
  * Is the queried card currently in the user's card package (`schema_url` present and non-empty, FAQ)?
  *
  * @since 0.1.0
- * @category card.query
+ * @category guards
  */
 export const isInCardPackage = (response: CardQueryResponse): boolean =>
   response.schema_url !== undefined && response.schema_url !== ""
@@ -702,7 +702,7 @@ export const isInCardPackage = (response: CardQueryResponse): boolean =>
  * `card_info.biz_card_no` and combines the deprecated `mcard_style_info` with `card_info.template_id`.
  *
  * @since 0.1.0
- * @category card.update
+ * @category models
  */
 export const CardUpdateRequest = Schema.Struct({
   /** Y, [1,32]. Alipay biz card no (from card.open, or the SPI's `biz_card_no` in 极速版). */
@@ -730,7 +730,7 @@ export const CardUpdateRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.update
+ * @category models
  */
 export type CardUpdateRequest = typeof CardUpdateRequest.Type
 
@@ -738,7 +738,7 @@ export type CardUpdateRequest = typeof CardUpdateRequest.Type
  * Response of card.update: `result_code`, a secondary result, empty when successful.
  *
  * @since 0.1.0
- * @category card.update
+ * @category models
  */
 export const CardUpdateResponse = Schema.Struct({
   result_code: optionalReceived(Schema.String)
@@ -746,7 +746,7 @@ export const CardUpdateResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.update
+ * @category models
  */
 export type CardUpdateResponse = typeof CardUpdateResponse.Type
 
@@ -758,7 +758,7 @@ export type CardUpdateResponse = typeof CardUpdateResponse.Type
  * Request of `alipay.marketing.card.delete` (spec §4.10). In v3 every field travels as a query parameter.
  *
  * @since 0.1.0
- * @category card.delete
+ * @category models
  */
 export const CardDeleteRequest = Schema.Struct({
   /** Y, 32 (English doc). Merchant delete serial, unique. */
@@ -777,7 +777,7 @@ export const CardDeleteRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.delete
+ * @category models
  */
 export type CardDeleteRequest = typeof CardDeleteRequest.Type
 
@@ -785,7 +785,7 @@ export type CardDeleteRequest = typeof CardDeleteRequest.Type
  * Response of card.delete: `biz_serial_no`, Alipay's delete serial number.
  *
  * @since 0.1.0
- * @category card.delete
+ * @category models
  */
 export const CardDeleteResponse = Schema.Struct({
   biz_serial_no: optionalReceived(Schema.String)
@@ -793,7 +793,7 @@ export const CardDeleteResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category card.delete
+ * @category models
  */
 export type CardDeleteResponse = typeof CardDeleteResponse.Type
 
@@ -806,7 +806,7 @@ export type CardDeleteResponse = typeof CardDeleteResponse.Type
  * the required set follows gopay (`notify_no`, `notify_type`, `notify_info` are "N (likely Y)": optional here).
  *
  * @since 0.1.0
- * @category message.notify
+ * @category models
  */
 export const MessageNotifyRequest = Schema.Struct({
   /** Y. Alipay biz card no from card.open. */
@@ -827,7 +827,7 @@ export const MessageNotifyRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category message.notify
+ * @category models
  */
 export type MessageNotifyRequest = typeof MessageNotifyRequest.Type
 
@@ -835,7 +835,7 @@ export type MessageNotifyRequest = typeof MessageNotifyRequest.Type
  * Response of message.notify: `result_code` (empty on success).
  *
  * @since 0.1.0
- * @category message.notify
+ * @category models
  */
 export const MessageNotifyResponse = Schema.Struct({
   result_code: optionalReceived(Schema.String)
@@ -843,7 +843,7 @@ export const MessageNotifyResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category message.notify
+ * @category models
  */
 export type MessageNotifyResponse = typeof MessageNotifyResponse.Type
 
@@ -852,7 +852,7 @@ export type MessageNotifyResponse = typeof MessageNotifyResponse.Type
  * (shape UNCONFIRMED). Encode it with `Schema.encodeSync(PointRemindInfoJson)` to get the JSON text.
  *
  * @since 0.1.0
- * @category message.notify
+ * @category schemas
  */
 export const PointRemindInfo = Schema.Struct({
   /** Points that will expire. */
@@ -865,6 +865,6 @@ export const PointRemindInfo = Schema.Struct({
  * `PointRemindInfo` as the JSON text carried in `notify_info`.
  *
  * @since 0.1.0
- * @category message.notify
+ * @category schemas
  */
 export const PointRemindInfoJson = Schema.parseJson(PointRemindInfo)

@@ -20,7 +20,7 @@ import { InvalidInput } from "./Validation.js"
  * (`000001`, `0000001`) start with zeros, so the fake uses `"00"`.
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const RESERVED_DIGITS = "00"
 
@@ -31,7 +31,7 @@ export const RESERVED_DIGITS = "00"
  * ASCII letters and digits only (the doc example is `prex`).
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const PREFIX_PATTERN = /^[A-Za-z0-9]*$/
 
@@ -40,7 +40,7 @@ export const PREFIX_PATTERN = /^[A-Za-z0-9]*$/
  * `biz_no_suffix_len` travels as a numeric string (`"10"`); numbers are accepted too.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface NumberingLike {
   readonly biz_no_prefix?: string | undefined
@@ -51,7 +51,7 @@ export interface NumberingLike {
  * A validated numbering scheme.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface Numbering {
   readonly prefix: string
@@ -62,7 +62,7 @@ export interface Numbering {
  * The parts of a business card number.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface ParsedCardNumber {
   readonly prefix: string
@@ -75,7 +75,7 @@ export interface ParsedCardNumber {
  * sequence would exceed `Limits.bizCardNoMax` characters.
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class SequenceExhausted extends Schema.TaggedError<SequenceExhausted>(
   "@membercard/domain/CardNumber/SequenceExhausted"
@@ -95,7 +95,7 @@ export class SequenceExhausted extends Schema.TaggedError<SequenceExhausted>(
  * `parse` was given a number that this template could not have issued.
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class MalformedCardNumber extends Schema.TaggedError<MalformedCardNumber>(
   "@membercard/domain/CardNumber/MalformedCardNumber"
@@ -117,7 +117,7 @@ const suffixLenPattern = /^\d{1,2}$/
  * A missing `biz_no_suffix_len` is reported only when `requireSuffixLength` is set.
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const numberingIssues = (
   input: NumberingLike,
@@ -165,7 +165,7 @@ export const numberingIssues = (
  * Validates a template's numbering; all problems at once as `InvalidInput`.
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const validateNumbering = (input: NumberingLike): Either.Either<Numbering, InvalidInput> => {
   const issues = numberingIssues(input, { requireSuffixLength: true })
@@ -178,7 +178,7 @@ export const validateNumbering = (input: NumberingLike): Either.Either<Numbering
  * Width of the zero-padded sequence part of the suffix.
  *
  * @since 0.1.0
- * @category Numbering
+ * @category utils
  */
 export const sequenceWidth = (numbering: Numbering): number =>
   Math.max(numbering.suffixLength - RESERVED_DIGITS.length, 0)
@@ -187,7 +187,7 @@ export const sequenceWidth = (numbering: Numbering): number =>
  * The number of sequence values that fit the suffix without growing it (`10^(len − 2) − 1`).
  *
  * @since 0.1.0
- * @category Numbering
+ * @category utils
  */
 export const capacity = (numbering: Numbering): number => 10 ** sequenceWidth(numbering) - 1
 
@@ -198,7 +198,7 @@ export const capacity = (numbering: Numbering): number => 10 ** sequenceWidth(nu
  * safe integer.
  *
  * @since 0.1.0
- * @category Numbering
+ * @category constructors
  */
 export const generate = (numbering: Numbering, seq: number): Either.Either<Ids.BizCardNo, SequenceExhausted> => {
   const fail = (reason: string) =>
@@ -225,7 +225,7 @@ export const generate = (numbering: Numbering, seq: number): Either.Either<Ids.B
  * the canonical rendering of its sequence. `parse(generate(n, s)) = s` for every successful `generate`.
  *
  * @since 0.1.0
- * @category Numbering
+ * @category encoding
  */
 export const parse = (no: string, numbering: Numbering): Either.Either<ParsedCardNumber, MalformedCardNumber> => {
   const fail = (reason: string) => Either.left(new MalformedCardNumber({ biz_card_no: no, reason }))
@@ -251,7 +251,7 @@ export const parse = (no: string, numbering: Numbering): Either.Either<ParsedCar
  * {@link validateNumbering} then {@link generate}, for callers holding the template fields.
  *
  * @since 0.1.0
- * @category Numbering
+ * @category constructors
  */
 export const generateFor = (
   template: NumberingLike,

@@ -28,13 +28,13 @@ import { InvalidInput } from "./Validation.js"
  * The five card fields a rule can target (`field_name`), exactly as Alipay spells them.
  *
  * @since 0.1.0
- * @category Models
+ * @category constants
  */
 export const fieldNames = ["Balance", "Point", "Level", "OpenDate", "ValidDate"] as const
 
 /**
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type FieldName = typeof fieldNames[number]
 
@@ -42,13 +42,13 @@ export type FieldName = typeof fieldNames[number]
  * The three rule kinds (`rule_name`).
  *
  * @since 0.1.0
- * @category Models
+ * @category constants
  */
 export const ruleNames = ["ASSIGN_FROM_REQUEST", "DATE_IN_FUTURE", "CONST"] as const
 
 /**
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type RuleName = typeof ruleNames[number]
 
@@ -56,7 +56,7 @@ export type RuleName = typeof ruleNames[number]
  * The `card_ext_info` / `card_info` key each rule field name maps to.
  *
  * @since 0.1.0
- * @category Models
+ * @category constants
  */
 export const cardFieldOf = {
   OpenDate: "open_date",
@@ -70,7 +70,7 @@ export const cardFieldOf = {
  * Snake-case card field produced by the rules.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type CardField = typeof cardFieldOf[FieldName]
 
@@ -78,13 +78,13 @@ export type CardField = typeof cardFieldOf[FieldName]
  * What kind of value a field holds; `ASSIGN_FROM_REQUEST` may only copy between fields of the same kind.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type FieldKind = "date" | "number" | "text"
 
 /**
  * @since 0.1.0
- * @category Models
+ * @category constants
  */
 export const kindOf: Record<FieldName, FieldKind> = {
   OpenDate: "date",
@@ -98,7 +98,7 @@ export const kindOf: Record<FieldName, FieldKind> = {
  * Structural input: one `TemplateFieldRuleDTO` as on the wire. Schema types of the template DTOs are assignable.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface FieldRuleLike {
   readonly field_name: string
@@ -110,7 +110,7 @@ export interface FieldRuleLike {
  * Structural input: the part of `card_ext_info` (MerchantCard) the rules read.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface CardExtInfoLike {
   readonly open_date?: string | undefined
@@ -125,7 +125,7 @@ export interface CardExtInfoLike {
  * A field is absent when neither a rule nor the request provided it.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface EvaluatedFields {
   readonly open_date?: string
@@ -147,7 +147,7 @@ export interface EvaluatedFields {
  * UNCONFIRMED (spec §9.11): what Alipay really returns; the document's format is followed.
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const DATE_IN_FUTURE_OUTPUT_FORMAT = "yyyy-MM-dd" as const
 
@@ -156,7 +156,7 @@ export const DATE_IN_FUTURE_OUTPUT_FORMAT = "yyyy-MM-dd" as const
  * UNCONFIRMED: Alipay documents no bound; 100 years keeps every result inside `yyyy` (4-digit years).
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const MAX_FUTURE_DAYS = 36_600
 
@@ -164,7 +164,7 @@ export const MAX_FUTURE_DAYS = 36_600
  * Largest `<n>m` accepted in a `DATE_IN_FUTURE` rule. UNCONFIRMED: 100 years, as for days.
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const MAX_FUTURE_MONTHS = 1_200
 
@@ -172,7 +172,7 @@ export const MAX_FUTURE_MONTHS = 1_200
  * Maximum length of `rule_value` (spec §3.4).
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const MAX_RULE_VALUE_LENGTH = 512
 
@@ -180,7 +180,7 @@ export const MAX_RULE_VALUE_LENGTH = 512
  * Maximum length of `level` / `point` on a card (MerchantCard `[0,64]`, spec §3.13).
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const MAX_CARD_VALUE_LENGTH = 64
 
@@ -195,7 +195,7 @@ export const MAX_CARD_VALUE_LENGTH = 64
  * UNCONFIRMED: the bare date is accepted because the rule doc itself says "YYYY-MM-DD".
  *
  * @since 0.1.0
- * @category Predicates
+ * @category guards
  */
 export const isAlipayDate = (s: string): boolean => AlipayDateTime.isDateTimeString(s) || AlipayDateTime.isDateString(s)
 
@@ -207,7 +207,7 @@ const isYuan = Schema.is(Money.Yuan)
  * UNCONFIRMED: negative opening points are rejected.
  *
  * @since 0.1.0
- * @category Predicates
+ * @category guards
  */
 export const isPointValue = (s: string): boolean => isPoints(s)
 
@@ -216,7 +216,7 @@ export const isPointValue = (s: string): boolean => isPoints(s)
  * document says "Point: 整数", seed 003), e.g. `88`; `88.5` is not.
  *
  * @since 0.1.0
- * @category Predicates
+ * @category guards
  */
 export const isPointRuleValue = (s: string): boolean => /^(0|[1-9][0-9]*)$/.test(s) && isPoints(s)
 
@@ -225,7 +225,7 @@ export const isPointRuleValue = (s: string): boolean => /^(0|[1-9][0-9]*)$/.test
  * UNCONFIRMED: negative balances rejected.
  *
  * @since 0.1.0
- * @category Predicates
+ * @category guards
  */
 export const isBalanceValue = (s: string): boolean => isYuan(s)
 
@@ -257,7 +257,7 @@ const isRuleName = (s: string): s is RuleName => (ruleNames as ReadonlyArray<str
  * A parsed `DATE_IN_FUTURE` rule value: `<n>d` (days) or `<n>m` (months).
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface FutureOffset {
   readonly unit: "d" | "m"
@@ -271,7 +271,7 @@ const offsetPattern = /^(\d{1,6})([dm])$/
  * lower-case). `None` when malformed or beyond {@link MAX_FUTURE_DAYS} / {@link MAX_FUTURE_MONTHS}.
  *
  * @since 0.1.0
- * @category Parsing
+ * @category encoding
  */
 export const parseFutureOffset = (value: string): Option.Option<FutureOffset> => {
   const m = offsetPattern.exec(value)
@@ -288,7 +288,7 @@ const beijing: DateTime.TimeZone = DateTime.zoneMakeOffset(AlipayDateTime.offset
  * Formats a date-time as `yyyy-MM-dd HH:mm:ss` in Beijing time (`AlipayDateTime.format`).
  *
  * @since 0.1.0
- * @category Formatting
+ * @category encoding
  */
 export const formatBeijing = (dt: DateTime.DateTime): string => AlipayDateTime.format(dt)
 
@@ -296,7 +296,7 @@ export const formatBeijing = (dt: DateTime.DateTime): string => AlipayDateTime.f
  * Formats a date-time as its Beijing calendar date `yyyy-MM-dd` ({@link DATE_IN_FUTURE_OUTPUT_FORMAT}).
  *
  * @since 0.1.0
- * @category Formatting
+ * @category encoding
  */
 export const formatBeijingDate = (dt: DateTime.DateTime): string => AlipayDateTime.formatDate(dt)
 
@@ -305,7 +305,7 @@ export const formatBeijingDate = (dt: DateTime.DateTime): string => AlipayDateTi
  * the last day of the target month (Jan 31 + 1m = Feb 28/29).
  *
  * @since 0.1.0
- * @category Evaluation
+ * @category combinators
  */
 export const addOffset = (now: DateTime.DateTime, offset: FutureOffset): DateTime.Zoned => {
   const zoned = DateTime.setZone(now, beijing)
@@ -322,7 +322,7 @@ export const addOffset = (now: DateTime.DateTime, offset: FutureOffset): DateTim
  * At `card.open`: a rule `ASSIGN_FROM_REQUEST` needs a `card_ext_info` field the request does not carry.
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class RequestFieldMissing extends Schema.TaggedError<RequestFieldMissing>(
   "@membercard/domain/FieldRules/RequestFieldMissing"
@@ -340,7 +340,7 @@ export class RequestFieldMissing extends Schema.TaggedError<RequestFieldMissing>
  * At `card.open`: a `card_ext_info` field the rules use is malformed.
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class RequestFieldMalformed extends Schema.TaggedError<RequestFieldMalformed>(
   "@membercard/domain/FieldRules/RequestFieldMalformed"
@@ -359,7 +359,7 @@ export class RequestFieldMalformed extends Schema.TaggedError<RequestFieldMalfor
  * Open-time failures of {@link evaluate}.
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export type EvaluateError = RequestFieldMissing | RequestFieldMalformed
 
@@ -371,7 +371,7 @@ export type EvaluateError = RequestFieldMissing | RequestFieldMalformed
  * A validated rule.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type CompiledRule =
   | { readonly _tag: "Const"; readonly field: FieldName; readonly value: string }
@@ -382,7 +382,7 @@ export type CompiledRule =
  * A validated rule list: at most one rule per field.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface CompiledFieldRules {
   readonly rules: ReadonlyArray<CompiledRule>
@@ -393,7 +393,7 @@ export interface CompiledFieldRules {
  * Used by {@link validateFieldRules} and by template validation.
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const fieldRuleIssues = (
   rules: ReadonlyArray<FieldRuleLike>,
@@ -478,7 +478,7 @@ export const fieldRuleIssues = (
  * do not fit the field (dates, numbers, level length), `ASSIGN_FROM_REQUEST` naming an unknown or incompatible field.
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const validateFieldRules = (
   rules: ReadonlyArray<FieldRuleLike>
@@ -514,7 +514,7 @@ const readRequest = (
  * UNCONFIRMED (spec §6.2): Alipay does not document unruled fields; copying them is the fake's agreed behaviour.
  *
  * @since 0.1.0
- * @category Evaluation
+ * @category utils
  */
 export const evaluate = (
   compiled: CompiledFieldRules,
@@ -556,7 +556,7 @@ export const evaluate = (
  * {@link validateFieldRules} then {@link evaluate}, for callers holding raw rules.
  *
  * @since 0.1.0
- * @category Evaluation
+ * @category utils
  */
 export const evaluateFieldRules = (
   rules: ReadonlyArray<FieldRuleLike>,
@@ -569,7 +569,7 @@ export const evaluateFieldRules = (
  * {@link evaluate} at the current time (`DateTime.now`, so `TestClock` applies).
  *
  * @since 0.1.0
- * @category Evaluation
+ * @category utils
  */
 export const evaluateNow: (
   compiled: CompiledFieldRules,

@@ -24,6 +24,7 @@ const alnum = (fc: typeof FastCheck, min: number, max: number) =>
  * documented maxima).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateId = Validation.nonEmptyString(Limits.templateIdMax).annotations({
   arbitrary: () => (fc) => digits(fc, 15, Limits.templateIdMax)
@@ -31,6 +32,7 @@ export const TemplateId = Validation.nonEmptyString(Limits.templateIdMax).annota
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type TemplateId = typeof TemplateId.Type
 
@@ -39,6 +41,7 @@ export type TemplateId = typeof TemplateId.Type
  * [1, 32] characters.
  *
  * @since 0.1.0
+ * @category models
  */
 export const BizCardNo = Validation.nonEmptyString(Limits.bizCardNoMax).annotations({
   arbitrary: () => (fc) => alnum(fc, 1, Limits.bizCardNoMax)
@@ -46,6 +49,7 @@ export const BizCardNo = Validation.nonEmptyString(Limits.bizCardNoMax).annotati
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type BizCardNo = typeof BizCardNo.Type
 
@@ -54,6 +58,7 @@ export type BizCardNo = typeof BizCardNo.Type
  * (`qrcode` / `barcode`) encode this value.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ExternalCardNo = Validation.nonEmptyString(Limits.externalCardNoMax).annotations({
   arbitrary: () => (fc) => alnum(fc, 1, Limits.externalCardNoMax)
@@ -61,6 +66,7 @@ export const ExternalCardNo = Validation.nonEmptyString(Limits.externalCardNoMax
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type ExternalCardNo = typeof ExternalCardNo.Type
 
@@ -68,6 +74,7 @@ export type ExternalCardNo = typeof ExternalCardNo.Type
  * Alipay user id: `2088` followed by 12 digits (16 digits), e.g. `2088302463082075`.
  *
  * @since 0.1.0
+ * @category models
  */
 export const AlipayUserId = Schema.String.pipe(
   Schema.pattern(/^2088[0-9]{12}$/, { message: () => "must be 2088 followed by 12 digits (16 digits)" }),
@@ -76,6 +83,7 @@ export const AlipayUserId = Schema.String.pipe(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type AlipayUserId = typeof AlipayUserId.Type
 
@@ -83,6 +91,7 @@ export type AlipayUserId = typeof AlipayUserId.Type
  * User `open_id` (the id new merchants should use instead of the user id), [1, 128] characters.
  *
  * @since 0.1.0
+ * @category models
  */
 export const OpenId = Validation.nonEmptyString(Limits.openIdMax).annotations({
   arbitrary: () => (fc) => alnum(fc, 1, 64)
@@ -90,6 +99,7 @@ export const OpenId = Validation.nonEmptyString(Limits.openIdMax).annotations({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type OpenId = typeof OpenId.Type
 
@@ -98,6 +108,7 @@ export type OpenId = typeof OpenId.Type
  * merchant system; [1, 64] characters (card.delete: 32, applied by its schema).
  *
  * @since 0.1.0
+ * @category models
  */
 export const OutSerialNo = Validation.nonEmptyString(Limits.outSerialNoMax).annotations({
   arbitrary: () => (fc) => alnum(fc, 1, Limits.cardDeleteOutSerialNoMax)
@@ -105,6 +116,7 @@ export const OutSerialNo = Validation.nonEmptyString(Limits.outSerialNoMax).anno
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type OutSerialNo = typeof OutSerialNo.Type
 
@@ -113,6 +125,7 @@ export type OutSerialNo = typeof OutSerialNo.Type
  * [1, `Limits.requestIdMax`] characters.
  *
  * @since 0.1.0
+ * @category models
  */
 export const RequestId = Validation.nonEmptyString(Limits.requestIdMax).annotations({
   arbitrary: () => (fc) => alnum(fc, 1, Limits.requestIdMax)
@@ -120,6 +133,7 @@ export const RequestId = Validation.nonEmptyString(Limits.requestIdMax).annotati
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RequestId = typeof RequestId.Type
 
@@ -128,6 +142,7 @@ export type RequestId = typeof RequestId.Type
  * activateform.query. Not the same thing as `RequestId`; [1, 128] characters.
  *
  * @since 0.1.0
+ * @category models
  */
 export const OpenFormRequestId = Validation.nonEmptyString(Limits.openFormRequestIdMax).annotations({
   arbitrary: () => (fc) => digits(fc, 1, 40)
@@ -135,6 +150,7 @@ export const OpenFormRequestId = Validation.nonEmptyString(Limits.openFormReques
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type OpenFormRequestId = typeof OpenFormRequestId.Type
 
@@ -142,6 +158,7 @@ export type OpenFormRequestId = typeof OpenFormRequestId.Type
  * Alipay app id, e.g. `2014072300007148`; [1, 32] characters.
  *
  * @since 0.1.0
+ * @category models
  */
 export const AppId = Validation.nonEmptyString(Limits.appIdMax).annotations({
   arbitrary: () => (fc) => digits(fc, 16, 16)
@@ -149,6 +166,7 @@ export const AppId = Validation.nonEmptyString(Limits.appIdMax).annotations({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type AppId = typeof AppId.Type
 
@@ -157,6 +175,7 @@ export type AppId = typeof AppId.Type
  * `1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC`); [1, 1000] characters — individual fields apply lower maxima.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ImageId = Validation.nonEmptyString(Limits.imageIdMax).annotations({
   arbitrary: () => (fc) => alnum(fc, 32, 32)
@@ -164,6 +183,7 @@ export const ImageId = Validation.nonEmptyString(Limits.imageIdMax).annotations(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type ImageId = typeof ImageId.Type
 
@@ -175,6 +195,7 @@ export type ImageId = typeof ImageId.Type
  * A `TemplateId` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedTemplateId: Schema.brand<typeof Schema.String, "TemplateId"> = Schema.String.pipe(
   Schema.brand("TemplateId")
@@ -184,6 +205,7 @@ export const ReceivedTemplateId: Schema.brand<typeof Schema.String, "TemplateId"
  * A `BizCardNo` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedBizCardNo: Schema.brand<typeof Schema.String, "BizCardNo"> = Schema.String.pipe(
   Schema.brand("BizCardNo")
@@ -193,6 +215,7 @@ export const ReceivedBizCardNo: Schema.brand<typeof Schema.String, "BizCardNo"> 
  * An `ExternalCardNo` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedExternalCardNo: Schema.brand<typeof Schema.String, "ExternalCardNo"> = Schema.String.pipe(
   Schema.brand("ExternalCardNo")
@@ -202,6 +225,7 @@ export const ReceivedExternalCardNo: Schema.brand<typeof Schema.String, "Externa
  * An `AlipayUserId` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedAlipayUserId: Schema.brand<typeof Schema.String, "AlipayUserId"> = Schema.String.pipe(
   Schema.brand("AlipayUserId")
@@ -211,6 +235,7 @@ export const ReceivedAlipayUserId: Schema.brand<typeof Schema.String, "AlipayUse
  * An `OpenId` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedOpenId: Schema.brand<typeof Schema.String, "OpenId"> = Schema.String.pipe(
   Schema.brand("OpenId")
@@ -220,6 +245,7 @@ export const ReceivedOpenId: Schema.brand<typeof Schema.String, "OpenId"> = Sche
  * An `OpenFormRequestId` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedOpenFormRequestId: Schema.brand<typeof Schema.String, "OpenFormRequestId"> = Schema.String
   .pipe(Schema.brand("OpenFormRequestId"))
@@ -228,6 +254,7 @@ export const ReceivedOpenFormRequestId: Schema.brand<typeof Schema.String, "Open
  * An `AppId` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedAppId: Schema.brand<typeof Schema.String, "AppId"> = Schema.String.pipe(Schema.brand("AppId"))
 
@@ -235,6 +262,7 @@ export const ReceivedAppId: Schema.brand<typeof Schema.String, "AppId"> = Schema
  * An `ImageId` as received from Alipay (any string).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedImageId: Schema.brand<typeof Schema.String, "ImageId"> = Schema.String.pipe(
   Schema.brand("ImageId")

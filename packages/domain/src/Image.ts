@@ -22,7 +22,7 @@ const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optiona
  * Maximum image size: 5 MB (5242880 bytes, documented max of `image_content`).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const imageMaxBytes = 5242880
 
@@ -33,7 +33,7 @@ export const imageMaxBytes = 5242880
  * `image_content`. We accept 50 MB for `mp4` so that a valid upload is not refused here.
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const videoMaxBytes = 52428800
 
@@ -41,7 +41,7 @@ export const videoMaxBytes = 52428800
  * Product rules enforced by the template APIs (not by upload): logo ≤ 1 MB (square, ≥ 500×500).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const logoMaxBytes = 1048576
 
@@ -49,7 +49,7 @@ export const logoMaxBytes = 1048576
  * Product rule: card background ≤ 2 MB (≥ 1020×643).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const backgroundMaxBytes = 2097152
 
@@ -57,7 +57,7 @@ export const backgroundMaxBytes = 2097152
  * Product rule: card-face personal photo (`front_image_id`) ≤ 1 MB, 230×295 px.
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const frontImageMaxBytes = 1048576
 
@@ -65,7 +65,7 @@ export const frontImageMaxBytes = 1048576
  * Max length of `image_type` (8), `image_name` (128), `image_pid` (16).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const fieldMax = { image_type: 8, image_name: 128, image_pid: 16 } as const
 
@@ -76,7 +76,7 @@ export const fieldMax = { image_type: 8, image_name: 128, image_pid: 16 } as con
  * bmp, png, jpeg, jpg, gif.
  *
  * @since 0.1.0
- * @category formats
+ * @category constants
  */
 export const imageTypes = ["bmp", "png", "jpeg", "jpg", "gif", "mp4"] as const
 
@@ -84,13 +84,13 @@ export const imageTypes = ["bmp", "png", "jpeg", "jpg", "gif", "mp4"] as const
  * `image_type`: the file format.
  *
  * @since 0.1.0
- * @category formats
+ * @category models
  */
 export const ImageType = Validation.literals(...imageTypes)
 
 /**
  * @since 0.1.0
- * @category formats
+ * @category models
  */
 export type ImageType = typeof ImageType.Type
 
@@ -98,7 +98,7 @@ export type ImageType = typeof ImageType.Type
  * Is the type a video (larger size limit)?
  *
  * @since 0.1.0
- * @category formats
+ * @category guards
  */
 export const isVideo = (type: ImageType): boolean => type === "mp4"
 
@@ -106,7 +106,7 @@ export const isVideo = (type: ImageType): boolean => type === "mp4"
  * Size limit in bytes for a type.
  *
  * @since 0.1.0
- * @category limits
+ * @category utils
  */
 export const maxBytesFor = (type: ImageType): number => isVideo(type) ? videoMaxBytes : imageMaxBytes
 
@@ -114,7 +114,7 @@ export const maxBytesFor = (type: ImageType): number => isVideo(type) ? videoMax
  * MIME content type for the multipart file part.
  *
  * @since 0.1.0
- * @category formats
+ * @category utils
  */
 export const contentTypeFor = (type: ImageType): string => {
   switch (type) {
@@ -140,7 +140,7 @@ const startsWith = (bytes: Uint8Array, prefix: ReadonlyArray<number>, offset = 0
  * answering `UNKNOWN_FORMAT`; Alipay's own detection is not documented.
  *
  * @since 0.1.0
- * @category formats
+ * @category utils
  */
 export const detectFormat = (bytes: Uint8Array): "jpg" | "png" | "gif" | "bmp" | "mp4" | undefined => {
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpg"
@@ -156,7 +156,7 @@ export const detectFormat = (bytes: Uint8Array): "jpg" | "png" | "gif" | "bmp" |
  * multipart part (not documented by Alipay; defaults: `image_name` + `.` + `image_type`, `contentTypeFor`).
  *
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export const ImageContent = Schema.Struct({
   /** The binary content; not empty. */
@@ -172,7 +172,7 @@ export const ImageContent = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export type ImageContent = typeof ImageContent.Type
 
@@ -180,7 +180,7 @@ export type ImageContent = typeof ImageContent.Type
  * The non-file fields of the upload (`data` JSON part in v3, form fields in v2).
  *
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export const ImageUploadFields = Schema.Struct({
   /** Y, 8. Format, e.g. `jpg` or `mp4`. */
@@ -193,7 +193,7 @@ export const ImageUploadFields = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export type ImageUploadFields = typeof ImageUploadFields.Type
 
@@ -202,7 +202,7 @@ export type ImageUploadFields = typeof ImageUploadFields.Type
  * videos ≤ 50 MB (`videoMaxBytes`, UNCONFIRMED).
  *
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export const ImageUploadRequest = Schema.Struct({
   ...ImageUploadFields.fields,
@@ -219,7 +219,7 @@ export const ImageUploadRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export type ImageUploadRequest = typeof ImageUploadRequest.Type
 
@@ -228,7 +228,7 @@ export type ImageUploadRequest = typeof ImageUploadRequest.Type
  * and content type.
  *
  * @since 0.1.0
- * @category request
+ * @category encoding
  */
 export const toParts = (request: ImageUploadRequest): {
   readonly fields: ImageUploadFields
@@ -256,7 +256,7 @@ export const toParts = (request: ImageUploadRequest): {
  * in a new page, anti-hotlinking).
  *
  * @since 0.1.0
- * @category response
+ * @category models
  */
 export const ImageUploadResponse = Schema.Struct({
   image_id: optionalReceived(Ids.ReceivedImageId),
@@ -265,6 +265,6 @@ export const ImageUploadResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category response
+ * @category models
  */
 export type ImageUploadResponse = typeof ImageUploadResponse.Type

@@ -21,6 +21,7 @@
  * de-duplicated on display.
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: 3 (current create text) vs 4 (old/modify/query); chosen 4.
 export const cardActionListMax = 4
@@ -34,6 +35,7 @@ export const cardActionListMax = 4
  * stricter rule) and the one the agreed design (DESIGN.md) names.
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: 4 (current text) vs 3 (seed/old); chosen 3, valid under both.
 export const frontTextListMax = 3
@@ -46,6 +48,7 @@ export const frontTextListMax = 3
  * the total card number bound (`bizCardNoMax`) still holds through `biz_no_suffix_len`.
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: 10 (old create doc) vs 16 (modify/query); chosen 16.
 export const bizNoPrefixMax = 16
@@ -57,6 +60,7 @@ export const bizNoPrefixMax = 16
  * Choice: 32 — the Chinese doc of the API that matters most, and a 32-character id is valid under both.
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: 32 (create) vs 64 (modify, English); chosen 32, valid under both.
 export const requestIdMax = 32
@@ -69,6 +73,7 @@ export const requestIdMax = 32
  * UNCONFIRMED. Choice: 32 — every current text says [0,32] and every example id is at most 32 digits.
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: 32 (current texts) vs 128 / 1024 (old English); chosen 32.
 export const templateIdMax = 32
@@ -80,6 +85,7 @@ export const templateIdMax = 32
  * irrelevant: at most `openFormFieldsMax` codes of ~35 characters fit in under 1000 characters.
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: 10240 (old) vs 102400 (new); chosen the newer 102400.
 export const openFormFieldsTextMax = 102400
@@ -94,6 +100,7 @@ export const openFormFieldsTextMax = 102400
  * required (a test checks that each one is).
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: gopay requires 2 fields, old docs 7; chosen the old docs' 7 (strict on what we send).
 export const templateCreateRequiredFields = [
@@ -112,6 +119,7 @@ export const templateCreateRequiredFields = [
  * Documented: **16** (Alipay tables) vs **32** (scvzerng SDK). UNCONFIRMED. Choice: 16 (Alipay's own text).
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: 16 (Alipay) vs 32 (scvzerng); chosen 16.
 export const columnValueMax = 16
@@ -124,6 +132,7 @@ export const columnValueMax = 16
  * Maximum total length of a business card number `biz_card_no` (= prefix + suffix). Spec §6.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const bizCardNoMax = 32
 
@@ -131,6 +140,7 @@ export const bizCardNoMax = 32
  * Smallest `biz_no_suffix_len` (old docs: range [8, 32]). Spec §6.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const bizNoSuffixLenMin = 8
 
@@ -138,6 +148,7 @@ export const bizNoSuffixLenMin = 8
  * Largest `biz_no_suffix_len` (old docs: range [8, 32]; also `prefix + suffix <= 32`). Spec §6.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const bizNoSuffixLenMax = 32
 
@@ -145,6 +156,7 @@ export const bizNoSuffixLenMax = 32
  * Number of system-reserved digits at the start of the suffix (current SDK text). Spec §6.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const bizNoReservedDigits = 2
 
@@ -152,6 +164,7 @@ export const bizNoReservedDigits = 2
  * Recommended `biz_no_suffix_len` (current SDK text). Spec §6.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const bizNoSuffixLenRecommended = 20
 
@@ -159,6 +172,7 @@ export const bizNoSuffixLenRecommended = 20
  * Maximum length of `card_action_list[].text` (button text). Spec §3.5, §6.4.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const cardActionTextMax = 6
 
@@ -167,6 +181,7 @@ export const cardActionTextMax = 6
  * Spec §3.5, §6.4 (a display rule, not a rejection).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const miniAppActionsOnListMax = 2
 
@@ -174,6 +189,7 @@ export const miniAppActionsOnListMax = 2
  * Grid layout (`column_info_layout = grid`): at most this many columns per row. Spec §3.2, §6.4.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const gridColumnsPerRowMax = 4
 
@@ -181,6 +197,7 @@ export const gridColumnsPerRowMax = 4
  * Maximum length of a grid column `tag` (guide). Spec §3.2.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const columnTagMax = 3
 
@@ -188,6 +205,7 @@ export const columnTagMax = 3
  * Open form (formtemplate.set): at most this many common fields in total (required + optional). Spec §4.4, §6.4.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const openFormFieldsMax = 20
 
@@ -195,6 +213,7 @@ export const openFormFieldsMax = 20
  * Open form: `required` must contain at least this many fields. Spec §4.4, §6.4.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const openFormRequiredMin = 1
 
@@ -202,6 +221,7 @@ export const openFormRequiredMin = 1
  * Maximum length of `external_card_no` (MerchantCard, [1,64]). Spec §3.13.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const externalCardNoMax = 64
 
@@ -210,6 +230,7 @@ export const externalCardNoMax = 64
  * schema applies `cardDeleteOutSerialNoMax` on top. Spec §4.7, §4.10.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const outSerialNoMax = 64
 
@@ -217,6 +238,7 @@ export const outSerialNoMax = 64
  * Maximum length of card.delete's `out_serial_no` (English doc: 32). Spec §4.10.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const cardDeleteOutSerialNoMax = 32
 
@@ -224,6 +246,7 @@ export const cardDeleteOutSerialNoMax = 32
  * Maximum length of an `app_id` (common request parameter). Spec §2.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const appIdMax = 32
 
@@ -232,6 +255,7 @@ export const appIdMax = 32
  * (`level_icon` 64, `slogan_img_id` 100); upload responses return 32-character ids. Spec §3.1, §4.12.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const imageIdMax = 1000
 
@@ -239,6 +263,7 @@ export const imageIdMax = 1000
  * Maximum length of a user `open_id`. Spec §3.15.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const openIdMax = 128
 
@@ -246,6 +271,7 @@ export const openIdMax = 128
  * Maximum length of the `request_id` Alipay hands to the open-form callback (activateform.query). Spec §4.6.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const openFormRequestIdMax = 128
 
@@ -253,5 +279,6 @@ export const openFormRequestIdMax = 128
  * Maximum length of `notify_url` (common parameter). Spec §2.1.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const notifyUrlMax = 256

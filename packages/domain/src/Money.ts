@@ -21,6 +21,7 @@ const signedPattern = /^-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/
  * Largest amount in hundredths that arithmetic handles exactly (`Number.MAX_SAFE_INTEGER`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const maxHundredths = Number.MAX_SAFE_INTEGER
 
@@ -29,6 +30,7 @@ export const maxHundredths = Number.MAX_SAFE_INTEGER
  * `None` for any other format or a value beyond `maxHundredths`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parseHundredths = (input: string): Option.Option<number> => {
   if (!signedPattern.test(input)) return Option.none()
@@ -44,6 +46,7 @@ export const parseHundredths = (input: string): Option.Option<number> => {
  * Formats integer hundredths with exactly 2 decimals: `12489` → `"124.89"`, `-100` → `"-1.00"`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const formatHundredths = (hundredths: number): string => {
   const negative = hundredths < 0
@@ -56,6 +59,7 @@ export const formatHundredths = (hundredths: number): string => {
  * Formats integer hundredths as short as possible with at most 2 decimals: `8800` → `"88"`, `8850` → `"88.50"`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const formatHundredthsShort = (hundredths: number): string =>
   hundredths % 100 === 0 ? String(hundredths / 100) : formatHundredths(hundredths)
@@ -75,6 +79,7 @@ const arbitraryDecimal = (signed: boolean) => () => (fc: typeof FastCheck) =>
  * Amount in yuan as a string: non-negative, at most 2 decimals, no leading zeros (`124.89`, `0.5`, `100`).
  *
  * @since 0.1.0
+ * @category models
  */
 export const Yuan = Schema.String.pipe(
   Schema.filter(isUnsigned, { message: () => "must be a non-negative amount in yuan with at most 2 decimals" }),
@@ -84,6 +89,7 @@ export const Yuan = Schema.String.pipe(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Yuan = typeof Yuan.Type
 
@@ -91,6 +97,7 @@ export type Yuan = typeof Yuan.Type
  * Points as a string: non-negative number with at most 2 decimals (`88`, `88.5`).
  *
  * @since 0.1.0
+ * @category models
  */
 export const Points = Schema.String.pipe(
   Schema.filter(isUnsigned, { message: () => "must be a non-negative number with at most 2 decimals" }),
@@ -100,6 +107,7 @@ export const Points = Schema.String.pipe(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Points = typeof Points.Type
 
@@ -107,6 +115,7 @@ export type Points = typeof Points.Type
  * A signed change of points (`changed_point`): `100` = +100, `-100` = −100, at most 2 decimals.
  *
  * @since 0.1.0
+ * @category models
  */
 export const PointsDelta = Schema.String.pipe(
   Schema.filter(isSigned, { message: () => "must be a number with at most 2 decimals (may be negative)" }),
@@ -116,6 +125,7 @@ export const PointsDelta = Schema.String.pipe(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type PointsDelta = typeof PointsDelta.Type
 
@@ -123,6 +133,7 @@ export type PointsDelta = typeof PointsDelta.Type
  * Non-negative integer number of hundredths (cents, or hundredths of a point).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Hundredths = Schema.Int.pipe(
   Schema.between(0, maxHundredths, { message: () => `must be an integer between 0 and ${maxHundredths}` })
@@ -146,6 +157,7 @@ const codec = <A extends string>(
  * Yuan string ⇄ integer cents (encodes with exactly 2 decimals, e.g. `124.89`, `100.00`).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const YuanFromCents = codec(Yuan, formatHundredths)
 
@@ -153,6 +165,7 @@ export const YuanFromCents = codec(Yuan, formatHundredths)
  * Points string ⇄ integer hundredths of a point (encodes `88` or `88.50`).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const PointsFromHundredths = codec(Points, formatHundredthsShort)
 
@@ -160,6 +173,7 @@ export const PointsFromHundredths = codec(Points, formatHundredthsShort)
  * Amount in integer cents. `Yuan` values always parse.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const toCents = (yuan: Yuan): number => Option.getOrElse(parseHundredths(yuan), () => 0)
 
@@ -167,6 +181,7 @@ export const toCents = (yuan: Yuan): number => Option.getOrElse(parseHundredths(
  * Cents → `Yuan` with 2 decimals; `None` if negative, not an integer, or unsafe.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromCents = (cents: number): Option.Option<Yuan> =>
   Number.isSafeInteger(cents) && cents >= 0 ? Option.some(Yuan.make(formatHundredths(cents))) : Option.none()
@@ -175,6 +190,7 @@ export const fromCents = (cents: number): Option.Option<Yuan> =>
  * Sum of two amounts; `None` on overflow beyond `maxHundredths`.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const addYuan = (a: Yuan, b: Yuan): Option.Option<Yuan> => fromCents(toCents(a) + toCents(b))
 
@@ -182,6 +198,7 @@ export const addYuan = (a: Yuan, b: Yuan): Option.Option<Yuan> => fromCents(toCe
  * `a - b`; `None` if the result would be negative.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const subtractYuan = (a: Yuan, b: Yuan): Option.Option<Yuan> => fromCents(toCents(a) - toCents(b))
 
@@ -189,6 +206,7 @@ export const subtractYuan = (a: Yuan, b: Yuan): Option.Option<Yuan> => fromCents
  * Points in integer hundredths. `Points` values always parse.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const pointsToHundredths = (points: Points): number => Option.getOrElse(parseHundredths(points), () => 0)
 
@@ -196,6 +214,7 @@ export const pointsToHundredths = (points: Points): number => Option.getOrElse(p
  * Hundredths → `Points` (`88`, `88.50`); `None` if negative, not an integer, or unsafe.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const pointsFromHundredths = (hundredths: number): Option.Option<Points> =>
   Number.isSafeInteger(hundredths) && hundredths >= 0
@@ -206,6 +225,7 @@ export const pointsFromHundredths = (hundredths: number): Option.Option<Points> 
  * Applies a signed change to points; `None` if the result would be negative.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const applyPointsDelta = (points: Points, delta: PointsDelta): Option.Option<Points> =>
   pointsFromHundredths(pointsToHundredths(points) + Option.getOrElse(parseHundredths(delta), () => 0))

@@ -23,7 +23,7 @@ const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optiona
  * `msg_method` of N1.
  *
  * @since 0.1.0
- * @category methods
+ * @category constants
  */
 export const OPEN_CARD_RESULT_NOTIFY = "alipay.user.opencard.result.notify" as const
 
@@ -31,7 +31,7 @@ export const OPEN_CARD_RESULT_NOTIFY = "alipay.user.opencard.result.notify" as c
  * `method` of the N2 SPI.
  *
  * @since 0.1.0
- * @category methods
+ * @category constants
  */
 export const OPEN_CARD_GET_SPI = "spi.alipay.user.opencard.get" as const
 
@@ -40,7 +40,7 @@ export const OPEN_CARD_GET_SPI = "spi.alipay.user.opencard.get" as const
  * `success`). UNCONFIRMED for N1 specifically and for the mdcode notify ack (conventionally `success`).
  *
  * @since 0.1.0
- * @category replies
+ * @category constants
  */
 export const ACK = "success" as const
 
@@ -49,7 +49,7 @@ export const ACK = "success" as const
  * not the app's Alipay public key (spec §5.3, FAQ). Those notifications use charset GBK and RSA2.
  *
  * @since 0.1.0
- * @category mdcode
+ * @category constants
  */
 export const MDCODE_NOTIFY_PUBLIC_KEY =
   "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAk77oKO0IH0xekleDcIaAr5wHGJCQ9ICuiWPRYuPlVYsrslSx2NLo06VK34cnrXNFAMSJZPyyeak8iaqxdRfmn59UkHljIVLVQXi3CWnpmlGavluUrIcklM04b7UUiTbb3/T9N2ubwvIB1/sPH4DcYi83jM3M1YlD40fWe7He+6pMdcLGTAuF/8U5uTT6x26FUDGruvv7mPfeZDdqZrT/F1kpZgU+GULgvL9RZTuaJqwXWwTO9bWx4Hlp3EP6KrfFiV2lTUvoXD/zDn/wPX0/E5I336UVJPzgNg/u+qvpKRibBf4+APv0s93u2Zhe8q66VpJ/Nt4fLsGbRRz7UJb+zwIDAQAB" as const
@@ -58,7 +58,7 @@ export const MDCODE_NOTIFY_PUBLIC_KEY =
  * Charset of mdcode notifications (GBK, spec §5.3).
  *
  * @since 0.1.0
- * @category mdcode
+ * @category constants
  */
 export const MDCODE_NOTIFY_CHARSET = "GBK" as const
 
@@ -96,7 +96,7 @@ const commonFields = {
  * string. Decodes every form-posted message, whatever its `notify_type` / `msg_method`.
  *
  * @since 0.1.0
- * @category generic
+ * @category models
  */
 export const GenericNotification = Schema.Struct(commonFields, RestParams).annotations({
   identifier: "GenericNotification"
@@ -104,7 +104,7 @@ export const GenericNotification = Schema.Struct(commonFields, RestParams).annot
 
 /**
  * @since 0.1.0
- * @category generic
+ * @category models
  */
 export type GenericNotification = typeof GenericNotification.Type
 
@@ -113,7 +113,7 @@ export type GenericNotification = typeof GenericNotification.Type
  * else `notify_type` (classic notifications, e.g. `trade_status_sync`).
  *
  * @since 0.1.0
- * @category generic
+ * @category utils
  */
 export const nameOf = (params: Readonly<Record<string, string | undefined>>): string | undefined =>
   params["msg_method"] ?? params["method"] ?? params["notify_type"]
@@ -126,7 +126,7 @@ export const nameOf = (params: Readonly<Record<string, string | undefined>>): st
  * `biz_content` of N1 (spec §5.1). Remaining fields of the message are UNCONFIRMED; unknown keys are ignored.
  *
  * @since 0.1.0
- * @category N1
+ * @category models
  */
 export const OpenCardResultBizContent = Schema.Struct({
   /** Y, 32. Template id. */
@@ -145,7 +145,7 @@ export const OpenCardResultBizContent = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category N1
+ * @category models
  */
 export type OpenCardResultBizContent = typeof OpenCardResultBizContent.Type
 
@@ -154,7 +154,7 @@ export type OpenCardResultBizContent = typeof OpenCardResultBizContent.Type
  * text). Unknown parameters are ignored (decode the same parameters with `GenericNotification` to keep them).
  *
  * @since 0.1.0
- * @category N1
+ * @category models
  */
 export const OpenCardResultNotify = Schema.Struct({
   ...commonFields,
@@ -164,7 +164,7 @@ export const OpenCardResultNotify = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category N1
+ * @category models
  */
 export type OpenCardResultNotify = typeof OpenCardResultNotify.Type
 
@@ -172,7 +172,7 @@ export type OpenCardResultNotify = typeof OpenCardResultNotify.Type
  * Did the card open succeed (`success` is `true`, case-insensitive)?
  *
  * @since 0.1.0
- * @category N1
+ * @category guards
  */
 export const isOpenCardSuccess = (content: OpenCardResultBizContent): boolean =>
   content.success !== undefined && content.success.toLowerCase() === "true"
@@ -185,7 +185,7 @@ export const isOpenCardSuccess = (content: OpenCardResultBizContent): boolean =>
  * Business parameters of the N2 SPI request (spec §5.2; the rest is UNCONFIRMED, unknown keys ignored).
  *
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export const OpenCardGetBizContent = Schema.Struct({
   /** N, 16. Alipay user id. */
@@ -204,7 +204,7 @@ export const OpenCardGetBizContent = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export type OpenCardGetBizContent = typeof OpenCardGetBizContent.Type
 
@@ -216,7 +216,7 @@ export type OpenCardGetBizContent = typeof OpenCardGetBizContent.Type
  * top-level parameters; `spiBusinessParams` accepts both.
  *
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export const OpenCardGetSpiRequest = Schema.Struct({
   method: Schema.Literal(OPEN_CARD_GET_SPI),
@@ -234,7 +234,7 @@ export const OpenCardGetSpiRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export type OpenCardGetSpiRequest = typeof OpenCardGetSpiRequest.Type
 
@@ -246,7 +246,7 @@ const decodeBizContentFlat = Validation.decodeReceived(OpenCardGetBizContent)
  * the top-level parameters (see the UNCONFIRMED note on `OpenCardGetSpiRequest`).
  *
  * @since 0.1.0
- * @category N2
+ * @category utils
  */
 export const spiBusinessParams = (
   params: Readonly<Record<string, string>>
@@ -260,7 +260,7 @@ export const spiBusinessParams = (
  * merchant sends it). `external_card_no` is the merchant's card number.
  *
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export const SpiCardInfo = Schema.Struct({
   /** Y. The `biz_card_no` of the SPI request, echoed back. */
@@ -270,7 +270,7 @@ export const SpiCardInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export type SpiCardInfo = typeof SpiCardInfo.Type
 
@@ -281,7 +281,7 @@ export type SpiCardInfo = typeof SpiCardInfo.Type
  * convention (`10000` / `Success` on success).
  *
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export const OpenCardGetSpiReply = Schema.Struct({
   code: Validation.nonEmptyString(64),
@@ -291,7 +291,7 @@ export const OpenCardGetSpiReply = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category N2
+ * @category models
  */
 export type OpenCardGetSpiReply = typeof OpenCardGetSpiReply.Type
 
@@ -299,7 +299,7 @@ export type OpenCardGetSpiReply = typeof OpenCardGetSpiReply.Type
  * A successful SPI reply for a card.
  *
  * @since 0.1.0
- * @category N2
+ * @category constructors
  */
 export const makeSpiReply = (cardInfo: SpiCardInfo): OpenCardGetSpiReply => ({
   code: "10000",
@@ -311,7 +311,7 @@ export const makeSpiReply = (cardInfo: SpiCardInfo): OpenCardGetSpiReply => ({
  * Does the reply echo the request's `biz_card_no` (as it must)?
  *
  * @since 0.1.0
- * @category N2
+ * @category guards
  */
 export const echoesBizCardNo = (request: OpenCardGetBizContent, reply: OpenCardGetSpiReply): boolean =>
   reply.card_info !== undefined && reply.card_info.biz_card_no === request.biz_card_no
@@ -328,7 +328,7 @@ export const echoesBizCardNo = (request: OpenCardGetBizContent, reply: OpenCardG
  * (`card_info.mdcode_info`).
  *
  * @since 0.1.0
- * @category N3
+ * @category models
  */
 export const MdCodeNotifyRequest = Schema.Struct({
   /** The card the code is for. */
@@ -340,7 +340,7 @@ export const MdCodeNotifyRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category N3
+ * @category models
  */
 export type MdCodeNotifyRequest = typeof MdCodeNotifyRequest.Type
 
@@ -348,7 +348,7 @@ export type MdCodeNotifyRequest = typeof MdCodeNotifyRequest.Type
  * The synchronous reply to N3: the text `success` (UNCONFIRMED, conventional).
  *
  * @since 0.1.0
- * @category N3
+ * @category schemas
  */
 export const MdCodeNotifyReply = Schema.Literal(ACK)
 
@@ -360,7 +360,7 @@ export const MdCodeNotifyReply = Schema.Literal(ACK)
  * A received notification, typed by what it is.
  *
  * @since 0.1.0
- * @category classification
+ * @category models
  */
 export type Received =
   | { readonly _tag: "OpenCardResult"; readonly notification: OpenCardResultNotify }
@@ -379,7 +379,7 @@ const decodeGeneric = Validation.decodeReceived(GenericNotification)
  * missing or whose `biz_content` is not JSON fails with `InvalidInput`.
  *
  * @since 0.1.0
- * @category classification
+ * @category encoding
  */
 export const decode = (params: Readonly<Record<string, string>>): Either.Either<Received, Validation.InvalidInput> => {
   if (params["msg_method"] === OPEN_CARD_RESULT_NOTIFY) {

@@ -21,7 +21,7 @@ const optionalReceived = <S extends Schema.Schema.All>(schema: S) =>
  * Max lengths of the request fields: `code` (the auth code) and `refresh_token`, 40 each (Alipay's field table).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 export const fieldMax = { code: 40, refresh_token: 40 } as const
 
@@ -31,7 +31,7 @@ export const fieldMax = { code: 40, refresh_token: 40 } as const
  * UNCONFIRMED: Alipay says the code is short-lived and single-use; 5 minutes is our choice (opencard-flows §2.1).
  *
  * @since 0.1.0
- * @category limits
+ * @category constants
  */
 // UNCONFIRMED: auth code lifetime; 5 minutes is our choice.
 export const authCodeTtlSeconds = 300
@@ -40,7 +40,7 @@ export const authCodeTtlSeconds = 300
  * The grant types.
  *
  * @since 0.1.0
- * @category request
+ * @category constants
  */
 export const grantTypes = ["authorization_code", "refresh_token"] as const
 
@@ -48,13 +48,13 @@ export const grantTypes = ["authorization_code", "refresh_token"] as const
  * `grant_type`.
  *
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export const GrantType = Validation.literals(...grantTypes)
 
 /**
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export type GrantType = typeof GrantType.Type
 
@@ -62,7 +62,7 @@ export type GrantType = typeof GrantType.Type
  * Exchange an auth code: `grant_type: "authorization_code"` with `code`.
  *
  * @since 0.1.0
- * @category request
+ * @category schemas
  */
 export const AuthorizationCodeRequest = Schema.Struct({
   /** Y. `authorization_code`. */
@@ -75,7 +75,7 @@ export const AuthorizationCodeRequest = Schema.Struct({
  * Refresh an access token: `grant_type: "refresh_token"` with `refresh_token`.
  *
  * @since 0.1.0
- * @category request
+ * @category schemas
  */
 export const RefreshTokenRequest = Schema.Struct({
   /** Y. `refresh_token`. */
@@ -89,7 +89,7 @@ export const RefreshTokenRequest = Schema.Struct({
  * required; the other one must be absent.
  *
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export const OAuthTokenRequest = Schema.Union(AuthorizationCodeRequest, RefreshTokenRequest).annotations({
   identifier: "OAuthTokenRequest"
@@ -97,7 +97,7 @@ export const OAuthTokenRequest = Schema.Union(AuthorizationCodeRequest, RefreshT
 
 /**
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export type OAuthTokenRequest = typeof OAuthTokenRequest.Type
 
@@ -109,7 +109,7 @@ const ReceivedSeconds = Schema.Union(Schema.Number, Schema.NumberFromString)
  * ignored). `access_token` and `refresh_token` are decoded to `Redacted` so that they never print.
  *
  * @since 0.1.0
- * @category response
+ * @category models
  */
 export const OAuthTokenResponse = Schema.Struct({
   /** 16. The user's Alipay user id (`2088…`), when the app still receives user ids. */
@@ -132,6 +132,6 @@ export const OAuthTokenResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category response
+ * @category models
  */
 export type OAuthTokenResponse = typeof OAuthTokenResponse.Type

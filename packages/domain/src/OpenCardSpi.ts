@@ -120,7 +120,7 @@ const digits = /^[0-9]+$/
  * (`AlipayDateTime`), despite the field's name.
  *
  * @since 0.1.0
- * @category utc_timestamp
+ * @category encoding
  */
 export const parseTimestamp = (input: string): Option.Option<DateTime.Utc> => {
   if (digits.test(input)) {
@@ -137,7 +137,7 @@ export const parseTimestamp = (input: string): Option.Option<DateTime.Utc> => {
  * `yyyy-MM-dd HH:mm:ss`).
  *
  * @since 0.1.0
- * @category utc_timestamp
+ * @category schemas
  */
 export const UtcTimestamp = Schema.String.pipe(
   Schema.filter((s) => Option.isSome(parseTimestamp(s)), {
@@ -154,7 +154,7 @@ export const UtcTimestamp = Schema.String.pipe(
  * typed, any other key kept as a string).
  *
  * @since 0.1.0
- * @category user_info
+ * @category models
  */
 export const UserInfo = Schema.Struct({
   /** Mobile phone. */
@@ -185,7 +185,7 @@ export const UserInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category user_info
+ * @category models
  */
 export type UserInfo = typeof UserInfo.Type
 
@@ -194,7 +194,7 @@ export type UserInfo = typeof UserInfo.Type
  * `OpenForm.parseInfos` reads; UNCONFIRMED, opencard-flows §1.2). Keys in the order given.
  *
  * @since 0.1.0
- * @category user_info
+ * @category encoding
  */
 export const encodeUserInfo = (info: Readonly<Record<string, string | undefined>>): string =>
   JSON.stringify(
@@ -210,7 +210,7 @@ export const encodeUserInfo = (info: Readonly<Record<string, string | undefined>
  * {@link encodeUserInfo}.
  *
  * @since 0.1.0
- * @category user_info
+ * @category schemas
  */
 export const UserInfoJson: Schema.Schema<UserInfo, string> = Schema.transformOrFail(
   Schema.String,
@@ -235,7 +235,7 @@ export const UserInfoJson: Schema.Schema<UserInfo, string> = Schema.transformOrF
  * the same level of the form. Unknown parameters are ignored; `user_info` is decoded into `UserInfo`.
  *
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export const Request = Schema.Struct({
   // --- system fields ---
@@ -276,7 +276,7 @@ export const Request = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export type Request = typeof Request.Type
 
@@ -284,7 +284,7 @@ export type Request = typeof Request.Type
  * The parameters of a request as sent (what Alipay, or an emulator, puts in the form body before signing).
  *
  * @since 0.1.0
- * @category request
+ * @category models
  */
 export type RequestParams = typeof Request.Encoded
 
@@ -298,7 +298,7 @@ const decodeRequestParams = Validation.decodeReceived(Request)
  * top level.
  *
  * @since 0.1.0
- * @category request
+ * @category encoding
  */
 export const decodeRequest = (
   params: Readonly<Record<string, string>>
@@ -320,7 +320,7 @@ export const decodeRequest = (
  * The instant of `utc_timestamp` (always `Some` for a decoded request).
  *
  * @since 0.1.0
- * @category request
+ * @category utils
  */
 export const timestampOf = (request: Request): Option.Option<DateTime.Utc> => parseTimestamp(request.utc_timestamp)
 
@@ -333,13 +333,13 @@ export const timestampOf = (request: Request): Option.Option<DateTime.Utc> => pa
  * every documented limit checked; no `biz_card_no`, which the gateway fills in from the request).
  *
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export const CardData = Card.OpenCardExtInfo
 
 /**
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export type CardData = typeof CardData.Type
 
@@ -347,7 +347,7 @@ export type CardData = typeof CardData.Type
  * Plain card data (strings, no brands) as a merchant writes it; checked with {@link validateCardData}.
  *
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export type CardDataInput = typeof CardData.Encoded
 
@@ -355,7 +355,7 @@ export type CardDataInput = typeof CardData.Encoded
  * Checks card data against Alipay's limits (strict: every issue, unknown keys rejected).
  *
  * @since 0.1.0
- * @category answer
+ * @category validation
  */
 export const validateCardData: (input: unknown) => Either.Either<CardData, Validation.InvalidInput> = Validation
   .validate(CardData)
@@ -365,13 +365,13 @@ export const validateCardData: (input: unknown) => Either.Either<CardData, Valid
  * `Notification.SpiCardInfo`).
  *
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export const CardInfo = Notification.SpiCardInfo
 
 /**
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export type CardInfo = typeof CardInfo.Type
 
@@ -379,7 +379,7 @@ export type CardInfo = typeof CardInfo.Type
  * The answer when the card is opened: `{"code":"10000","msg":"Success","card_info":{…}}`.
  *
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export const SuccessAnswer = Schema.Struct({
   code: Schema.Literal(SUCCESS_CODE),
@@ -389,7 +389,7 @@ export const SuccessAnswer = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export type SuccessAnswer = typeof SuccessAnswer.Type
 
@@ -399,7 +399,7 @@ export type SuccessAnswer = typeof SuccessAnswer.Type
  * `SYSTEM_ERROR` (retryable, see `systemError`) and `INVALID_PARAMETER` (see `invalidCardData`).
  *
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export const FailureAnswer = Schema.Struct({
   code: Schema.Literal(FAILURE_CODE),
@@ -410,7 +410,7 @@ export const FailureAnswer = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export type FailureAnswer = typeof FailureAnswer.Type
 
@@ -418,13 +418,13 @@ export type FailureAnswer = typeof FailureAnswer.Type
  * Either answer.
  *
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export const Answer = Schema.Union(SuccessAnswer, FailureAnswer).annotations({ identifier: "OpenCardSpiAnswer" })
 
 /**
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export type Answer = typeof Answer.Type
 
@@ -432,7 +432,7 @@ export type Answer = typeof Answer.Type
  * A success answer for a card; the card's `biz_card_no` is the request's.
  *
  * @since 0.1.0
- * @category answer
+ * @category constructors
  */
 export const success = (request: Pick<Request, "biz_card_no">, card: CardData): SuccessAnswer => ({
   code: SUCCESS_CODE,
@@ -444,7 +444,7 @@ export const success = (request: Pick<Request, "biz_card_no">, card: CardData): 
  * A refusal with the merchant's sub-code and message (checked by `FailureAnswer` before it is sent).
  *
  * @since 0.1.0
- * @category answer
+ * @category constructors
  */
 export const failure = (subCode: string, subMsg: string): FailureAnswer => ({
   code: FAILURE_CODE,
@@ -458,7 +458,7 @@ export const failure = (subCode: string, subMsg: string): FailureAnswer => ({
  * catalogue's retryable `SYSTEM_ERROR` (系统繁忙). No card is opened; Alipay may call again.
  *
  * @since 0.1.0
- * @category answer
+ * @category constructors
  */
 // UNCONFIRMED: the failure codes of the SPI answer; 40004 + the catalogue's retryable SYSTEM_ERROR is our choice.
 export const systemError: FailureAnswer = failure(
@@ -471,7 +471,7 @@ export const systemError: FailureAnswer = failure(
  * No card is opened.
  *
  * @since 0.1.0
- * @category answer
+ * @category constructors
  */
 export const invalidCardData = (error: Validation.InvalidInput): FailureAnswer =>
   failure(
@@ -483,7 +483,7 @@ export const invalidCardData = (error: Validation.InvalidInput): FailureAnswer =
  * Is the answer a success?
  *
  * @since 0.1.0
- * @category answer
+ * @category guards
  */
 export const isSuccess = (answer: Answer): answer is SuccessAnswer => answer.code === SUCCESS_CODE
 
@@ -494,7 +494,7 @@ const encodeAnswerEither = Schema.encodeEither(Answer)
  * it against `Answer` (a failing check names the fields). This is the text the gateway signs.
  *
  * @since 0.1.0
- * @category answer
+ * @category encoding
  */
 export const answerText = (answer: Answer): Either.Either<string, Validation.InvalidInput> =>
   Either.match(encodeAnswerEither(answer, Validation.strictOptions), {
@@ -507,7 +507,7 @@ export const answerText = (answer: Answer): Either.Either<string, Validation.Inv
  * received `MerchantCard` (with its `biz_card_no`).
  *
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export const ReceivedAnswer = Schema.Struct({
   code: Schema.String,
@@ -521,7 +521,7 @@ export const ReceivedAnswer = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category answer
+ * @category models
  */
 export type ReceivedAnswer = typeof ReceivedAnswer.Type
 
@@ -529,7 +529,7 @@ export type ReceivedAnswer = typeof ReceivedAnswer.Type
  * Decodes the (verified) JSON text of a received `response` object.
  *
  * @since 0.1.0
- * @category answer
+ * @category encoding
  */
 export const decodeReceivedAnswer: (text: string) => Either.Either<ReceivedAnswer, Validation.InvalidInput> = Validation
   .decodeReceived(Schema.parseJson(ReceivedAnswer))
@@ -539,7 +539,7 @@ export const decodeReceivedAnswer: (text: string) => Either.Either<ReceivedAnswe
  * request's (opencard-flows §1.4: a wrong echo opens nothing)?
  *
  * @since 0.1.0
- * @category answer
+ * @category guards
  */
 export const opensCard = (request: Pick<Request, "biz_card_no">, answer: ReceivedAnswer): boolean =>
   answer.code === SUCCESS_CODE && answer.card_info !== undefined &&
@@ -555,13 +555,13 @@ export const opensCard = (request: Pick<Request, "biz_card_no">, answer: Receive
  * `out_string`, `state`, `scope` optional. The same schema as `OpenForm.OpenFormCallback`.
  *
  * @since 0.1.0
- * @category 3.0 callback
+ * @category models
  */
 export const Callback = OpenForm.OpenFormCallback
 
 /**
  * @since 0.1.0
- * @category 3.0 callback
+ * @category models
  */
 export type Callback = typeof Callback.Type
 
@@ -574,7 +574,7 @@ const decodeCallbackSchema = Validation.decodeReceived(Callback)
  * Decodes a callback query (parameters already URL-decoded); `auth_code` and `request_id` must not be empty.
  *
  * @since 0.1.0
- * @category 3.0 callback
+ * @category encoding
  */
 export const decodeCallback = (
   params: Readonly<Record<string, string>>

@@ -34,7 +34,7 @@ const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optiona
  * not accepted (a request with it is rejected before sending).
  *
  * @since 0.1.0
- * @category field codes
+ * @category constants
  */
 export const openFormFieldCodes = [
   "OPEN_FORM_FIELD_MOBILE",
@@ -55,7 +55,7 @@ export const openFormFieldCodes = [
  * An open-form field code (strict: one of `openFormFieldCodes`).
  *
  * @since 0.1.0
- * @category field codes
+ * @category models
  */
 export const OpenFormFieldCode = Schema.Literal(...openFormFieldCodes).annotations({
   message: () => `must be one of: ${openFormFieldCodes.join(", ")}`
@@ -63,7 +63,7 @@ export const OpenFormFieldCode = Schema.Literal(...openFormFieldCodes).annotatio
 
 /**
  * @since 0.1.0
- * @category field codes
+ * @category models
  */
 export type OpenFormFieldCode = typeof OpenFormFieldCode.Type
 
@@ -72,7 +72,7 @@ export type OpenFormFieldCode = typeof OpenFormFieldCode.Type
  * `3` Taiwan pass (spec §3.19).
  *
  * @since 0.1.0
- * @category field codes
+ * @category constants
  */
 export const certTypes = {
   "0": "ID card",
@@ -86,7 +86,7 @@ export const certTypes = {
  * application"): birthday, name, mobile, email, gender (spec §4.4). A guideline, not enforced.
  *
  * @since 0.1.0
- * @category field codes
+ * @category constants
  */
 export const recommendedRequiredFields: ReadonlyArray<OpenFormFieldCode> = [
   "OPEN_FORM_FIELD_BIRTHDAY",
@@ -105,7 +105,7 @@ export const recommendedRequiredFields: ReadonlyArray<OpenFormFieldCode> = [
  * Alipay's judgement (`FORM_FIELD_INVALID`, see `judgeFormTemplate`), not a client-side limit.
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category schemas
  */
 export const FormFieldText = Schema.String.pipe(
   Schema.minLength(1, { message: () => "must not be empty" }),
@@ -119,7 +119,7 @@ export const FormFieldText = Schema.String.pipe(
  * repetitions are let through because Alipay answers them with its own codes (`judgeFormTemplate`).
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export const CommonFields = Schema.Struct({
   /** `OPEN_FORM_FIELD_*` codes, at most `Limits.openFormFieldsMax`. */
@@ -132,7 +132,7 @@ export const CommonFields = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export type CommonFields = typeof CommonFields.Type
 
@@ -142,7 +142,7 @@ export type CommonFields = typeof CommonFields.Type
  * characters (102400 new / 10240 old, spec §9.6). Decodes to `CommonFields`.
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category schemas
  */
 export const CommonFieldsJson: Schema.Schema<CommonFields, string> = Schema.compose(
   Validation.boundedString(Limits.openFormFieldsTextMax),
@@ -161,7 +161,7 @@ const fieldCodes = (fields: { readonly common_fields: ReadonlyArray<string> } | 
  * certificate fields) is let through and judged by `judgeFormTemplate`.
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export const OpenFormFieldDO = Schema.Struct({
   /**
@@ -185,7 +185,7 @@ export const OpenFormFieldDO = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export type OpenFormFieldDO = typeof OpenFormFieldDO.Type
 
@@ -193,7 +193,7 @@ export type OpenFormFieldDO = typeof OpenFormFieldDO.Type
  * Request of `alipay.marketing.card.formtemplate.set` (spec §4.4).
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export const FormTemplateSetRequest = Schema.Struct({
   /** Template id from template.create. Y, [0,32] (new) / 128 (old English): `Limits.templateIdMax`. */
@@ -204,7 +204,7 @@ export const FormTemplateSetRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export type FormTemplateSetRequest = typeof FormTemplateSetRequest.Type
 
@@ -212,13 +212,13 @@ export type FormTemplateSetRequest = typeof FormTemplateSetRequest.Type
  * Response of formtemplate.set: no business fields (spec §4.4).
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export const FormTemplateSetResponse = Schema.Struct({}).annotations({ identifier: "FormTemplateSetResponse" })
 
 /**
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export type FormTemplateSetResponse = typeof FormTemplateSetResponse.Type
 
@@ -226,7 +226,7 @@ export type FormTemplateSetResponse = typeof FormTemplateSetResponse.Type
  * A business refusal of formtemplate.set: Alipay's `sub_code` and a `sub_msg` (texts UNCONFIRMED).
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category models
  */
 export interface FormTemplateRefusal {
   readonly subCode:
@@ -242,7 +242,7 @@ export interface FormTemplateRefusal {
  * Birthday field codes: at most one of them per form (`DUPLICATE_BIRTHDAY_FIELD`).
  *
  * @since 0.1.0
- * @category field codes
+ * @category constants
  */
 export const birthdayFieldCodes: ReadonlyArray<OpenFormFieldCode> = [
   "OPEN_FORM_FIELD_BIRTHDAY",
@@ -255,7 +255,7 @@ export const birthdayFieldCodes: ReadonlyArray<OpenFormFieldCode> = [
  * error codes imply more exist, with unknown names (they are judged `FORM_FIELD_INVALID` until known).
  *
  * @since 0.1.0
- * @category field codes
+ * @category constants
  */
 export const certNoFieldCodes: ReadonlyArray<OpenFormFieldCode> = ["OPEN_FORM_FIELD_IDCARD"]
 
@@ -277,7 +277,7 @@ const isKnownCode = (code: string): code is OpenFormFieldCode =>
  *    (UNCONFIRMED, inferred from the name).
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category validation
  */
 export const judgeFormTemplate = (request: {
   readonly fields: {
@@ -307,7 +307,7 @@ export const judgeFormTemplate = (request: {
  * Builds the `fields` of a formtemplate.set request from code lists (encodes the nested JSON text).
  *
  * @since 0.1.0
- * @category formtemplate.set
+ * @category constructors
  */
 export const makeFields = (
   required: ReadonlyArray<OpenFormFieldCode>,
@@ -325,7 +325,7 @@ export const makeFields = (
  * Request of `alipay.marketing.card.activateurl.apply` (spec §4.5).
  *
  * @since 0.1.0
- * @category activateurl.apply
+ * @category models
  */
 export const ActivateUrlApplyRequest = Schema.Struct({
   /** Template id. Y, [0,32] (new) / 1024 (old English): `Limits.templateIdMax`. */
@@ -351,7 +351,7 @@ export const ActivateUrlApplyRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category activateurl.apply
+ * @category models
  */
 export type ActivateUrlApplyRequest = typeof ActivateUrlApplyRequest.Type
 
@@ -360,7 +360,7 @@ export type ActivateUrlApplyRequest = typeof ActivateUrlApplyRequest.Type
  * before use (spec §4.5).
  *
  * @since 0.1.0
- * @category activateurl.apply
+ * @category models
  */
 export const ActivateUrlApplyResponse = Schema.Struct({
   apply_card_url: Schema.String
@@ -368,7 +368,7 @@ export const ActivateUrlApplyResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category activateurl.apply
+ * @category models
  */
 export type ActivateUrlApplyResponse = typeof ActivateUrlApplyResponse.Type
 
@@ -377,7 +377,7 @@ export type ActivateUrlApplyResponse = typeof ActivateUrlApplyResponse.Type
  * percent-encoding.
  *
  * @since 0.1.0
- * @category activateurl.apply
+ * @category encoding
  */
 export const decodeApplyCardUrl = (url: string): string =>
   Either.getOrElse(Either.try(() => decodeURIComponent(url)), () => url)
@@ -387,7 +387,7 @@ export const decodeApplyCardUrl = (url: string): string =>
  * Tolerant: every parameter but `auth_code` and `request_id` is optional.
  *
  * @since 0.1.0
- * @category activateurl.apply
+ * @category models
  */
 export const OpenFormCallback = Schema.Struct({
   auth_code: Schema.String,
@@ -402,7 +402,7 @@ export const OpenFormCallback = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category activateurl.apply
+ * @category models
  */
 export type OpenFormCallback = typeof OpenFormCallback.Type
 
@@ -415,7 +415,7 @@ export type OpenFormCallback = typeof OpenFormCallback.Type
  * the business request: it travels as the common parameter (v2) / query parameter (v3), see `Operations`.
  *
  * @since 0.1.0
- * @category activateform.query
+ * @category models
  */
 export const ActivateFormQueryRequest = Schema.Struct({
   /** Business type. Y, max 64, only `MEMBER_CARD`. */
@@ -428,7 +428,7 @@ export const ActivateFormQueryRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category activateform.query
+ * @category models
  */
 export type ActivateFormQueryRequest = typeof ActivateFormQueryRequest.Type
 
@@ -437,7 +437,7 @@ export type ActivateFormQueryRequest = typeof ActivateFormQueryRequest.Type
  * `OPEN_FORM_FIELD_*` names (kept raw; read it with `parseInfos`).
  *
  * @since 0.1.0
- * @category activateform.query
+ * @category models
  */
 export const ActivateFormQueryResponse = Schema.Struct({
   infos: optionalReceived(Schema.String)
@@ -445,7 +445,7 @@ export const ActivateFormQueryResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
- * @category activateform.query
+ * @category models
  */
 export type ActivateFormQueryResponse = typeof ActivateFormQueryResponse.Type
 
@@ -454,7 +454,7 @@ export type ActivateFormQueryResponse = typeof ActivateFormQueryResponse.Type
  * (received data).
  *
  * @since 0.1.0
- * @category activateform.query
+ * @category models
  */
 export type FormValues = Readonly<Record<string, string>>
 
@@ -469,7 +469,7 @@ const InfosJson = Schema.parseJson(Schema.Union(Schema.Array(InfosElement), Info
  * the text is not JSON of either shape.
  *
  * @since 0.1.0
- * @category activateform.query
+ * @category encoding
  */
 export const parseInfos = (infos: string): Either.Either<FormValues, Validation.InvalidInput> =>
   Either.map(Validation.decodeReceived(InfosJson)(infos), (decoded) => {

@@ -197,7 +197,7 @@ const make = <
  * `alipay.marketing.card.template.create` — `POST /v3/alipay/marketing/card/template/create`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const templateCreate = make({
   name: "templateCreate",
@@ -216,11 +216,12 @@ export const templateCreate = make({
  * `alipay.marketing.card.template.modify` — `POST /v3/alipay/marketing/card/template/modify`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const templateModify = make({
   name: "templateModify",
   method: "alipay.marketing.card.template.modify",
+  v2: { commonParams: ["notify_url"] },
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/template/modify", encoding: "json" },
   request: Template.TemplateModifyRequest,
   response: Template.TemplateModifyResponse,
@@ -234,7 +235,7 @@ export const templateModify = make({
  * `alipay.marketing.card.template.query` — `GET /v3/alipay/marketing/card/template/query?template_id=`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const templateQuery = make({
   name: "templateQuery",
@@ -256,7 +257,7 @@ export const templateQuery = make({
  * `alipay.marketing.card.formtemplate.set` — `POST /v3/alipay/marketing/card/formtemplate/set`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const formTemplateSet = make({
   name: "formTemplateSet",
@@ -285,7 +286,7 @@ export const formTemplateSet = make({
  * `alipay.marketing.card.activateurl.apply` — `POST /v3/alipay/marketing/card/activateurl/apply`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const activateUrlApply = make({
   name: "activateUrlApply",
@@ -311,7 +312,7 @@ export const activateUrlApply = make({
  * parameters, including `auth_token`, in the query).
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const activateFormQuery = make({
   name: "activateFormQuery",
@@ -342,7 +343,7 @@ export const activateFormQuery = make({
  * `alipay.marketing.card.open` — `POST /v3/alipay/marketing/card/open?auth_token=`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const cardOpen = make({
   name: "cardOpen",
@@ -372,7 +373,7 @@ export const cardOpen = make({
  * `alipay.marketing.card.query` — `POST /v3/alipay/marketing/card/query` (POST although it is a read).
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const cardQuery = make({
   name: "cardQuery",
@@ -389,7 +390,7 @@ export const cardQuery = make({
  * `alipay.marketing.card.update` — `POST /v3/alipay/marketing/card/update`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const cardUpdate = make({
   name: "cardUpdate",
@@ -407,7 +408,7 @@ export const cardUpdate = make({
  * `alipay.marketing.card.delete` — `DELETE /v3/alipay/marketing/card/delete` (all parameters in the query).
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const cardDelete = make({
   name: "cardDelete",
@@ -429,7 +430,7 @@ export const cardDelete = make({
  * `alipay.marketing.card.message.notify` — `POST /v3/alipay/marketing/card/message/notify`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const messageNotify = make({
   name: "messageNotify",
@@ -449,7 +450,7 @@ export const messageNotify = make({
  * are top-level form fields, not biz_content.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const imageUpload = make({
   name: "imageUpload",
@@ -485,7 +486,7 @@ export const imageUpload = make({
  * `alipay.marketing.card.template.batchquery` — `POST /v3/alipay/marketing/card/template/batchquery`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const templateBatchQuery = make({
   name: "templateBatchQuery",
@@ -505,7 +506,7 @@ export const templateBatchQuery = make({
  * `error_response` with `code=40002`.
  *
  * @since 0.1.0
- * @category operations
+ * @category constants
  */
 export const systemOauthToken = make({
   name: "systemOauthToken",
@@ -556,7 +557,7 @@ export type Name = AnyOperation["name"]
  * Every operation, keyed by name.
  *
  * @since 0.1.0
- * @category table
+ * @category constants
  */
 export const byName: { readonly [K in Name]: Extract<AnyOperation, { readonly name: K }> } = {
   templateCreate,
@@ -579,7 +580,7 @@ export const byName: { readonly [K in Name]: Extract<AnyOperation, { readonly na
  * Every operation, in the order of the spec's inventory (§1 rows 1–13), then `systemOauthToken`.
  *
  * @since 0.1.0
- * @category table
+ * @category constants
  */
 export const all: ReadonlyArray<AnyOperation> = [
   templateCreate,
@@ -608,7 +609,7 @@ const v3Index: ReadonlyMap<string, AnyOperation> = new Map(all.map((op) => [rout
  * Finds the operation of a v2 `method` (e.g. `alipay.marketing.card.open`).
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const byV2Method = (method: string): Option.Option<AnyOperation> => Option.fromNullable(v2Index.get(method))
 
@@ -616,7 +617,7 @@ export const byV2Method = (method: string): Option.Option<AnyOperation> => Optio
  * Normalises a request path for routing: drops the query string and fragment and a trailing slash.
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const normalizePath = (path: string): string => {
   const end = path.search(/[?#]/)
@@ -628,7 +629,7 @@ export const normalizePath = (path: string): string => {
  * Finds the operation of a v3 request (verb case-insensitive; the path may carry a query string).
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const byV3Route = (verb: string, path: string): Option.Option<AnyOperation> =>
   Option.fromNullable(v3Index.get(routeKey(verb, normalizePath(path))))
@@ -638,6 +639,6 @@ export const byV3Route = (verb: string, path: string): Option.Option<AnyOperatio
  * (`alipay_marketing_card_open_response`).
  *
  * @since 0.1.0
- * @category lookups
+ * @category utils
  */
 export const v2ResponseKey = (op: Pick<Any, "method">): string => `${op.method.replaceAll(".", "_")}_response`

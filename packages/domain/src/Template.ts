@@ -63,11 +63,13 @@ const stringList = (maxJson: number) => Schema.Array(Schema.String).pipe(Validat
  * `card_type`: only `OUT_MEMBER_CARD` (外部权益卡).
  *
  * @since 0.1.0
+ * @category models
  */
 export const CardType = Validation.literals("OUT_MEMBER_CARD")
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type CardType = typeof CardType.Type
 
@@ -76,6 +78,7 @@ export type CardType = typeof CardType.Type
  * UNCONFIRMED: `none` (hide the code) appears only in the FAQ, not in the enum lists; it is accepted.
  *
  * @since 0.1.0
+ * @category models
  */
 // UNCONFIRMED: `none` is FAQ-only; accepted.
 export const WriteOffType = Validation.literals(
@@ -91,6 +94,7 @@ export const WriteOffType = Validation.literals(
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type WriteOffType = typeof WriteOffType.Type
 
@@ -98,6 +102,7 @@ export type WriteOffType = typeof WriteOffType.Type
  * Standard column codes with Alipay-defined behaviour. Any other code is a custom column.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const standardColumnCodes = ["BALANCE", "POINT", "LEVEL", "TELEPHONE"] as const
 
@@ -106,11 +111,13 @@ export const standardColumnCodes = ["BALANCE", "POINT", "LEVEL", "TELEPHONE"] as
  * `staticinfo` (default).
  *
  * @since 0.1.0
+ * @category models
  */
 export const OperateType = Validation.literals("openNative", "openWeb", "staticinfo")
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type OperateType = typeof OperateType.Type
 
@@ -118,11 +125,13 @@ export type OperateType = typeof OperateType.Type
  * `column_info_layout`: `list` (default when empty) or `grid`.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ColumnInfoLayout = Validation.literals("list", "grid")
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type ColumnInfoLayout = typeof ColumnInfoLayout.Type
 
@@ -130,11 +139,13 @@ export type ColumnInfoLayout = typeof ColumnInfoLayout.Type
  * `field_name` of a field rule. Custom names are not supported.
  *
  * @since 0.1.0
+ * @category models
  */
 export const FieldName = Validation.literals("Balance", "Point", "Level", "OpenDate", "ValidDate")
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type FieldName = typeof FieldName.Type
 
@@ -142,11 +153,13 @@ export type FieldName = typeof FieldName.Type
  * `rule_name` of a field rule.
  *
  * @since 0.1.0
+ * @category models
  */
 export const RuleName = Validation.literals("ASSIGN_FROM_REQUEST", "DATE_IN_FUTURE", "CONST")
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RuleName = typeof RuleName.Type
 
@@ -154,11 +167,13 @@ export type RuleName = typeof RuleName.Type
  * `url_type` of an action: `url` (default) or `miniAppUrl`.
  *
  * @since 0.1.0
+ * @category models
  */
 export const UrlType = Validation.literals("url", "miniAppUrl")
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type UrlType = typeof UrlType.Type
 
@@ -166,11 +181,13 @@ export type UrlType = typeof UrlType.Type
  * `open_card_source_type`: `ISV` (external system / agent-operated) or `MER` (merchant direct).
  *
  * @since 0.1.0
+ * @category models
  */
 export const OpenCardSourceType = Validation.literals("ISV", "MER")
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type OpenCardSourceType = typeof OpenCardSourceType.Type
 
@@ -179,6 +196,7 @@ export type OpenCardSourceType = typeof OpenCardSourceType.Type
  * a request with one of them is refused before sending.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const unsupportedPubChannels: ReadonlyArray<string> = ["PAYMENT_RESULT"]
 
@@ -187,6 +205,7 @@ export const unsupportedPubChannels: ReadonlyArray<string> = ["PAYMENT_RESULT"]
  * Alipay but documented as "not supported yet", so it is rejected (see `unsupportedPubChannels`).
  *
  * @since 0.1.0
+ * @category models
  */
 export const PubChannel = Schema.Literal("SHOP_DETAIL").annotations({
   message: (issue) => ({
@@ -199,6 +218,7 @@ export const PubChannel = Schema.Literal("SHOP_DETAIL").annotations({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type PubChannel = typeof PubChannel.Type
 
@@ -207,6 +227,7 @@ export type PubChannel = typeof PubChannel.Type
  * (old docs: [8, 32]; max length 2). `prefix + suffix <= 32` is a cross-field rule (`TemplateValidation`).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BizNoSuffixLen = Schema.String.pipe(
   Schema.filter(
@@ -223,6 +244,7 @@ export const BizNoSuffixLen = Schema.String.pipe(
  * `OPEN_FORM_FIELD_*` code as used in `template_form_config.fields` (full catalogue: `OpenForm`).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const FormFieldCode = Schema.String.pipe(
   Schema.pattern(/^OPEN_FORM_FIELD_[A-Z_]+$/, { message: () => "must be an OPEN_FORM_FIELD_* code" })
@@ -236,6 +258,7 @@ export const FormFieldCode = Schema.String.pipe(
  * `template_style_info` — how the card looks in the wallet (spec §3.1).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateStyleInfoDTO = Schema.Struct({
   /** Name shown in the wallet (卡包). Required, max 10. */
@@ -270,6 +293,7 @@ export const TemplateStyleInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateStyleInfoDTO extends Schema.Schema.Type<typeof TemplateStyleInfoDTO> {}
 
@@ -280,6 +304,7 @@ export interface TemplateStyleInfoDTO extends Schema.Schema.Type<typeof Template
  * text says it only matters for `openNative`); it is optional here.
  *
  * @since 0.1.0
+ * @category models
  */
 export const MoreInfoDTO = Schema.Struct({
   /** Title of the 2nd-level page (effective for openNative). Max 16. */
@@ -295,6 +320,7 @@ export const MoreInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface MoreInfoDTO extends Schema.Schema.Type<typeof MoreInfoDTO> {}
 
@@ -302,6 +328,7 @@ export interface MoreInfoDTO extends Schema.Schema.Type<typeof MoreInfoDTO> {}
  * One `column_info_list[]` entry — a column on the card detail page (spec §3.2).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateColumnInfoDTO = Schema.Struct({
   /** Column code: `BALANCE`, `POINT`, `LEVEL`, `TELEPHONE` (standard) or any custom code. Required, max 32. */
@@ -324,6 +351,7 @@ export const TemplateColumnInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateColumnInfoDTO extends Schema.Schema.Type<typeof TemplateColumnInfoDTO> {}
 
@@ -331,6 +359,7 @@ export interface TemplateColumnInfoDTO extends Schema.Schema.Type<typeof Templat
  * One `field_rule_list[]` entry — how a card field is generated at card.open (spec §3.4, §6.2).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateFieldRuleDTO = Schema.Struct({
   /** `Balance`, `Point`, `Level`, `OpenDate`, `ValidDate`. Required (max 64). */
@@ -343,6 +372,7 @@ export const TemplateFieldRuleDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateFieldRuleDTO extends Schema.Schema.Type<typeof TemplateFieldRuleDTO> {}
 
@@ -350,6 +380,7 @@ export interface TemplateFieldRuleDTO extends Schema.Schema.Type<typeof Template
  * `mini_app_url` of an action (lengths UNCONFIRMED).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateActionMiniAppUrlDTO = Schema.Struct({
   /** Mini-program appId, e.g. `2018xxxxxxx`. */
@@ -364,6 +395,7 @@ export const TemplateActionMiniAppUrlDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateActionMiniAppUrlDTO extends Schema.Schema.Type<typeof TemplateActionMiniAppUrlDTO> {}
 
@@ -371,6 +403,7 @@ export interface TemplateActionMiniAppUrlDTO extends Schema.Schema.Type<typeof T
  * One `card_action_list[]` entry — a button on the card (spec §3.5).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateActionInfoDTO = Schema.Struct({
   /** Merchant-defined action code, e.g. `TO_CLOCK_IN`. Required, max 32. */
@@ -387,6 +420,7 @@ export const TemplateActionInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateActionInfoDTO extends Schema.Schema.Type<typeof TemplateActionInfoDTO> {}
 
@@ -394,6 +428,7 @@ export interface TemplateActionInfoDTO extends Schema.Schema.Type<typeof Templat
  * One `card_level_conf[]` entry (`card_level_confs[]` in the query response) (spec §3.6).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateCardLevelConfDTO = Schema.Struct({
   /** Level code; must match `card_ext_info.level`. Required, max 64. */
@@ -408,6 +443,7 @@ export const TemplateCardLevelConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateCardLevelConfDTO extends Schema.Schema.Type<typeof TemplateCardLevelConfDTO> {}
 
@@ -415,6 +451,7 @@ export interface TemplateCardLevelConfDTO extends Schema.Schema.Type<typeof Temp
  * Max length of a benefit `start_date` / `end_date` (64, seed 003).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const benefitDateMax = 64
 
@@ -425,6 +462,7 @@ export const benefitDateMax = 64
  * judgement, not ours. UNCONFIRMED what Alipay answers for an impossible date; the shape is still enforced.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BenefitDateTime = text(benefitDateMax).pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, {
@@ -437,6 +475,7 @@ export const BenefitDateTime = text(benefitDateMax).pipe(
  * One `template_benefit_info[]` entry (spec §3.7).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateBenefitInfoDTO = Schema.Struct({
   /** Benefit title. Required, max 16. */
@@ -451,6 +490,7 @@ export const TemplateBenefitInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateBenefitInfoDTO extends Schema.Schema.Type<typeof TemplateBenefitInfoDTO> {}
 
@@ -459,6 +499,7 @@ export interface TemplateBenefitInfoDTO extends Schema.Schema.Type<typeof Templa
  * flags UNCONFIRMED: all optional, image id max applies to `logo_id`).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateRightsContentDTO = Schema.Struct({
   title: Validation.optional(Schema.String),
@@ -468,6 +509,7 @@ export const TemplateRightsContentDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateRightsContentDTO extends Schema.Schema.Type<typeof TemplateRightsContentDTO> {}
 
@@ -475,6 +517,7 @@ export interface TemplateRightsContentDTO extends Schema.Schema.Type<typeof Temp
  * `open_card_conf` (spec §3.8).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateOpenCardConfDTO = Schema.Struct({
   /** `ISV` or `MER`. Required (max 20). */
@@ -491,6 +534,7 @@ export const TemplateOpenCardConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateOpenCardConfDTO extends Schema.Schema.Type<typeof TemplateOpenCardConfDTO> {}
 
@@ -498,6 +542,7 @@ export interface TemplateOpenCardConfDTO extends Schema.Schema.Type<typeof Templ
  * One `pub_channels[]` entry (spec §3.9).
  *
  * @since 0.1.0
+ * @category models
  */
 export const PubChannelDTO = Schema.Struct({
   /** `SHOP_DETAIL` only (`PAYMENT_RESULT` is listed but "not supported yet": rejected). Required (max 32). */
@@ -508,6 +553,7 @@ export const PubChannelDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface PubChannelDTO extends Schema.Schema.Type<typeof PubChannelDTO> {}
 
@@ -515,6 +561,7 @@ export interface PubChannelDTO extends Schema.Schema.Type<typeof PubChannelDTO> 
  * `mdcode_notify_conf` (spec §3.10); required for write_off_type `mdbarcode` / `mdqrcode` (cross-field rule).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateMdcodeNotifyConfDTO = Schema.Struct({
   /** HTTPS-only URL Alipay POSTs to, asking for a dynamic code. Required, max 1024. */
@@ -525,6 +572,7 @@ export const TemplateMdcodeNotifyConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateMdcodeNotifyConfDTO extends Schema.Schema.Type<typeof TemplateMdcodeNotifyConfDTO> {}
 
@@ -533,6 +581,7 @@ export interface TemplateMdcodeNotifyConfDTO extends Schema.Schema.Type<typeof T
  * lists must not overlap (cross-field rule). Lengths UNCONFIRMED: at most `Limits.openFormFieldsMax` each.
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateFormFields = Schema.Struct({
   required: Validation.optional(
@@ -543,6 +592,7 @@ export const TemplateFormFields = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateFormFields extends Schema.Schema.Type<typeof TemplateFormFields> {}
 
@@ -550,6 +600,7 @@ export interface TemplateFormFields extends Schema.Schema.Type<typeof TemplateFo
  * `template_form_config` (spec §3.11; newer field).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateFormConfig = Schema.Struct({
   fields: Validation.optional(TemplateFormFields),
@@ -559,6 +610,7 @@ export const TemplateFormConfig = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateFormConfig extends Schema.Schema.Type<typeof TemplateFormConfig> {}
 
@@ -567,6 +619,7 @@ export interface TemplateFormConfig extends Schema.Schema.Type<typeof TemplateFo
  * (example `FIXED`): any string.
  *
  * @since 0.1.0
+ * @category models
  */
 export const PaidOuterCardPriceDetailDTO = Schema.Struct({
   price_type: Validation.optional(Schema.String),
@@ -579,6 +632,7 @@ export const PaidOuterCardPriceDetailDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface PaidOuterCardPriceDetailDTO extends Schema.Schema.Type<typeof PaidOuterCardPriceDetailDTO> {}
 
@@ -586,6 +640,7 @@ export interface PaidOuterCardPriceDetailDTO extends Schema.Schema.Type<typeof P
  * `open_selling_conf` (spec §3.12).
  *
  * @since 0.1.0
+ * @category models
  */
 export const PaidOuterCardSellingConfDTO = Schema.Struct({
   start_date: Validation.optional(AlipayDateTime.DateTimeString),
@@ -597,6 +652,7 @@ export const PaidOuterCardSellingConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface PaidOuterCardSellingConfDTO extends Schema.Schema.Type<typeof PaidOuterCardSellingConfDTO> {}
 
@@ -604,6 +660,7 @@ export interface PaidOuterCardSellingConfDTO extends Schema.Schema.Type<typeof P
  * `cycle_selling_conf` (spec §3.12). `cycle_type` values UNCONFIRMED (examples `YEAR`, `QUARTER`).
  *
  * @since 0.1.0
+ * @category models
  */
 export const PaidOuterCardCycleSellConfDTO = Schema.Struct({
   support_cycle_sell: Validation.optional(Schema.Boolean),
@@ -613,6 +670,7 @@ export const PaidOuterCardCycleSellConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface PaidOuterCardCycleSellConfDTO extends Schema.Schema.Type<typeof PaidOuterCardCycleSellConfDTO> {}
 
@@ -620,6 +678,7 @@ export interface PaidOuterCardCycleSellConfDTO extends Schema.Schema.Type<typeof
  * `manage_url_conf` (spec §3.12).
  *
  * @since 0.1.0
+ * @category models
  */
 export const PaidOuterCardManageUrlConfDTO = Schema.Struct({
   upgrade_url: Validation.optional(Schema.String),
@@ -631,6 +690,7 @@ export const PaidOuterCardManageUrlConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface PaidOuterCardManageUrlConfDTO extends Schema.Schema.Type<typeof PaidOuterCardManageUrlConfDTO> {}
 
@@ -638,6 +698,7 @@ export interface PaidOuterCardManageUrlConfDTO extends Schema.Schema.Type<typeof
  * `paid_outer_card_conf` — "付费外卡", special business only (spec §3.12).
  *
  * @since 0.1.0
+ * @category models
  */
 export const PaidOuterCardTemplateConfDTO = Schema.Struct({
   open_selling_conf: Validation.optional(PaidOuterCardSellingConfDTO),
@@ -647,6 +708,7 @@ export const PaidOuterCardTemplateConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface PaidOuterCardTemplateConfDTO extends Schema.Schema.Type<typeof PaidOuterCardTemplateConfDTO> {}
 
@@ -693,6 +755,7 @@ const templateBodyOptionalFields = {
  * Validate with `Validation.validate(TemplateCreateRequest)` (strict: unknown keys are rejected).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateCreateRequest = Schema.Struct({
   /** Unique per request (different templates need different ids). Required, max `Limits.requestIdMax`. */
@@ -720,18 +783,21 @@ export const TemplateCreateRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateCreateRequest extends Schema.Schema.Type<typeof TemplateCreateRequest> {}
 
 /**
  * Request of `alipay.marketing.card.template.modify` (spec §4.2). Changes apply to all cards of the template.
- * `field_rule_list` is accepted but ignored by Alipay; `shop_ids` can only add. No `card_type`,
- * `service_label_list` or `notify_url` here.
+ * `field_rule_list` is accepted but ignored by Alipay; `shop_ids` can only add. No `card_type` or
+ * `service_label_list` here. `notify_url`: the FAQ's way to add card open / delete notifications to an existing
+ * template (a v2 common parameter, like create's).
  *
  * UNCONFIRMED: `template_style_info` is required (gopay and old docs); `request_id` uses `Limits.requestIdMax`
  * (modify's English doc says 64).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateModifyRequest = Schema.Struct({
   /** Unique per request. Required, max `Limits.requestIdMax`. */
@@ -750,11 +816,18 @@ export const TemplateModifyRequest = Schema.Struct({
   field_rule_list: Validation.optional(Schema.Array(TemplateFieldRuleDTO)),
   ...templateBodyOptionalFields,
   /** Omit = keep; existing shop ids cannot be removed, only added. Max 1024 (as JSON). */
-  shop_ids: Validation.optional(stringList(1024))
+  shop_ids: Validation.optional(stringList(1024)),
+  /**
+   * Where card open / delete notifications go (FAQ: re-sending `notify_url` with modify sets it for an existing
+   * template). v2: the common parameter `notify_url`. UNCONFIRMED for v3 (not in the v3 model): sent in the
+   * body. Max 256.
+   */
+  notify_url: Validation.optional(text(Limits.notifyUrlMax))
 }).annotations({ identifier: "TemplateModifyRequest" })
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateModifyRequest extends Schema.Schema.Type<typeof TemplateModifyRequest> {}
 
@@ -762,6 +835,7 @@ export interface TemplateModifyRequest extends Schema.Schema.Type<typeof Templat
  * Request of `alipay.marketing.card.template.query` (spec §4.3).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateQueryRequest = Schema.Struct({
   /** Alipay template id. Required, max 32. */
@@ -770,6 +844,7 @@ export const TemplateQueryRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateQueryRequest extends Schema.Schema.Type<typeof TemplateQueryRequest> {}
 
@@ -777,6 +852,7 @@ export interface TemplateQueryRequest extends Schema.Schema.Type<typeof Template
  * Largest `page_size` of template.batchquery (default 20, max 20).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const batchQueryPageSizeMax = 20
 
@@ -786,6 +862,7 @@ export const batchQueryPageSizeMax = 20
  * UNCONFIRMED: `page_no` is required ("Y?" in the sources).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateBatchQueryRequest = Schema.Struct({
   /** Page number, from 1. */
@@ -803,6 +880,7 @@ export const TemplateBatchQueryRequest = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateBatchQueryRequest extends Schema.Schema.Type<typeof TemplateBatchQueryRequest> {}
 
@@ -817,6 +895,7 @@ const opt = Schema.optional
  * A boolean as received: `true`/`false`, or the strings `"true"`/`"false"` (any other string reads as false).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedBoolean: Schema.Schema<boolean, boolean | string> = Schema.Union(
   Schema.Boolean,
@@ -831,6 +910,7 @@ export const ReceivedBoolean: Schema.Schema<boolean, boolean | string> = Schema.
  * A string as received, also accepting a number (kept as its decimal text), e.g. `biz_no_suffix_len`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedText: Schema.Schema<string, string | number> = Schema.Union(
   Schema.String,
@@ -845,6 +925,7 @@ export const ReceivedText: Schema.Schema<string, string | number> = Schema.Union
  * A number as received, also accepting a numeric string (e.g. Long fields).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ReceivedNumber: Schema.Schema<number, number | string> = Schema.Union(
   Schema.Number,
@@ -855,6 +936,7 @@ export const ReceivedNumber: Schema.Schema<number, number | string> = Schema.Uni
  * `template_style_info` as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateStyleInfoDTO = Schema.Struct({
   card_show_name: opt(Str),
@@ -875,6 +957,7 @@ export const ReceivedTemplateStyleInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateStyleInfoDTO extends Schema.Schema.Type<typeof ReceivedTemplateStyleInfoDTO> {}
 
@@ -882,6 +965,7 @@ export interface ReceivedTemplateStyleInfoDTO extends Schema.Schema.Type<typeof 
  * `more_info` as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedMoreInfoDTO = Schema.Struct({
   title: opt(Str),
@@ -892,6 +976,7 @@ export const ReceivedMoreInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedMoreInfoDTO extends Schema.Schema.Type<typeof ReceivedMoreInfoDTO> {}
 
@@ -899,6 +984,7 @@ export interface ReceivedMoreInfoDTO extends Schema.Schema.Type<typeof ReceivedM
  * A column as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateColumnInfoDTO = Schema.Struct({
   code: opt(Str),
@@ -913,6 +999,7 @@ export const ReceivedTemplateColumnInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateColumnInfoDTO extends Schema.Schema.Type<typeof ReceivedTemplateColumnInfoDTO> {}
 
@@ -920,6 +1007,7 @@ export interface ReceivedTemplateColumnInfoDTO extends Schema.Schema.Type<typeof
  * A field rule as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateFieldRuleDTO = Schema.Struct({
   field_name: opt(Validation.tolerantLiterals("Balance", "Point", "Level", "OpenDate", "ValidDate")),
@@ -929,6 +1017,7 @@ export const ReceivedTemplateFieldRuleDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateFieldRuleDTO extends Schema.Schema.Type<typeof ReceivedTemplateFieldRuleDTO> {}
 
@@ -936,6 +1025,7 @@ export interface ReceivedTemplateFieldRuleDTO extends Schema.Schema.Type<typeof 
  * An action as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateActionInfoDTO = Schema.Struct({
   code: opt(Str),
@@ -952,6 +1042,7 @@ export const ReceivedTemplateActionInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateActionInfoDTO extends Schema.Schema.Type<typeof ReceivedTemplateActionInfoDTO> {}
 
@@ -959,6 +1050,7 @@ export interface ReceivedTemplateActionInfoDTO extends Schema.Schema.Type<typeof
  * A level configuration as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateCardLevelConfDTO = Schema.Struct({
   level: opt(Str),
@@ -969,6 +1061,7 @@ export const ReceivedTemplateCardLevelConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateCardLevelConfDTO extends Schema.Schema.Type<typeof ReceivedTemplateCardLevelConfDTO> {}
 
@@ -977,6 +1070,7 @@ export interface ReceivedTemplateCardLevelConfDTO extends Schema.Schema.Type<typ
  * `2016-07-34 12:12:12`. Convert with `AlipayDateTime.toDateTime`.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateBenefitInfoDTO = Schema.Struct({
   title: opt(Str),
@@ -987,6 +1081,7 @@ export const ReceivedTemplateBenefitInfoDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateBenefitInfoDTO extends Schema.Schema.Type<typeof ReceivedTemplateBenefitInfoDTO> {}
 
@@ -994,6 +1089,7 @@ export interface ReceivedTemplateBenefitInfoDTO extends Schema.Schema.Type<typeo
  * `open_card_conf` as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateOpenCardConfDTO = Schema.Struct({
   open_card_source_type: opt(Validation.tolerantLiterals("ISV", "MER")),
@@ -1009,6 +1105,7 @@ export const ReceivedTemplateOpenCardConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateOpenCardConfDTO extends Schema.Schema.Type<typeof ReceivedTemplateOpenCardConfDTO> {}
 
@@ -1016,6 +1113,7 @@ export interface ReceivedTemplateOpenCardConfDTO extends Schema.Schema.Type<type
  * A publication channel as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedPubChannelDTO = Schema.Struct({
   pub_channel: opt(Validation.tolerantLiterals("SHOP_DETAIL", "PAYMENT_RESULT")),
@@ -1024,6 +1122,7 @@ export const ReceivedPubChannelDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedPubChannelDTO extends Schema.Schema.Type<typeof ReceivedPubChannelDTO> {}
 
@@ -1031,6 +1130,7 @@ export interface ReceivedPubChannelDTO extends Schema.Schema.Type<typeof Receive
  * `mdcode_notify_conf` as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateMdcodeNotifyConfDTO = Schema.Struct({
   url: opt(Str),
@@ -1039,6 +1139,7 @@ export const ReceivedTemplateMdcodeNotifyConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateMdcodeNotifyConfDTO
   extends Schema.Schema.Type<typeof ReceivedTemplateMdcodeNotifyConfDTO>
@@ -1048,6 +1149,7 @@ export interface ReceivedTemplateMdcodeNotifyConfDTO
  * `template_form_config` as received.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedTemplateFormConfig = Schema.Struct({
   fields: opt(Schema.Struct({
@@ -1059,6 +1161,7 @@ export const ReceivedTemplateFormConfig = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedTemplateFormConfig extends Schema.Schema.Type<typeof ReceivedTemplateFormConfig> {}
 
@@ -1066,6 +1169,7 @@ export interface ReceivedTemplateFormConfig extends Schema.Schema.Type<typeof Re
  * `paid_outer_card_conf` as received (prices and dates kept as raw strings).
  *
  * @since 0.1.0
+ * @category models
  */
 export const ReceivedPaidOuterCardTemplateConfDTO = Schema.Struct({
   open_selling_conf: opt(Schema.Struct({
@@ -1095,6 +1199,7 @@ export const ReceivedPaidOuterCardTemplateConfDTO = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface ReceivedPaidOuterCardTemplateConfDTO
   extends Schema.Schema.Type<typeof ReceivedPaidOuterCardTemplateConfDTO>
@@ -1110,6 +1215,7 @@ const list = <S extends Schema.Schema.Any>(item: S) => Schema.optionalWith(Schem
  * Business fields of the template.create response: `template_id`.
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateCreateResponse = Schema.Struct({
   template_id: Ids.ReceivedTemplateId
@@ -1117,6 +1223,7 @@ export const TemplateCreateResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateCreateResponse extends Schema.Schema.Type<typeof TemplateCreateResponse> {}
 
@@ -1124,6 +1231,7 @@ export interface TemplateCreateResponse extends Schema.Schema.Type<typeof Templa
  * Business fields of the template.modify response: `template_id`.
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateModifyResponse = Schema.Struct({
   template_id: Ids.ReceivedTemplateId
@@ -1131,6 +1239,7 @@ export const TemplateModifyResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateModifyResponse extends Schema.Schema.Type<typeof TemplateModifyResponse> {}
 
@@ -1141,6 +1250,7 @@ export interface TemplateModifyResponse extends Schema.Schema.Type<typeof Templa
  * sent (the documented example has one item that is itself a JSON array text).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateQueryResponse = Schema.Struct({
   card_type: opt(Validation.tolerantLiterals("OUT_MEMBER_CARD")),
@@ -1166,6 +1276,7 @@ export const TemplateQueryResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateQueryResponse extends Schema.Schema.Type<typeof TemplateQueryResponse> {}
 
@@ -1173,6 +1284,7 @@ export interface TemplateQueryResponse extends Schema.Schema.Type<typeof Templat
  * One `mcard_template[]` item of the batchquery response.
  *
  * @since 0.1.0
+ * @category models
  */
 export const McardTemplate = Schema.Struct({
   template_id: opt(Ids.ReceivedTemplateId),
@@ -1184,6 +1296,7 @@ export const McardTemplate = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface McardTemplate extends Schema.Schema.Type<typeof McardTemplate> {}
 
@@ -1191,6 +1304,7 @@ export interface McardTemplate extends Schema.Schema.Type<typeof McardTemplate> 
  * Business fields of the template.batchquery response (spec §4.13).
  *
  * @since 0.1.0
+ * @category models
  */
 export const TemplateBatchQueryResponse = Schema.Struct({
   template_total: opt(ReceivedNumber),
@@ -1199,5 +1313,6 @@ export const TemplateBatchQueryResponse = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface TemplateBatchQueryResponse extends Schema.Schema.Type<typeof TemplateBatchQueryResponse> {}

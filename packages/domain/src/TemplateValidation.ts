@@ -23,7 +23,7 @@ import { InvalidInput } from "./Validation.js"
  * A column (`TemplateColumnInfoDTO`) as far as cross-field rules are concerned.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface ColumnLike {
   readonly code: string
@@ -39,7 +39,7 @@ export interface ColumnLike {
  * An action (`TemplateActionInfoDTO`) as far as cross-field rules are concerned.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface ActionLike {
   readonly code: string
@@ -58,7 +58,7 @@ export interface ActionLike {
  * The template fields cross-field rules read; shared by create and modify requests and stored templates.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface TemplateBodyLike extends CardNumber.NumberingLike {
   readonly write_off_type?: string | undefined
@@ -91,7 +91,7 @@ export interface TemplateBodyLike extends CardNumber.NumberingLike {
  * Write-off types whose code the merchant issues; they need `mdcode_notify_conf` (spec §3.10, §6.3).
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const merchantDynamicWriteOffTypes: ReadonlyArray<string> = ["mdqrcode", "mdbarcode"]
 
@@ -100,7 +100,7 @@ export const merchantDynamicWriteOffTypes: ReadonlyArray<string> = ["mdqrcode", 
  * list is owned by `OpenForm.birthdayFieldCodes`.
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const birthdayFormFields: ReadonlyArray<string> = OpenForm.birthdayFieldCodes
 
@@ -130,7 +130,7 @@ const actionKey = (a: ActionLike): string =>
  * collapsed to their first occurrence (spec §3.5, §6.4).
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const distinctCardActions = <A extends ActionLike>(actions: ReadonlyArray<A>): Array<A> => {
   const seen = new Set<string>()
@@ -154,7 +154,7 @@ const showsOnList = (a: ActionLike): boolean =>
  * `mdqrcode` / `mdbarcode` need `mdcode_notify_conf` with an `https://` URL (spec §3.10).
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const writeOffIssues = (t: TemplateBodyLike, base = ""): Array<Issue> => {
   if (t.write_off_type === undefined || !merchantDynamicWriteOffTypes.includes(t.write_off_type)) return []
@@ -175,7 +175,7 @@ export const writeOffIssues = (t: TemplateBodyLike, base = ""): Array<Issue> => 
  * `openNative` needs non-empty `more_info.descs`; grid layout needs `icon_id` on every column.
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const columnIssues = (t: TemplateBodyLike, base = ""): Array<Issue> => {
   const columns = t.column_info_list ?? []
@@ -214,7 +214,7 @@ export const columnIssues = (t: TemplateBodyLike, base = ""): Array<Issue> => {
  * mini-program actions with `display_on_list = "true"`.
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const actionIssues = (t: TemplateBodyLike, base = ""): Array<Issue> => {
   const actions = t.card_action_list ?? []
@@ -257,7 +257,7 @@ export const actionIssues = (t: TemplateBodyLike, base = ""): Array<Issue> => {
  * most one birthday field, at most `Limits.openFormFieldsMax` fields in total.
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const formFieldIssues = (
   fields: {
@@ -306,7 +306,7 @@ export const formFieldIssues = (
  * malformed ones).
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const benefitIssues = (t: TemplateBodyLike, base = ""): Array<Issue> =>
   (t.template_benefit_info ?? []).flatMap((b, i) => {
@@ -323,7 +323,7 @@ export const benefitIssues = (t: TemplateBodyLike, base = ""): Array<Issue> =>
  * exactly one level).
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const levelIssues = (t: TemplateBodyLike, base = ""): Array<Issue> => {
   const first = new Map<string, number>()
@@ -364,7 +364,7 @@ const result = <A>(value: A, issues: ReadonlyArray<Issue>): Either.Either<A, Inv
  * levels and the field rules (`FieldRules.fieldRuleIssues`).
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const templateCreateIssues = (request: TemplateBodyLike): Array<Issue> => [
   ...CardNumber.numberingIssues(request, { requireSuffixLength: true }),
@@ -376,7 +376,7 @@ export const templateCreateIssues = (request: TemplateBodyLike): Array<Issue> =>
  * Validates a template.create request's cross-field rules; all problems at once.
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const validateTemplateCreate = <T extends TemplateBodyLike>(request: T): Either.Either<T, InvalidInput> =>
   result(request, templateCreateIssues(request))
@@ -407,7 +407,7 @@ const effectiveForModify = (request: TemplateBodyLike, current: TemplateBodyLike
  * `field_rule_list` is not checked: Alipay ignores it on modify (spec §4.2).
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const templateModifyIssues = (request: TemplateBodyLike, current?: TemplateBodyLike): Array<Issue> => {
   const effective = effectiveForModify(request, current)
@@ -422,7 +422,7 @@ export const templateModifyIssues = (request: TemplateBodyLike, current?: Templa
  * problems at once.
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const validateTemplateModify = <T extends TemplateBodyLike>(
   request: T,
@@ -437,7 +437,7 @@ export const validateTemplateModify = <T extends TemplateBodyLike>(
  * The MerchantCard fields with cross-field rules.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface CardInfoLike {
   readonly front_text_list?: ReadonlyArray<unknown> | undefined
@@ -455,7 +455,7 @@ export interface CardInfoLike {
  * `Validation.mergeIssues` then reports once.
  *
  * @since 0.1.0
- * @category Rules
+ * @category constants
  */
 export const cardRuleMessages = {
   frontTextListMax: `must have at most ${Limits.frontTextListMax} items (card-face text lines)`,
@@ -468,7 +468,7 @@ export const cardRuleMessages = {
  * The `Card` request schemas make the same checks with the same issues ({@link cardRuleMessages}).
  *
  * @since 0.1.0
- * @category Rules
+ * @category validation
  */
 export const cardInfoIssues = (info: CardInfoLike, base: string): Array<Issue> => {
   const issues: Array<Issue> = []
@@ -495,7 +495,7 @@ export const cardInfoIssues = (info: CardInfoLike, base: string): Array<Issue> =
  * Validates the cross-field rules of a card.open request (`card_ext_info`).
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const validateCardOpen = <R extends { readonly card_ext_info: CardInfoLike }>(
   request: R
@@ -510,7 +510,7 @@ export const validateCardOpen = <R extends { readonly card_ext_info: CardInfoLik
  * template).
  *
  * @since 0.1.0
- * @category Validation
+ * @category validation
  */
 export const validateCardUpdate = <R extends { readonly card_info: CardInfoLike }>(
   request: R

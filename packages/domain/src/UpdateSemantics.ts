@@ -21,13 +21,13 @@ import type { FieldRuleLike } from "./FieldRules.js"
  * `reason_code` of `card.delete`.
  *
  * @since 0.1.0
- * @category Models
+ * @category constants
  */
 export const reasonCodes = ["USER_UNBUND", "CANCEL", "PRESENT"] as const
 
 /**
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type ReasonCode = typeof reasonCodes[number]
 
@@ -36,7 +36,7 @@ export type ReasonCode = typeof reasonCodes[number]
  * (user unbinds) and `PRESENT` (gifted away) allow it, `CANCEL` (account closed) does not (spec §4.10).
  *
  * @since 0.1.0
- * @category Models
+ * @category constants
  */
 export const allowsRebind: Record<ReasonCode, boolean> = { USER_UNBUND: true, PRESENT: true, CANCEL: false }
 
@@ -44,7 +44,7 @@ export const allowsRebind: Record<ReasonCode, boolean> = { USER_UNBUND: true, PR
  * Lifecycle of a card.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type CardStatus =
   | { readonly _tag: "Active" }
@@ -52,7 +52,7 @@ export type CardStatus =
 
 /**
  * @since 0.1.0
- * @category Constructors
+ * @category constructors
  */
 export const active: CardStatus = { _tag: "Active" }
 
@@ -61,7 +61,7 @@ export const active: CardStatus = { _tag: "Active" }
  * The `Card` module's schema types are assignable.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface CardInfoLike {
   readonly biz_card_no?: string | undefined
@@ -75,7 +75,7 @@ export interface CardInfoLike {
  * (e.g. from {@link userKey}); `template_id` is the card's current template (moved by `card.update`).
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface CardState<C extends CardInfoLike = CardInfoLike> {
   readonly biz_card_no: string
@@ -90,7 +90,7 @@ export interface CardState<C extends CardInfoLike = CardInfoLike> {
  * are given.
  *
  * @since 0.1.0
- * @category Models
+ * @category utils
  */
 export const userKey = (info: {
   readonly user_uni_id?: string | undefined
@@ -105,7 +105,7 @@ export const userKey = (info: {
  * No card with this number, or it was deleted (`CARD_NOT_EXIT`, sic; assumed for deleted cards, spec §6.6).
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class CardNotExit extends Schema.TaggedError<CardNotExit>("@membercard/domain/UpdateSemantics/CardNotExit")(
   "CardNotExit",
@@ -121,7 +121,7 @@ export class CardNotExit extends Schema.TaggedError<CardNotExit>("@membercard/do
  * `card.delete` of a card that is already deleted (`CARD_IS_DELETED_ALREADY`).
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class CardIsDeletedAlready extends Schema.TaggedError<CardIsDeletedAlready>(
   "@membercard/domain/UpdateSemantics/CardIsDeletedAlready"
@@ -141,7 +141,7 @@ export class CardIsDeletedAlready extends Schema.TaggedError<CardIsDeletedAlread
  * user and template, spec §6.4).
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class CardHasOpened extends Schema.TaggedError<CardHasOpened>(
   "@membercard/domain/UpdateSemantics/CardHasOpened"
@@ -163,7 +163,7 @@ export class CardHasOpened extends Schema.TaggedError<CardHasOpened>(
  * the only card.open code about the user's existing card, so the fake answers with it.
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const REBIND_BLOCKED_CODE = "CARD_HAS_OPENED" as const
 
@@ -171,7 +171,7 @@ export const REBIND_BLOCKED_CODE = "CARD_HAS_OPENED" as const
  * `card.open` for a user whose card of this template was deleted with `reason_code = CANCEL`.
  *
  * @since 0.1.0
- * @category Errors
+ * @category errors
  */
 export class RebindBlocked extends Schema.TaggedError<RebindBlocked>(
   "@membercard/domain/UpdateSemantics/RebindBlocked"
@@ -195,7 +195,7 @@ export class RebindBlocked extends Schema.TaggedError<RebindBlocked>(
  * Use for `card.query`, `card.update`, `message.notify`.
  *
  * @since 0.1.0
- * @category Transitions
+ * @category validation
  */
 export const requireActive = <C extends CardInfoLike>(
   target_card_no: string,
@@ -220,7 +220,7 @@ export const requireActive = <C extends CardInfoLike>(
  * Alipay's and never sent, `template_id` is not a field but a move (handled separately).
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const cardUpdateIgnoredKeys = ["open_date", "valid_date", "biz_card_no", "template_id"] as const
 
@@ -231,7 +231,7 @@ export const cardUpdateIgnoredKeys = ["open_date", "valid_date", "biz_card_no", 
  * `card_info` is accepted.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface CardUpdateLike<C extends CardInfoLike> {
   readonly card_info: C
@@ -252,7 +252,7 @@ const definedOnly = <A extends object>(a: A): Partial<A> => {
  * points or level needs). `card_info.template_id` moves the card to that template (the caller checks it exists).
  *
  * @since 0.1.0
- * @category Transitions
+ * @category combinators
  */
 export const applyCardUpdate = <C extends CardInfoLike>(
   card: CardState<C>,
@@ -274,7 +274,7 @@ export const applyCardUpdate = <C extends CardInfoLike>(
  * {@link lookupForDelete}.)
  *
  * @since 0.1.0
- * @category Transitions
+ * @category combinators
  */
 export const applyCardDelete = <C extends CardInfoLike>(
   card: CardState<C>,
@@ -294,7 +294,7 @@ export const applyCardDelete = <C extends CardInfoLike>(
  * Lookup then {@link applyCardDelete}: absent → `CARD_NOT_EXIT`, deleted → `CARD_IS_DELETED_ALREADY`.
  *
  * @since 0.1.0
- * @category Transitions
+ * @category utils
  */
 export const lookupForDelete = <C extends CardInfoLike>(
   target_card_no: string,
@@ -311,7 +311,7 @@ export const lookupForDelete = <C extends CardInfoLike>(
  * deleted with `USER_UNBUND` / `PRESENT` → allowed.
  *
  * @since 0.1.0
- * @category Transitions
+ * @category validation
  */
 export const checkOpen = <C extends CardInfoLike>(
   cards: Iterable<CardState<C>>,
@@ -339,7 +339,7 @@ export const checkOpen = <C extends CardInfoLike>(
  * Structural input: the stored-template fields `template.modify` treats specially.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export interface TemplateStateLike {
   readonly shop_ids?: ReadonlyArray<string> | undefined
@@ -351,7 +351,7 @@ export interface TemplateStateLike {
  * changed by modify: `card_type`, `service_label_list`, `field_rule_list` (ignored), `shop_ids` (add-only).
  *
  * @since 0.1.0
- * @category Constants
+ * @category constants
  */
 export const templateModifiableKeys = [
   "biz_no_prefix",
@@ -374,7 +374,7 @@ export const templateModifiableKeys = [
 
 /**
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type TemplateModifiableKey = typeof templateModifiableKeys[number]
 
@@ -383,7 +383,7 @@ export type TemplateModifiableKey = typeof templateModifiableKeys[number]
  * plus `shop_ids` and the ignored `field_rule_list`.
  *
  * @since 0.1.0
- * @category Models
+ * @category models
  */
 export type TemplateModifyLike<T extends TemplateStateLike> =
   & { readonly [K in TemplateModifiableKey & keyof T]?: T[K] | undefined }
@@ -396,7 +396,7 @@ export type TemplateModifyLike<T extends TemplateStateLike> =
  * Union of shop ids keeping first-seen order: every id of `current`, then the new ones of `added`.
  *
  * @since 0.1.0
- * @category Transitions
+ * @category combinators
  */
 export const unionShopIds = (
   current: ReadonlyArray<string> | undefined,
@@ -412,7 +412,7 @@ export const unionShopIds = (
  * Validate the merged template with `TemplateValidation.validateTemplateModify` first.
  *
  * @since 0.1.0
- * @category Transitions
+ * @category combinators
  */
 export const applyTemplateModify = <T extends TemplateStateLike>(template: T, request: TemplateModifyLike<T>): T => {
   const source: { readonly [key: string]: unknown } = request

@@ -15,6 +15,7 @@ import type * as SchemaAST from "effect/SchemaAST"
  * and what (a message that names the limit, e.g. "must be at most 32 characters").
  *
  * @since 0.1.0
+ * @category models
  */
 export const Issue = Schema.Struct({
   path: Schema.String,
@@ -23,6 +24,7 @@ export const Issue = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Issue = typeof Issue.Type
 
@@ -32,6 +34,7 @@ export type Issue = typeof Issue.Type
  * very same issue, so that they also hold for inputs that never went through the schema) reports each once.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const mergeIssues = (...lists: ReadonlyArray<ReadonlyArray<Issue>>): Array<Issue> => {
   const seen = new Set<string>()
@@ -51,6 +54,7 @@ export const mergeIssues = (...lists: ReadonlyArray<ReadonlyArray<Issue>>): Arra
  * A request (or any input) was rejected before anything was sent. `issues` lists every problem found.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidInput extends Schema.TaggedError<InvalidInput>("@membercard/domain/InvalidInput")(
   "InvalidInput",
@@ -72,6 +76,7 @@ const formatIssueLine = (issue: Issue): string => issue.path === "" ? issue.mess
  * Renders a schema path as `a.b[2].c`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string => {
   let out = ""
@@ -90,6 +95,7 @@ export const formatPath = (path: ReadonlyArray<PropertyKey>): string => {
  * Converts the issues of a `ParseError` (via `ParseResult.ArrayFormatter`) to `Issue`s.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const issuesFromParseError = (error: ParseResult.ParseError): Array<Issue> =>
   ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
@@ -101,6 +107,7 @@ export const issuesFromParseError = (error: ParseResult.ParseError): Array<Issue
  * Builds an `InvalidInput` from a `ParseError`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromParseError = (error: ParseResult.ParseError): InvalidInput =>
   new InvalidInput({ issues: issuesFromParseError(error) })
@@ -109,6 +116,7 @@ export const fromParseError = (error: ParseResult.ParseError): InvalidInput =>
  * The parse options used by `validate`: report every issue and reject unknown keys (requests are strict).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const strictOptions: SchemaAST.ParseOptions = { errors: "all", onExcessProperty: "error" }
 
@@ -124,6 +132,7 @@ export const strictOptions: SchemaAST.ParseOptions = { errors: "all", onExcessPr
  * ```
  *
  * @since 0.1.0
+ * @category validation
  */
 export const validate = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const decode = Schema.decodeUnknownEither(schema, strictOptions)
@@ -134,6 +143,7 @@ export const validate = <A, I>(schema: Schema.Schema<A, I, never>) => {
  * `validate` as an `Effect` failing with `InvalidInput`.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const validateEffect = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const run = validate(schema)
@@ -144,6 +154,7 @@ export const validateEffect = <A, I>(schema: Schema.Schema<A, I, never>) => {
  * Decodes a value received from Alipay tolerantly: unknown keys are ignored, all issues are reported.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const decodeReceived = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })
@@ -158,6 +169,7 @@ export const decodeReceived = <A, I>(schema: Schema.Schema<A, I, never>) => {
  * At most `max` characters (UTF-16 code units). Message: "must be at most N characters".
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const maxLength = <S extends Schema.Schema.Any>(max: number) =>
   Schema.maxLength<S>(max, { message: () => `must be at most ${max} characters` })
@@ -166,6 +178,7 @@ export const maxLength = <S extends Schema.Schema.Any>(max: number) =>
  * At least `min` characters. Message: "must be at least N characters" ("must not be empty" for 1).
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const minLength = <S extends Schema.Schema.Any>(min: number) =>
   Schema.minLength<S>(min, {
@@ -176,6 +189,7 @@ export const minLength = <S extends Schema.Schema.Any>(min: number) =>
  * A string of `min..max` characters, with readable messages.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const boundedString = (max: number, min = 0): Schema.filter<Schema.filter<typeof Schema.String>> =>
   Schema.String.pipe(
@@ -189,6 +203,7 @@ export const boundedString = (max: number, min = 0): Schema.filter<Schema.filter
  * A non-empty string of at most `max` characters.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const nonEmptyString = (max: number): Schema.filter<Schema.filter<typeof Schema.String>> => boundedString(max, 1)
 
@@ -196,6 +211,7 @@ export const nonEmptyString = (max: number): Schema.filter<Schema.filter<typeof 
  * An array of at most `max` items. Message: "must have at most N items".
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const maxItems = <S extends Schema.Schema.Any>(max: number) =>
   Schema.maxItems<S>(max, { message: () => `must have at most ${max} items` })
@@ -204,6 +220,7 @@ export const maxItems = <S extends Schema.Schema.Any>(max: number) =>
  * An array of at least `min` items. Message: "must have at least N item(s)".
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const minItems = <S extends Schema.Schema.Any>(min: number) =>
   Schema.minItems<S>(min, { message: () => `must have at least ${min} item${min === 1 ? "" : "s"}` })
@@ -212,6 +229,7 @@ export const minItems = <S extends Schema.Schema.Any>(min: number) =>
  * A closed set of string literals. Message: "must be one of: a, b, c".
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const literals = <const Literals extends readonly [string, ...Array<string>]>(
   ...values: Literals
@@ -225,6 +243,7 @@ export const literals = <const Literals extends readonly [string, ...Array<strin
  * values are recorded in the schema's `examples` annotation.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const tolerantLiterals = <const Literals extends ReadonlyArray<string>>(
   ...values: Literals
@@ -241,6 +260,7 @@ export const tolerantLiterals = <const Literals extends ReadonlyArray<string>>(
  * serialized list (the strictest reading; the list travels as JSON inside `biz_content`).
  *
  * @since 0.1.0
+ * @category combinators
  */
 // UNCONFIRMED: the max length of a String[] field is read as the length of its JSON text.
 export const maxJsonLength = (max: number) => <S extends Schema.Schema.Any>(self: S): Schema.filter<S> =>
@@ -254,6 +274,7 @@ export const maxJsonLength = (max: number) => <S extends Schema.Schema.Any>(self
  * A string that must start with one of the given prefixes (e.g. `https://`). Message names them.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const startsWithOneOf = (...prefixes: ReadonlyArray<string>) =>
 <S extends Schema.Schema<string, string, never>>(
@@ -269,6 +290,7 @@ export const startsWithOneOf = (...prefixes: ReadonlyArray<string>) =>
  * A string containing a JSON object (e.g. `{"param1":"value1"}`). Message: "must be a JSON object".
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isJsonObjectText = (value: string): boolean => {
   const parsed = Either.try(() => JSON.parse(value) as unknown)
@@ -282,6 +304,7 @@ export const isJsonObjectText = (value: string): boolean => {
  * "Expected undefined" issue).
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const optional = <S extends Schema.Schema.All>(schema: S): Schema.optionalWith<S, { exact: true }> =>
   Schema.optionalWith(schema, { exact: true })

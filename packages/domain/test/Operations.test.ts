@@ -116,8 +116,11 @@ describe("Operations", () => {
     expect(requestFields(Operations.templateCreate)).toContain("notify_url")
     expect(Operations.all.filter((op) => op.v2.commonParams.length > 0).map((op) => op.name)).toEqual([
       "templateCreate",
+      "templateModify",
       "systemOauthToken"
     ])
+    // FAQ: template.modify re-sends notify_url (a v2 common parameter, like create's)
+    expect(Operations.templateModify.v2.commonParams).toEqual(["notify_url"])
     // oauth.token: every request field is a v2 common parameter (no biz_content), JSON body in v3
     expect([...Operations.systemOauthToken.v2.commonParams].sort()).toEqual(["code", "grant_type", "refresh_token"])
     expect(Operations.systemOauthToken.v3.encoding).toBe("json")

@@ -471,8 +471,11 @@ describe("Template", () => {
       expect(isValid(Template.TemplateModifyRequest, { ...validModify, template_id: "1".repeat(32) })).toBe(true)
     })
 
-    it("has no card_type / service_label_list / notify_url and the same action limit", () => {
-      for (const key of ["card_type", "service_label_list", "notify_url"] as const) {
+    it("has no card_type / service_label_list and the same action limit; notify_url is accepted (FAQ)", () => {
+      expect(issuesOf(Template.TemplateModifyRequest, { ...validModify, notify_url: validCreate.notify_url })).toEqual(
+        []
+      )
+      for (const key of ["card_type", "service_label_list"] as const) {
         expect(issuesOf(Template.TemplateModifyRequest, { ...validModify, [key]: validCreate[key] })[0]?.path).toBe(key)
       }
       const five = Array.from({ length: 5 }, () => validCreate.card_action_list[0])
@@ -482,7 +485,7 @@ describe("Template", () => {
     })
 
     it("accepts every optional body field of create except the create-only ones", () => {
-      const { card_type: _c, service_label_list: _s, notify_url: _n, ...body } = validCreate
+      const { card_type: _c, service_label_list: _s, ...body } = validCreate
       expect(issuesOf(Template.TemplateModifyRequest, { ...body, template_id: validModify.template_id })).toStrictEqual(
         []
       )

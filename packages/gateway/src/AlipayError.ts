@@ -656,28 +656,33 @@ export type CommonSubCode = (typeof commonSubCodes)[number]
  */
 export type AlipayError = CommonError | AnyBusinessSubCodeError
 
+const allErrors = () =>
+  Schema.Union(
+    AlipayRequestRejected,
+    AlipayTransportError,
+    AlipayTimeoutError,
+    AlipayHttpError,
+    AlipaySignatureError,
+    AlipayDecodeError,
+    AlipayServiceUnavailable,
+    AlipayAuthTokenError,
+    AlipayMissingArguments,
+    AlipayInvalidArguments,
+    AlipayInsufficientConditions,
+    AlipayInsufficientPermissions,
+    AlipayBusinessError,
+    ...businessErrorClasses
+  )
+
 /**
- * Schema of every error of this module (for serialising errors across process boundaries).
+ * Schema of every error of this module (for serialising errors across process boundaries). Built on first use
+ * (a union of ~50 classes is not free at import time).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const AlipayError = Schema.Union(
-  AlipayRequestRejected,
-  AlipayTransportError,
-  AlipayTimeoutError,
-  AlipayHttpError,
-  AlipaySignatureError,
-  AlipayDecodeError,
-  AlipayServiceUnavailable,
-  AlipayAuthTokenError,
-  AlipayMissingArguments,
-  AlipayInvalidArguments,
-  AlipayInsufficientConditions,
-  AlipayInsufficientPermissions,
-  AlipayBusinessError,
-  ...businessErrorClasses
-)
+export const AlipayError: Schema.Schema<AlipayError, Schema.Schema.Encoded<ReturnType<typeof allErrors>>> = Schema
+  .suspend(allErrors)
 
 /**
  * Whether a value is one of this module's errors.

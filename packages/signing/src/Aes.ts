@@ -16,6 +16,7 @@ const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
  * A parsed AES key. Its bytes never appear in `toString`, `toJSON` or `util.inspect`.
  *
  * @since 0.1.0
+ * @category models
  */
 export class AesKey {
   /** @since 0.1.0 */
@@ -49,6 +50,7 @@ const ZERO_IV = Buffer.alloc(16)
  * Parses the console's base64 AES key (normally 24 characters = 16 bytes).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parseAesKey = (input: string | Redacted.Redacted<string>): Either.Either<AesKey, InvalidAesKey> => {
   const text = reveal(input).replace(/\s+/g, "")
@@ -64,6 +66,7 @@ export const parseAesKey = (input: string | Redacted.Redacted<string>): Either.E
  * Encrypts UTF-8 text; returns standard base64 ciphertext. Deterministic (fixed zero IV).
  *
  * @since 0.1.0
+ * @category encryption
  */
 export const encrypt = (plaintext: string, key: AesKey): string => {
   const cipher = createCipheriv(key.cipherName, key.bytes, ZERO_IV)
@@ -76,6 +79,7 @@ const utf8Strict = new TextDecoder("utf-8", { fatal: true })
  * Decrypts standard base64 ciphertext to UTF-8 text; a bad padding (wrong key) or invalid UTF-8 is an error.
  *
  * @since 0.1.0
+ * @category encryption
  */
 export const decrypt = (ciphertext: string, key: AesKey): Either.Either<string, DecryptionFailed> => {
   const text = ciphertext.trim()

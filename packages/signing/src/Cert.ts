@@ -28,6 +28,7 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
  * The OID prefix of the RSA PKCS#1 signature family; only roots signed this way count in the root SN (§6.3).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const RSA_SIGNATURE_OID_PREFIX = "1.2.840.113549.1.1"
 
@@ -35,6 +36,7 @@ export const RSA_SIGNATURE_OID_PREFIX = "1.2.840.113549.1.1"
  * The parts of a certificate the SN rules need.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CertInfo {
   /** issuer attributes in reverse DER order, `k=v` joined with `,`, no escaping */
@@ -56,6 +58,7 @@ const bad = (reason: string) => Either.left(new InvalidCertificate({ reason }))
  * `lowercase_hex(MD5(UTF-8(issuer + serialDecimal)))`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const snOf = (issuer: string, serialDecimal: string): string =>
   createHash("md5").update(issuer + serialDecimal, "utf8").digest("hex")
@@ -64,6 +67,7 @@ export const snOf = (issuer: string, serialDecimal: string): string =>
  * Reads issuer, serial and signature algorithm from certificate DER.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const infoFromDer = (der: Uint8Array): Either.Either<CertInfo, InvalidCertificate> => {
   const cert = readTlv(der, 0)
@@ -102,6 +106,7 @@ export const infoFromDer = (der: Uint8Array): Either.Either<CertInfo, InvalidCer
  * Reads every certificate of a PEM text (one certificate or a bundle), in file order.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parseAll = (pem: string): Either.Either<ReadonlyArray<CertInfo>, InvalidCertificate> => {
   const blocks = [...pem.matchAll(PEM_BLOCK)].map((m) => m[1]!.replace(/\s+/g, ""))
@@ -113,6 +118,7 @@ export const parseAll = (pem: string): Either.Either<ReadonlyArray<CertInfo>, In
  * Reads the first certificate of a PEM text.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parse = (pem: string): Either.Either<CertInfo, InvalidCertificate> =>
   Either.map(parseAll(pem), (all) => all[0]!)
@@ -121,6 +127,7 @@ export const parse = (pem: string): Either.Either<CertInfo, InvalidCertificate> 
  * The SN of a certificate: `app_cert_sn` for the app certificate, `alipay_cert_sn` / `alipay-sn` for the Alipay one.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const certSn = (pem: string): Either.Either<string, InvalidCertificate> => Either.map(parse(pem), (c) => c.sn)
 
@@ -128,6 +135,7 @@ export const certSn = (pem: string): Either.Either<string, InvalidCertificate> =
  * The issuer string the SN is computed from.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const issuerString = (pem: string): Either.Either<string, InvalidCertificate> =>
   Either.map(parse(pem), (c) => c.issuer)
@@ -136,6 +144,7 @@ export const issuerString = (pem: string): Either.Either<string, InvalidCertific
  * `alipay_root_cert_sn`: the SNs of the RSA-signed roots of `alipayRootCert.crt`, in file order, joined with `_`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const rootCertSn = (bundlePem: string): Either.Either<string, InvalidCertificate> =>
   Either.flatMap(parseAll(bundlePem), (all) => {
@@ -147,6 +156,7 @@ export const rootCertSn = (bundlePem: string): Either.Either<string, InvalidCert
  * The public key inside a certificate (in cert mode, the Alipay public key is that of alipayCertPublicKey_RSA2.crt).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const publicKeyFromCert = (pem: string): Either.Either<PublicKey, InvalidCertificate> =>
   Either.flatMap(parse(pem), (info) => {
@@ -165,6 +175,7 @@ export const publicKeyFromCert = (pem: string): Either.Either<PublicKey, Invalid
  * checking that it holds a readable certificate. Use it when `alipay_cert_sn` / `alipay-sn` reports a rotated cert.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const fromDownloadedContent = (content: string): Either.Either<string, InvalidCertificate> => {
   const text = content.replace(/\s+/g, "")

@@ -16,6 +16,7 @@ import { InvalidKeyMaterial } from "./SigningError.js"
  * Key text as given by the console, the key tool or a config system.
  *
  * @since 0.1.0
+ * @category models
  */
 export type KeyInput = string | Redacted.Redacted<string>
 
@@ -25,6 +26,7 @@ const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
  * An RSA private key (the app private key, 应用私钥), parsed once.
  *
  * @since 0.1.0
+ * @category models
  */
 export class PrivateKey {
   /** @since 0.1.0 */
@@ -53,6 +55,7 @@ export class PrivateKey {
  * An RSA public key (normally the Alipay public key, 支付宝公钥), parsed once.
  *
  * @since 0.1.0
+ * @category models
  */
 export class PublicKey {
   /** @since 0.1.0 */
@@ -140,6 +143,7 @@ const rsaOnly = <K>(key: K & { readonly keyObject: KeyObject }, hint: string): E
  * A public key or certificate given here is reported as such.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parsePrivateKey = (input: KeyInput): Either.Either<PrivateKey, InvalidKeyMaterial> =>
   Either.flatMap(decodeDer(input, PRIVATE_HINT), ({ der }) => {
@@ -166,6 +170,7 @@ export const parsePrivateKey = (input: KeyInput): Either.Either<PrivateKey, Inva
  * A private key given here is reported as such.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parsePublicKey = (input: KeyInput): Either.Either<PublicKey, InvalidKeyMaterial> =>
   Either.flatMap(decodeDer(input, PUBLIC_HINT), ({ der }) => {
@@ -193,6 +198,7 @@ export const parsePublicKey = (input: KeyInput): Either.Either<PublicKey, Invali
  * Effect form of {@link parsePrivateKey}.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const privateKey = (input: KeyInput): Effect.Effect<PrivateKey, InvalidKeyMaterial> =>
   Effect.suspend(() => parsePrivateKey(input))
@@ -201,6 +207,7 @@ export const privateKey = (input: KeyInput): Effect.Effect<PrivateKey, InvalidKe
  * Effect form of {@link parsePublicKey}.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const publicKey = (input: KeyInput): Effect.Effect<PublicKey, InvalidKeyMaterial> =>
   Effect.suspend(() => parsePublicKey(input))
@@ -209,6 +216,7 @@ export const publicKey = (input: KeyInput): Effect.Effect<PublicKey, InvalidKeyM
  * The public half of a private key (self-tests, fakes).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const publicKeyOf = (key: PrivateKey): PublicKey => new PublicKey(createPublicKey(key.keyObject))
 
@@ -216,6 +224,7 @@ export const publicKeyOf = (key: PrivateKey): PublicKey => new PublicKey(createP
  * PKCS#8 DER of a private key, e.g. for WebCrypto `importKey("pkcs8", …)`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const exportPkcs8Der = (key: PrivateKey): Uint8Array => key.keyObject.export({ format: "der", type: "pkcs8" })
 
@@ -223,5 +232,6 @@ export const exportPkcs8Der = (key: PrivateKey): Uint8Array => key.keyObject.exp
  * SPKI DER of a public key, e.g. for WebCrypto `importKey("spki", …)`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const exportSpkiDer = (key: PublicKey): Uint8Array => key.keyObject.export({ format: "der", type: "spki" })

@@ -17,6 +17,7 @@ import { SigningFailed } from "./SigningError.js"
  * `RSA2` = SHA256withRSA (recommended), `RSA` = SHA1withRSA (legacy).
  *
  * @since 0.1.0
+ * @category models
  */
 export type SignType = "RSA2" | "RSA"
 
@@ -24,6 +25,7 @@ export type SignType = "RSA2" | "RSA"
  * What gets signed: bytes as they are, strings as UTF-8.
  *
  * @since 0.1.0
+ * @category models
  */
 export type SignInput = string | Uint8Array
 
@@ -31,6 +33,7 @@ export type SignInput = string | Uint8Array
  * Node digest name of a sign type.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const digestOf = (algorithm: SignType): "sha256" | "sha1" => algorithm === "RSA" ? "sha1" : "sha256"
 
@@ -38,6 +41,7 @@ export const digestOf = (algorithm: SignType): "sha256" | "sha1" => algorithm ==
  * WebCrypto hash name of a sign type (for `RSASSA-PKCS1-v1_5`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const webCryptoHashOf = (algorithm: SignType): "SHA-256" | "SHA-1" => algorithm === "RSA" ? "SHA-1" : "SHA-256"
 
@@ -57,6 +61,7 @@ const BASE64_ALPHABET: Uint8Array = (() => {
  * signature decodes to the same bytes (RFC 4648 §3.5).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isStrictBase64 = (text: string): boolean => {
   const n = text.length
@@ -74,6 +79,7 @@ export const isStrictBase64 = (text: string): boolean => {
  * The operations a signing backend provides. Both are Effects so that asynchronous backends fit.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Service {
   /** Signs `data` with `key`; returns the standard base64 signature. */
@@ -96,6 +102,7 @@ const toBuffer = (data: SignInput): Buffer =>
  * key object, so use {@link node}`.sign` / {@link sign} where that typed `SigningFailed` matters.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signSync = (data: SignInput, key: PrivateKey, algorithm: SignType): string =>
   nodeSign(digestOf(algorithm), toBuffer(data), key.keyObject).toString("base64")
@@ -104,6 +111,7 @@ export const signSync = (data: SignInput, key: PrivateKey, algorithm: SignType):
  * Synchronous node:crypto verification; `false` for malformed signatures.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifySync = (data: SignInput, signature: string, key: PublicKey, algorithm: SignType): boolean => {
   const bytes = decodeStrictBase64(signature)
@@ -125,6 +133,7 @@ export const verifySync = (data: SignInput, signature: string, key: PublicKey, a
  * character) is refused by its UTF-8 length, and the unused trailing bits are checked on the last character.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const decodeStrictBase64 = (text: string): Buffer | undefined => {
   const n = text.length
@@ -146,6 +155,7 @@ const signFailed = (cause: unknown): SigningFailed =>
  * an exception for a key node cannot sign with.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signEither = (
   data: SignInput,
@@ -165,6 +175,7 @@ export const signEither = (
  * percent of raw `crypto.sign` / `crypto.verify`.
  *
  * @since 0.1.0
+ * @category services
  */
 export const node: Service = {
   sign: signEither,
@@ -175,6 +186,7 @@ export const node: Service = {
  * The signing backend service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class Signer extends Context.Tag("@membercard/signing/Signer")<Signer, Service>() {
   /** @since 0.1.0 */
@@ -187,6 +199,7 @@ export class Signer extends Context.Tag("@membercard/signing/Signer")<Signer, Se
  * The node:crypto layer (default).
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layer: Layer.Layer<Signer> = Signer.layer
 
@@ -196,6 +209,7 @@ export const layer: Layer.Layer<Signer> = Signer.layer
  * A missing `Signer` is a defect, exactly as with `yield* Signer` (the type requires it).
  *
  * @since 0.1.0
+ * @category services
  */
 export const withSigner = <A, E, R>(
   f: (signer: Service) => Effect.Effect<A, E, R>
@@ -207,6 +221,7 @@ export const withSigner = <A, E, R>(
  * functions, without wrapping each result in an Effect).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isNode = (signer: Service): boolean => signer === node
 
@@ -214,6 +229,7 @@ export const isNode = (signer: Service): boolean => signer === node
  * Signs with the `Signer` in context.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const sign = (
   data: SignInput,
@@ -225,6 +241,7 @@ export const sign = (
  * Verifies with the `Signer` in context.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verify = (
   data: SignInput,

@@ -9,6 +9,7 @@ import * as Schema from "effect/Schema"
  * Key text could not be turned into a key, or a key of the wrong kind was given.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidKeyMaterial extends Schema.TaggedError<InvalidKeyMaterial>()("InvalidKeyMaterial", {
   reason: Schema.String,
@@ -24,6 +25,7 @@ export class InvalidKeyMaterial extends Schema.TaggedError<InvalidKeyMaterial>()
  * A certificate (or certificate bundle) could not be read.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidCertificate extends Schema.TaggedError<InvalidCertificate>()("InvalidCertificate", {
   reason: Schema.String
@@ -38,6 +40,7 @@ export class InvalidCertificate extends Schema.TaggedError<InvalidCertificate>()
  * The AES content-encryption key is not base64 of 16, 24 or 32 bytes.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidAesKey extends Schema.TaggedError<InvalidAesKey>()("InvalidAesKey", {
   reason: Schema.String
@@ -52,6 +55,7 @@ export class InvalidAesKey extends Schema.TaggedError<InvalidAesKey>()("InvalidA
  * Signed content came without a signature.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class SignatureMissing extends Schema.TaggedError<SignatureMissing>()("SignatureMissing", {
   what: Schema.String
@@ -66,6 +70,7 @@ export class SignatureMissing extends Schema.TaggedError<SignatureMissing>()("Si
  * The signature does not verify with the given public key.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class SignatureInvalid extends Schema.TaggedError<SignatureInvalid>()("SignatureInvalid", {
   what: Schema.String
@@ -80,6 +85,7 @@ export class SignatureInvalid extends Schema.TaggedError<SignatureInvalid>()("Si
  * A v2 response body is not the expected JSON shape.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class MalformedResponse extends Schema.TaggedError<MalformedResponse>()("MalformedResponse", {
   reason: Schema.String
@@ -94,6 +100,7 @@ export class MalformedResponse extends Schema.TaggedError<MalformedResponse>()("
  * The response node key occurs more than once at the top level (possible forgery).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class DuplicateResponseKey extends Schema.TaggedError<DuplicateResponseKey>()("DuplicateResponseKey", {
   key: Schema.String
@@ -108,6 +115,7 @@ export class DuplicateResponseKey extends Schema.TaggedError<DuplicateResponseKe
  * Decryption failed (wrong key, bad padding, not base64, not UTF-8).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class DecryptionFailed extends Schema.TaggedError<DecryptionFailed>()("DecryptionFailed", {
   reason: Schema.String
@@ -122,6 +130,7 @@ export class DecryptionFailed extends Schema.TaggedError<DecryptionFailed>()("De
  * A v3 response lacks a required signature header.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class MissingHeader extends Schema.TaggedError<MissingHeader>()("MissingHeader", {
   header: Schema.String
@@ -136,6 +145,7 @@ export class MissingHeader extends Schema.TaggedError<MissingHeader>()("MissingH
  * The Alipay certificate SN in a response differs from the configured Alipay certificate.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class CertSnMismatch extends Schema.TaggedError<CertSnMismatch>()("CertSnMismatch", {
   expected: Schema.String,
@@ -151,6 +161,7 @@ export class CertSnMismatch extends Schema.TaggedError<CertSnMismatch>()("CertSn
  * A notification names a charset we cannot decode or encode.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class UnsupportedCharset extends Schema.TaggedError<UnsupportedCharset>()("UnsupportedCharset", {
   charset: Schema.String
@@ -165,6 +176,7 @@ export class UnsupportedCharset extends Schema.TaggedError<UnsupportedCharset>()
  * A notification form body could not be decoded.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class MalformedNotification extends Schema.TaggedError<MalformedNotification>()("MalformedNotification", {
   reason: Schema.String
@@ -179,6 +191,7 @@ export class MalformedNotification extends Schema.TaggedError<MalformedNotificat
  * The crypto backend failed to sign.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class SigningFailed extends Schema.TaggedError<SigningFailed>()("SigningFailed", {
   reason: Schema.String

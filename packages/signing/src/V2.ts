@@ -20,6 +20,7 @@ import type { SigningFailed } from "./SigningError.js"
  * with `JSON.stringify`). `null`/`undefined`/blank values are dropped.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ParamValue = string | number | boolean | object | null | undefined
 
@@ -27,6 +28,7 @@ export type ParamValue = string | number | boolean | object | null | undefined
  * Request parameters by wire name.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Params = Readonly<Record<string, ParamValue>>
 
@@ -34,6 +36,7 @@ export type Params = Readonly<Record<string, ParamValue>>
  * `true` for null, undefined, empty and whitespace-only values (they are neither signed nor sent, §3.4).
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isBlank = (value: ParamValue): boolean =>
   value === null || value === undefined || (typeof value === "string" && value.trim() === "")
@@ -42,6 +45,7 @@ export const isBlank = (value: ParamValue): boolean =>
  * The string form of a parameter value.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const stringify = (value: ParamValue): string => {
   if (typeof value === "string") return value
@@ -57,6 +61,7 @@ export const stringify = (value: ParamValue): string => {
  * Drops `sign` and blank values, stringifies the rest (insertion order kept).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const normalizeParams = (params: Params): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -74,6 +79,7 @@ export const normalizeParams = (params: Params): Record<string, string> => {
  * Joins already-normalised parameters as sorted `k=v&…` with raw values.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const joinSorted = (params: Readonly<Record<string, string>>): string => {
   const names = Object.keys(params).sort()
@@ -89,6 +95,7 @@ export const joinSorted = (params: Readonly<Record<string, string>>): string => 
  * The v2 string to sign: blank values and `sign` dropped, names sorted by code unit, `name=value` joined with `&`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const stringToSign = (params: Params): string => joinSorted(normalizeParams(params))
 
@@ -98,6 +105,7 @@ const pad = (n: number): string => (n < 10 ? "0" : "") + n
  * Formats epoch milliseconds as `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8), whatever the process time zone.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const formatTimestamp = (epochMillis: number): string => {
   const d = new Date(epochMillis + 8 * 3_600_000)
@@ -110,6 +118,7 @@ export const formatTimestamp = (epochMillis: number): string => {
  * The current v2 `timestamp`, from `Clock`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const timestamp: Effect.Effect<string> = Effect.map(Clock.currentTimeMillis, formatTimestamp)
 
@@ -117,6 +126,7 @@ export const timestamp: Effect.Effect<string> = Effect.map(Clock.currentTimeMill
  * Parameters that travel in the query string (the Node SDK's known-good split, §3.6); all others go in the body.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const SYSTEM_PARAMS: ReadonlySet<string> = new Set([
   "app_id",
@@ -140,6 +150,7 @@ export const SYSTEM_PARAMS: ReadonlySet<string> = new Set([
  * Splits parameters into query string (system parameters) and form body (everything else).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const splitParams = (
   params: Readonly<Record<string, string>>
@@ -157,6 +168,7 @@ export const splitParams = (
  * `application/x-www-form-urlencoded` (UTF-8, space as `+`), as `URLSearchParams` does.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const formEncode = (params: Readonly<Record<string, string>>): string => {
   let out = ""
@@ -191,6 +203,7 @@ const formComponent = (text: string): string => {
  * A signed v2 request, ready to send.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SignedRequest {
   /** every parameter that is sent, including `sign` */
@@ -252,6 +265,7 @@ const signedRequest = (normal: Record<string, string>, content: string, sign: st
  * Synchronous form of {@link signParams} with node:crypto (no `Signer`, no fiber); the same result.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signParamsSync = (
   params: Params,
@@ -269,6 +283,7 @@ export const signParamsSync = (
  * the `Signer` in context. No span of its own (the gateway's per-call span covers it).
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signParams = (
   params: Params,
@@ -286,6 +301,7 @@ export const signParams = (
  * Encrypt-then-sign (§7.2): replaces `biz_content` with its AES ciphertext and adds `encrypt_type=AES`.
  *
  * @since 0.1.0
+ * @category encryption
  */
 export const encryptBizContent = (params: Params, aesKey: Aes.AesKey): Params => {
   const biz = params["biz_content"]
@@ -297,6 +313,7 @@ export const encryptBizContent = (params: Params, aesKey: Aes.AesKey): Params =>
  * The App SDK order string (`sdkExecute`, §3.7): `name=encodeURIComponent(value)` in insertion order, `sign` last.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const orderString = (signed: SignedRequest): string => {
   const pairs: Array<string> = []
@@ -313,6 +330,7 @@ export const orderString = (signed: SignedRequest): string => {
  * parameters with `encodeURIComponent`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const pageUrl = (gateway: string, signed: SignedRequest): string => {
   const rest = Object.keys(signed.body).map((name) => `${name}=${encodeURIComponent(signed.body[name]!)}`)
@@ -324,6 +342,7 @@ export const pageUrl = (gateway: string, signed: SignedRequest): string => {
  * with the app public key and the request's own `sign_type`.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyRequest = (
   params: Readonly<Record<string, string>>,

@@ -33,6 +33,7 @@ let lastKey = "_response"
  * The root key of a method's response: `alipay.trade.query` → `alipay_trade_query_response`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const responseKey = (method: string): string => {
   // a client calls the same few methods over and over: remember the last one
@@ -47,6 +48,7 @@ export const responseKey = (method: string): string => {
  * The key Alipay uses for gateway-level errors.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const ERROR_RESPONSE_KEY = "error_response"
 
@@ -54,6 +56,7 @@ export const ERROR_RESPONSE_KEY = "error_response"
  * What {@link extract} finds in a raw response body.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Extracted {
   /** the root key found (`<method>_response` or `error_response`) */
@@ -88,6 +91,7 @@ const readString = (
  * rejected (JSON.parse would silently keep the last, forged one).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const extract = (
   raw: string,
@@ -101,6 +105,7 @@ const duplicate = (key: string) => Either.left(new DuplicateResponseKey({ key })
  * Like {@link extract}, for an explicit node key (e.g. `response` in front-end payloads) and an optional fallback.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const extractKey = (
   raw: string,
@@ -186,6 +191,7 @@ export const extractKey = (
  * Options of {@link verify}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VerifyOptions {
   readonly method: string
@@ -202,6 +208,7 @@ export interface VerifyOptions {
  * A verified response: `content` holds only verified bytes (or, if `signed` is false, an unsigned error_response).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Verified extends Extracted {
   readonly signed: boolean
@@ -246,6 +253,7 @@ const slashVariant = (extracted: Extracted, options: VerifyOptions): string | un
  * Synchronous form of {@link verify} with node:crypto (no `Signer`, no fiber): the same checks, the same result.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifySync = (raw: string, options: VerifyOptions): Either.Either<Verified, VerifyError> => {
   const prepared = prepare(raw, options)
@@ -268,6 +276,7 @@ export const verifySync = (raw: string, options: VerifyOptions): Either.Either<V
  * gateway's per-call `AlipayClient.execute`) covers it.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verify = (
   raw: string,
@@ -297,6 +306,7 @@ export const verify = (
  * Decrypts a verified encrypted node (`"<base64>"` including the quotes) to the JSON text of the node.
  *
  * @since 0.1.0
+ * @category encryption
  */
 export const decryptContent = (content: string, aesKey: Aes.AesKey): Either.Either<string, DecryptionFailed> => {
   if (content.length < 2 || !content.startsWith("\"") || !content.endsWith("\"")) {
@@ -310,6 +320,7 @@ export const decryptContent = (content: string, aesKey: Aes.AesKey): Either.Eith
  * node text signed byte for byte. `nodeText` is the exact JSON text (or a quoted ciphertext) of the node.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signResponse = (
   key: string,
@@ -331,6 +342,7 @@ export const signResponse = (
  * the raw value of `response` (with the quotes when it is an encrypted string), as for gateway responses (§7.2).
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyPayload = (
   raw: string,

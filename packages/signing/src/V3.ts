@@ -19,6 +19,7 @@ import { CertSnMismatch, MissingHeader, SignatureInvalid } from "./SigningError.
  * The scheme prefix of the `Authorization` header.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const AUTH_SCHEME = "ALIPAY-SHA256withRSA"
 
@@ -26,6 +27,7 @@ export const AUTH_SCHEME = "ALIPAY-SHA256withRSA"
  * Inputs of the auth string.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AuthStringInput {
   readonly appId: string
@@ -42,6 +44,7 @@ export interface AuthStringInput {
  * `app_id=…[,app_cert_sn=…],nonce=…,timestamp=…[,extra]`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const authString = (input: AuthStringInput): string =>
   `app_id=${input.appId}` +
@@ -53,6 +56,7 @@ export const authString = (input: AuthStringInput): string =>
  * Inputs of the v3 string to sign.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StringToSignInput {
   readonly authString: string
@@ -70,6 +74,7 @@ export interface StringToSignInput {
  * `auth\nMETHOD\ntarget\nbody\n[token\n]`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const stringToSign = (input: StringToSignInput): string =>
   `${input.authString}\n${input.method.toUpperCase()}\n${input.target}\n${input.body ?? ""}\n` +
@@ -79,6 +84,7 @@ export const stringToSign = (input: StringToSignInput): string =>
  * `ALIPAY-SHA256withRSA <auth>,sign=<signature>`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const authorizationHeader = (auth: string, signature: string): string =>
   `${AUTH_SCHEME} ${auth},sign=${signature}`
@@ -87,6 +93,7 @@ export const authorizationHeader = (auth: string, signature: string): string =>
  * The signed body of a multipart upload: the JSON text of the non-file fields (sent as the `data` part).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const multipartData = (fields: Readonly<Record<string, unknown>>): string => JSON.stringify(fields)
 
@@ -96,6 +103,7 @@ const hex2 = (n: number): string => n.toString(16).padStart(2, "0")
  * Formats 16 random bytes as a UUID v4 (36 characters with dashes, as the SDKs send).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const uuidFromBytes = (bytes: ReadonlyArray<number>): string => {
   const b = bytes.slice(0, 16).map((x) => x & 0xff)
@@ -117,6 +125,7 @@ const bytesOf = (words: ReadonlyArray<number>): Array<number> => {
  * A fresh nonce from `Random`: four 32-bit draws make the 16 bytes of a UUID v4.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeNonce: Effect.Effect<string> = Random.randomWith((random) =>
   Effect.flatMap(
@@ -133,6 +142,7 @@ export const makeNonce: Effect.Effect<string> = Random.randomWith((random) =>
  * Options of {@link signRequest}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SignRequestOptions {
   readonly appId: string
@@ -153,6 +163,7 @@ export interface SignRequestOptions {
  * A signed v3 request.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SignedRequest {
   /** the `authorization` header value */
@@ -202,6 +213,7 @@ const signedRequest = (
  * or `Clock`, no fiber); the same result.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signRequestSync = (
   options: SignRequestOptions & { readonly nonce: string; readonly timestampMs: number }
@@ -237,6 +249,7 @@ const signWith = (
  * (the clock is read once). No span of its own (the gateway's per-call span covers it).
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signRequest = (
   options: SignRequestOptions
@@ -255,6 +268,7 @@ export const signRequest = (
  * The content Alipay signs in a v3 response: `timestamp\nnonce\nbody\n`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const responseContent = (timestamp: string, nonce: string, body: string): string =>
   `${timestamp}\n${nonce}\n${body}\n`
@@ -263,6 +277,7 @@ export const responseContent = (timestamp: string, nonce: string, body: string):
  * Response headers, any case; arrays (multi-valued) use their first value.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Headers = Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
 
@@ -270,6 +285,7 @@ export type Headers = Readonly<Record<string, string | ReadonlyArray<string> | u
  * Case-insensitive header lookup.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const header = (headers: Headers, name: string): string | undefined => {
   const wanted = name.toLowerCase()
@@ -285,6 +301,7 @@ export const header = (headers: Headers, name: string): string | undefined => {
  * Options of {@link verifyResponse}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VerifyResponseOptions {
   readonly headers: Headers
@@ -354,6 +371,7 @@ const invalidResponse = () => new SignatureInvalid({ what: "the v3 response (ali
  * Synchronous form of {@link verifyResponse} with node:crypto (no `Signer`, no fiber); the same result.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyResponseSync = (
   options: VerifyResponseOptions
@@ -372,6 +390,7 @@ export const verifyResponseSync = (
  * error status ≥ 400). No span of its own (the gateway's per-call span covers it).
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyResponse = (
   options: VerifyResponseOptions
@@ -392,6 +411,7 @@ export const verifyResponse = (
  * The parts of a v3 `Authorization` header.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ParsedAuthorization {
   readonly authString: string
@@ -404,6 +424,7 @@ export interface ParsedAuthorization {
  * Splits `ALIPAY-SHA256withRSA <auth>,sign=<sig>` (for the fake Alipay side); `undefined` if it is not one.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const parseAuthorization = (value: string): ParsedAuthorization | undefined => {
   const prefix = `${AUTH_SCHEME} `
@@ -424,6 +445,7 @@ export const parseAuthorization = (value: string): ParsedAuthorization | undefin
  * Verifies a received v3 request (the fake Alipay side) with the app public key.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyRequest = (options: {
   readonly authorization: string
@@ -455,6 +477,7 @@ export const verifyRequest = (options: {
  * Signs a v3 response the way Alipay does (for fakes and tests); returns the `alipay-*` headers to send.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signResponse = (options: {
   readonly body: string

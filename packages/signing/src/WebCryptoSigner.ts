@@ -22,6 +22,7 @@ import { SigningFailed } from "./SigningError.js"
  * The WebCrypto `SubtleCrypto` interface (as typed by `@types/node`; structurally the same as the DOM's).
  *
  * @since 0.1.0
+ * @category models
  */
 export type SubtleCrypto = webcrypto.SubtleCrypto
 
@@ -29,6 +30,7 @@ export type SubtleCrypto = webcrypto.SubtleCrypto
  * A WebCrypto key handle.
  *
  * @since 0.1.0
+ * @category models
  */
 export type CryptoKey = webcrypto.CryptoKey
 
@@ -36,6 +38,7 @@ export type CryptoKey = webcrypto.CryptoKey
  * The WebCrypto algorithm name used for both sign types.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const ALGORITHM = "RSASSA-PKCS1-v1_5"
 
@@ -101,6 +104,7 @@ const reasonOf = (cause: unknown): string => {
  * Extra operations of the WebCrypto backend beyond the `Signer` service.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface WebCryptoService extends Service {
   /** Imports (or returns the cached) signing `CryptoKey` of a private key. */
@@ -118,6 +122,7 @@ const unavailable = new SigningFailed({ reason: "WebCrypto (globalThis.crypto.su
  * `verify` answers `false`).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromSubtle = (subtle: SubtleCrypto | undefined): WebCryptoService => {
   const privateKeys = new KeyCache<PrivateKey>((key, algorithm) =>
@@ -194,6 +199,7 @@ const globalSubtle = (): SubtleCrypto | undefined => {
  * Whether `globalThis.crypto.subtle` exists in this runtime.
  *
  * @since 0.1.0
+ * @category guards
  */
 export const isAvailable = (): boolean => globalSubtle() !== undefined
 
@@ -201,6 +207,7 @@ export const isAvailable = (): boolean => globalSubtle() !== undefined
  * A fresh WebCrypto backend over `globalThis.crypto.subtle` (with its own key cache).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make: Effect.Effect<WebCryptoService> = Effect.sync(() => fromSubtle(globalSubtle()))
 
@@ -208,5 +215,6 @@ export const make: Effect.Effect<WebCryptoService> = Effect.sync(() => fromSubtl
  * The `Signer` layer backed by WebCrypto.
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layer: Layer.Layer<Signer> = Layer.effect(Signer, make)

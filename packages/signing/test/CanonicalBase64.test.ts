@@ -93,7 +93,9 @@ describe("canonical base64", () => {
         expect(yield* V2.verifyRequest({ ...signed.params, sign: variant }, pub)).toBe(false)
       }
       for (const variant of nonCanonicalVariants(notifySign)) {
-        const refused = yield* Effect.either(Notify.verify({ params: { ...params, sign: variant } }, { publicKey: pub }))
+        const refused = yield* Effect.either(
+          Notify.verify({ params: { ...params, sign: variant } }, { publicKey: pub })
+        )
         expect(Either.isLeft(refused)).toBe(true)
       }
     }).pipe(Effect.provide(Signer.layer)))

@@ -24,10 +24,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as answer from "./internal/model/answer.js"
-import * as notices from "./internal/model/notices.js"
 import * as delivery from "./internal/model/delivery.js"
 import * as internal from "./internal/model/make.js"
+import * as notices from "./internal/model/notices.js"
 import * as oauth from "./internal/model/oauth.js"
+import * as references from "./internal/model/references.js"
 import * as spi from "./internal/model/spi.js"
 import * as wallet from "./internal/model/wallet.js"
 
@@ -128,6 +129,23 @@ export const MDCODE_MAX_RETRIES: number = notices.MDCODE_MAX_RETRIES
  * @category constants
  */
 export const DELIVERY_TIMEOUT: Duration.Duration = delivery.DELIVERY_TIMEOUT
+
+/**
+ * Image ids every merchant has "uploaded": those of Alipay's samples (UNCONFIRMED fixture, so that the samples
+ * run verbatim). Any other image id must come from image.upload.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SAMPLE_IMAGE_IDS: ReadonlyArray<string> = references.SAMPLE_IMAGE_IDS
+
+/**
+ * Shop ids every merchant owns: that of Alipay's samples. Others must be registered (`addShop`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SAMPLE_SHOP_IDS: ReadonlyArray<string> = references.SAMPLE_SHOP_IDS
 
 /**
  * How long the auth code of a 3.0 callback can be exchanged with `alipay.system.oauth.token` (single-use).
@@ -434,7 +452,8 @@ export interface OutboxEntry {
     readonly template_id: string
     readonly biz_card_no: string
     readonly external_card_no: string
-    readonly success: "true"
+    /** `"false"`: the SPI answered a card (3.1) but the opening failed on Alipay's side after it. */
+    readonly success: "true" | "false"
     readonly user_id?: string
     readonly open_id?: string
   }
@@ -568,6 +587,8 @@ export type N1Delivery = spi.N1Delivery
 export interface N1DeliveryRecord {
   readonly notify_id: string
   readonly biz_card_no: string
+  /** `"false"`: the SPI answered a card but the opening failed after it */
+  readonly success: "true" | "false"
   /** null: no notify address (the notification stays in the outbox) */
   readonly url: string | null
   /** null: nothing received */
@@ -605,6 +626,8 @@ export interface ModelState {
   readonly outbox: ReadonlyArray<OutboxEntry>
   /** Every N3 dynamic-code request sent (the user opened an md* card, or `FAIL_RETRY`). */
   readonly mdcodeOutbox: ReadonlyArray<MdCodeNotice>
+  /** Shops registered by the merchants (shop id → merchant); the documented sample shop belongs to every one. */
+  readonly shops: ReadonlyMap<string, string>
   /** Deliveries (N3 / N4) an operation or a user action produced, posted right after it. */
   readonly pendingDeliveries: ReadonlyArray<PendingDelivery>
   /** Auth codes of the 3.0 callback (alipay.system.oauth.token). */
@@ -875,6 +898,16 @@ export declare namespace AlipayModel {
       user_id: string,
       biz_card_no: string
     ) => Effect.Effect<{ readonly mdcode_requests: number }, ControlError>
+    /**
+     * The merchant (of `app_auth_token`, default the app itself) owns a shop: its id may then be used in
+     * `shop_ids` (other shop ids are refused "参数有误,门店数据有误", except Alipay's sample shop id).
+     */
+    readonly addShop: (
+      shop: { readonly shop_id: string; readonly app_auth_token?: string | undefined }
+    ) => Effect.Effect<
+      void,
+      ControlError
+    >
     /** The user removes the card from the wallet (the card stays, `schema_url` disappears). */
     readonly removeCard: (user_id: string, biz_card_no: string) => Effect.Effect<void, ControlError>
   }

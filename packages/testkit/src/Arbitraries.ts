@@ -21,6 +21,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as AlipayModel from "./AlipayModel.js"
+import * as References from "./internal/model/references.js"
 
 type Wire = Readonly<Record<string, unknown>>
 
@@ -61,7 +62,8 @@ export const amount: FastCheck.Arbitrary<string> = FastCheck.integer({ min: 0, m
   Money.formatHundredthsShort
 )
 
-const imageId = alnum(32, 32)
+// image ids must come from an upload: the ids of Alipay's samples count as uploaded by every merchant
+const imageId = FastCheck.constantFrom(...References.SAMPLE_IMAGE_IDS)
 
 /**
  * A valid `field_rule_list`: at most one rule per field, each well-formed for its field kind.
@@ -173,7 +175,8 @@ export const templateCreateWire: FastCheck.Arbitrary<Wire> = FastCheck.record({
   card_level_conf: levels,
   card_action_list: actions,
   template_benefit_info: benefits,
-  shop_ids: FastCheck.uniqueArray(FastCheck.stringMatching(/^20[0-9]{16}$/), { maxLength: 3 })
+  // shop ids must belong to the merchant: Alipay's sample shop belongs to every merchant
+  shop_ids: FastCheck.subarray([...References.SAMPLE_SHOP_IDS])
 }).map((r) => ({
   request_id: r.request_id,
   card_type: "OUT_MEMBER_CARD",

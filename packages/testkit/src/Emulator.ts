@@ -306,6 +306,7 @@ const clocked = (model: AlipayModel.AlipayModel.Service, clock: Clock.Clock): Al
     wallet: (user_id) => on(model.wallet(user_id)),
     viewCard: (user_id, biz_card_no) => on(model.viewCard(user_id, biz_card_no)),
     removeCard: (user_id, biz_card_no) => on(model.removeCard(user_id, biz_card_no)),
+    addShop: (shop) => on(model.addShop(shop)),
     deliver: (request) => on(model.deliver(request)),
     deliveries: on(model.deliveries),
     state: on(model.state),

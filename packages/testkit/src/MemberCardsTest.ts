@@ -12,7 +12,6 @@ import * as Operations from "@membercard/domain/Operations"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCards from "@membercard/gateway/MemberCards"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import type * as Duration from "effect/Duration"
@@ -106,6 +105,8 @@ export declare namespace Control {
     readonly deliveries: AlipayModel.AlipayModel.Service["deliveries"]
     /** Deliveries to URLs starting with `from` go to `to` (path and query kept). */
     readonly addRedirect: AlipayModel.AlipayModel.Service["addRedirect"]
+    /** The merchant owns a shop (usable in `shop_ids`); `app_auth_token` for an ISV merchant. */
+    readonly addShop: AlipayModel.AlipayModel.Service["addShop"]
     /** The public key (PEM) N3 requests are signed with (give it to `Notifications.mdcodeHttpApp`). */
     readonly mdcodePublicKey: Effect.Effect<string>
     /** A snapshot of the model's state. */
@@ -262,6 +263,7 @@ export const make: (
       const execute = ModelInternal.executeOf(model)
       const recordCalls = options?.recordCalls ?? { limit: DEFAULT_CALL_LIMIT }
       const log = makeCallLog(recordCalls === false ? 0 : recordCalls.limit)
+      const recording = recordCalls !== false && !(recordCalls.limit <= 0)
       // Injected delays and failures, per operation, in order. Mutated only inside `Effect.sync`.
       const queue = new Map<OperationName, Array<Queued>>()
       // The merchant's SPI (3.1 flow), once registered. Mutated only inside `Effect.sync`.
@@ -279,14 +281,6 @@ export const make: (
         return lastAt
       }
 
-      const take = (operation: OperationName) =>
-        Effect.sync((): Queued | undefined => {
-          const pending = queue.get(operation)
-          if (pending === undefined) return undefined
-          const head = pending.shift()
-          if (pending.length === 0) queue.delete(operation)
-          return head
-        })
       const enqueue = (operation: OperationName, item: Queued) =>
         Effect.sync(() => {
           const pending = queue.get(operation)
@@ -294,48 +288,68 @@ export const make: (
           else pending.push(item)
         })
 
+      // Per call: one span, one clock read, the injections checked in place (no effect when none is queued), the
+      // gateway's validation, the model, and the record written from the outcome (no `Exit` materialised).
+      const spanOptions = { captureStackTrace: false } as const
+      const spanNames = new Map<string, string>(Operations.all.map((op) => [op.name, `MemberCardsTest.${op.name}`]))
+      const takeNow = (operation: OperationName): Queued | undefined => {
+        const pending = queue.get(operation)
+        if (pending === undefined) return undefined
+        const head = pending.shift()
+        if (pending.length === 0) queue.delete(operation)
+        return head
+      }
       const run = <N extends OperationName>(
         operation: N,
         request: AlipayModel.RequestOf<N>,
         userAuthToken: Redacted.Redacted<string> | undefined
       ): Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> => {
         const op: Operations.Any = Operations.byName[operation]
-        const call = Effect.gen(function*() {
-          for (;;) {
-            const queued = yield* take(operation)
-            if (queued === undefined) break
-            if (queued._tag === "Delay") yield* Effect.sleep(queued.duration)
-            else return yield* Effect.fail(queued.error as MemberCards.ErrorOf<N>)
-          }
-          // Exactly the gateway's pre-send validation (the user token rule, a strict encode with the request
-          // schema), by the gateway's own function; what Alipay receives is the wire object, decoded again.
-          const received = (yield* AlipayClient.validateRequest(op, request, userAuthToken)) as AlipayModel.RequestOf<N>
-          const appAuthToken = yield* MemberCards.currentAppAuthToken
-          const ctx: AlipayModel.CallContext = {
-            ...(Option.isNone(appAuthToken) ? {} : { appAuthToken: Redacted.value(appAuthToken.value) }),
-            ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
-          }
-          return yield* execute(operation, received, ctx).pipe(
-            Effect.mapError((rejection) => toGatewayError(operation, rejection))
-          )
-        })
-        return Effect.gen(function*() {
-          const at = formatAt(yield* Clock.currentTimeMillis)
-          const exit = yield* Effect.exit(call)
-          const base = { operation, request, at, withUserAuthToken: userAuthToken !== undefined }
-          const record: RecordedCall = exit._tag === "Success"
-            ? { ...base, outcome: "success", response: exit.value }
-            : {
-              ...base,
-              outcome: exit.cause._tag === "Fail" ? exit.cause.error._tag : "defect",
-              ...(exit.cause._tag === "Fail" ? { error: exit.cause.error } : {})
-            }
-          log.append(record)
-          return yield* exit
-        }).pipe(
-          // No stack capture per call (an `Error` per span); the span itself is kept.
-          Effect.withSpan(`MemberCardsTest.${operation}`, { captureStackTrace: false })
+        // Exactly the gateway's pre-send validation (the user token rule, a strict encode with the request
+        // schema), by the gateway's own function; what Alipay receives is the wire object, decoded again.
+        const validated = Effect.flatMap(
+          AlipayClient.validateRequest(op, request, userAuthToken),
+          (received) =>
+            Effect.flatMap(MemberCards.currentAppAuthToken, (appAuthToken) => {
+              const ctx: AlipayModel.CallContext = {
+                ...(Option.isNone(appAuthToken) ? {} : { appAuthToken: Redacted.value(appAuthToken.value) }),
+                ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
+              }
+              return Effect.mapError(
+                execute(operation, received as AlipayModel.RequestOf<N>, ctx),
+                (rejection) => toGatewayError(operation, rejection)
+              )
+            })
         )
+        // Injected delays and failures first, in order (taken inside the effect, when it runs).
+        const call: Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> = Effect.suspend(() => {
+          const queued = takeNow(operation)
+          if (queued === undefined) return validated
+          return queued._tag === "Delay"
+            ? Effect.zipRight(Effect.sleep(queued.duration), call)
+            : Effect.fail(queued.error as MemberCards.ErrorOf<N>)
+        })
+        const recorded = Effect.clockWith((clock) => {
+          if (!recording) return call
+          const at = formatAt(clock.unsafeCurrentTimeMillis())
+          const withUserAuthToken = userAuthToken !== undefined
+          return Effect.matchCauseEffect(call, {
+            onFailure: (cause) => {
+              log.append(
+                cause._tag === "Fail"
+                  ? { operation, request, at, withUserAuthToken, outcome: cause.error._tag, error: cause.error }
+                  : { operation, request, at, withUserAuthToken, outcome: "defect" }
+              )
+              return Effect.failCause(cause)
+            },
+            onSuccess: (response) => {
+              log.append({ operation, request, at, withUserAuthToken, outcome: "success", response })
+              return Effect.succeed(response)
+            }
+          })
+        })
+        // No stack capture per call (an `Error` per span); the span itself is kept.
+        return Effect.withSpan(recorded, spanNames.get(operation) ?? `MemberCardsTest.${operation}`, spanOptions)
       }
 
       // One method per operation of the domain table (with the user token when the table says so), as the
@@ -376,6 +390,7 @@ export const make: (
         deliveries: model.deliveries,
         addRedirect: model.addRedirect,
         mdcodePublicKey: model.mdcodePublicKey,
+        addShop: model.addShop,
         state: model.state,
         outbox: model.outbox,
         reset: Effect.zipRight(

@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import { createServer } from "node:http"
+import * as AlipayModel from "../src/AlipayModel.js"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
 
@@ -231,7 +232,10 @@ describe("open-card notification", () => {
         yield* v2cards.cardOpen(S.open(withUrl.template_id, other), Redacted.make(other.auth_token))
         const toTemplate = yield* emulator.deliverNotifications()
         expect(toTemplate.map((d) => [d.url, d.status])).toEqual([[url, 200]])
-        expect((yield* Ref.get(received)).length).toBe(2)
+        // the template's notify_url also got the N4 "card opened" notification, right at card.open
+        const all = yield* Ref.get(received)
+        expect(all.map((e) => e._tag)).toEqual(["OpenCardResult", "Other", "OpenCardResult"])
+        expect(all[1]?._tag === "Other" && all[1].notification.msg_method).toBe(AlipayModel.N4_OPEN_MSG_METHOD)
       }).pipe(Effect.scoped))
   })
 })

@@ -363,7 +363,7 @@ describe("MemberCardsTest: rules", () => {
       expect((yield* control.walletView(biz)).code_value).toBe("1KFCDY0002")
     }).pipe(fake()))
 
-  it.effect("md* templates queue an N3 dynamic-code request at open and again after FAIL_RETRY", () =>
+  it.effect("md* templates: an N3 request when the user opens the card (not at issue), again after FAIL_RETRY", () =>
     Effect.gen(function*() {
       const { cards, control, template_id, user } = yield* withTemplate({
         write_off_type: "mdqrcode",
@@ -371,15 +371,85 @@ describe("MemberCardsTest: rules", () => {
       })
       const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
       const biz = opened.card_info?.biz_card_no ?? ""
+      expect((yield* control.state).mdcodeOutbox).toEqual([])
+      expect(yield* control.viewCard(user.user_id, biz)).toEqual({ mdcode_requests: 1 })
       const first = (yield* control.state).mdcodeOutbox
       expect(first.map((n) => [n.url, n.params])).toEqual([["https://merchant.example/md", {
         shop: "S1",
         BizCardNo: biz
       }]])
+      // not a loopback address and no redirect: attempted, recorded, nothing sent
+      const [attempt] = yield* control.deliveries
+      expect(attempt).toMatchObject({ kind: "N3", url: "https://merchant.example/md", status: null })
+      expect(attempt?.answer).toContain("loopback")
       yield* cards.cardUpdate(S.update(biz, { mdcode_info: { code_status: "FAIL_RETRY", time_stamp: 1795399200 } }))
       expect((yield* control.state).mdcodeOutbox.length).toBe(2)
       yield* cards.cardUpdate(S.update(biz, { mdcode_info: { code_status: "FAIL_NOT_RETRY", time_stamp: 1795399201 } }))
       expect((yield* control.state).mdcodeOutbox.length).toBe(2)
+      expect((yield* control.deliveries).map((d) => d.kind)).toEqual(["N3", "N3"])
+    }).pipe(fake()))
+
+  it.effect("FAIL_RETRY asks again at most MDCODE_MAX_RETRIES times in a row; opening the card restarts the count", () =>
+    Effect.gen(function*() {
+      const { cards, control, template_id, user } = yield* withTemplate({
+        write_off_type: "mdbarcode",
+        mdcode_notify_conf: { url: "https://merchant.example/md" }
+      })
+      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
+      const biz = opened.card_info?.biz_card_no ?? ""
+      yield* control.viewCard(user.user_id, biz)
+      for (let i = 0; i < AlipayModel.MDCODE_MAX_RETRIES + 2; i++) {
+        yield* cards.cardUpdate(
+          S.update(biz, { mdcode_info: { code_status: "FAIL_RETRY", time_stamp: 1795399200 + i } })
+        )
+      }
+      expect((yield* control.state).mdcodeOutbox.length).toBe(1 + AlipayModel.MDCODE_MAX_RETRIES)
+      yield* control.viewCard(user.user_id, biz)
+      yield* cards.cardUpdate(S.update(biz, { mdcode_info: { code_status: "FAIL_RETRY", time_stamp: 1795399300 } }))
+      expect((yield* control.state).mdcodeOutbox.length).toBe(3 + AlipayModel.MDCODE_MAX_RETRIES)
+    }).pipe(fake()))
+
+  it.effect("a badly formatted changed_point: the update applies, only the points message is dropped", () =>
+    Effect.gen(function*() {
+      const { cards, control, template_id, user } = yield* withTemplate()
+      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
+      const biz = opened.card_info?.biz_card_no ?? ""
+      yield* cards.cardUpdate(S.update(biz, { point: "120" }, { merchant_card_msg_info: { changed_point: "+1e3" } }))
+      expect((yield* cards.cardQuery(S.query(biz))).card_info?.point).toBe("120")
+      expect((yield* control.state).messages).toEqual([])
+      yield* cards.cardUpdate(S.update(biz, { point: "220" }, { merchant_card_msg_info: { changed_point: "-100.50" } }))
+      expect((yield* control.state).messages.map((m) => m.changed_point)).toEqual(["-100.50"])
+    }).pipe(fake()))
+
+  it.effect("a holder shown the form again sees no card code until the form is submitted", () =>
+    Effect.gen(function*() {
+      const { cards, control, template_id, user } = yield* withTemplate({
+        write_off_type: "mdqrcode",
+        mdcode_notify_conf: { url: "https://merchant.example/md" }
+      })
+      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
+      const biz = opened.card_info?.biz_card_no ?? ""
+      yield* cards.formTemplateSet(S.formSet(template_id))
+      yield* cards.activateUrlApply(S.urlApply(template_id))
+      yield* cards.activateUrlApply(S.urlApply(template_id))
+      expect(yield* control.viewCard(user.user_id, biz)).toEqual({ mdcode_requests: 0 })
+      expect(yield* control.deliveries).toEqual([])
+      yield* control.submitActivateForm({ template_id, auth_token: user.authToken })
+      expect(yield* control.viewCard(user.user_id, biz)).toEqual({ mdcode_requests: 1 })
+    }).pipe(fake()))
+
+  it.effect("formtemplate.set or activateurl.apply again shows the form again to existing holders (FAQ)", () =>
+    Effect.gen(function*() {
+      const { cards, control, template_id, user } = yield* withTemplate()
+      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
+      const biz = opened.card_info?.biz_card_no ?? ""
+      yield* cards.formTemplateSet(S.formSet(template_id))
+      expect((yield* control.state).cards.get(biz)?.form_prompt).toBeUndefined()
+      yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_NAME"]))
+      expect((yield* control.state).cards.get(biz)?.form_prompt).toBe(true)
+      yield* cards.activateUrlApply(S.urlApply(template_id))
+      yield* control.submitActivateForm({ template_id, auth_token: user.authToken })
+      expect((yield* control.state).cards.get(biz)?.form_prompt).toBe(false)
     }).pipe(fake()))
 
   it.effect("message.notify de-duplicates notify_no; card.update records a points change message", () =>

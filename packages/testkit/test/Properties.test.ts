@@ -378,7 +378,9 @@ describe("card lifecycle rules", () => {
     },
     ({ changes, initial, rules }) =>
       Effect.gen(function*() {
-        const { cards } = yield* start
+        const { cards, control } = yield* start
+        // shop ids must belong to the merchant
+        for (const shop_id of ["S1", "S2", "S3", "S4", "S5"]) yield* Effect.orDie(control.addShop({ shop_id }))
         const create = S.template(initial.length === 0 ? {} : { shop_ids: initial })
         const { template_id } = yield* cards.templateCreate(create)
         let expected: ReadonlyArray<string> = initial

@@ -16,6 +16,7 @@ const harness = Layer.effect(
       control.mintUser(),
       (u) => ({ user_id: u.user_id, open_id: u.open_id, authToken: u.authToken })
     ),
+    addShop: (shop_id: string) => Effect.orDie(control.addShop({ shop_id })),
     setTime: (beijing: string) => Effect.orDie(TestNow.set(beijing)),
     submitActivateForm: (input: {
       readonly template_id: string

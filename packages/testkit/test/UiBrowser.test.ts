@@ -1,8 +1,9 @@
 /**
- * The emulator's pages in a real browser (Debian's chromium, headless, no JavaScript needed by the pages): the
+ * The emulator's pages in a real browser (Debian's chromium, headless, JavaScript switched off): the
  * 3.0 claim page filled in and submitted, the browser redirected to the merchant's callback server, which
  * completes the flow through the gateway (oauth.token → activateform.query → card.open); the wallet after
- * card.update and a pushed merchant dynamic code. Screenshots go to `.screenshots/` and must be non-blank.
+ * card.update and a pushed merchant dynamic code; the 3.1 open page, whose submission makes the emulator call the
+ * merchant's SPI (the gateway's `OpenCardSpi` handler behind a local server). Screenshots go to `.screenshots/` and must be non-blank.
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpRouter from "@effect/platform/HttpRouter"
@@ -11,6 +12,7 @@ import { expect } from "@effect/vitest"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import { MemberCards } from "@membercard/gateway/MemberCards"
 import * as OpenCardCallback from "@membercard/gateway/OpenCardCallback"
+import * as OpenCardSpi from "@membercard/gateway/OpenCardSpi"
 import * as SpiAnswerStore from "@membercard/gateway/SpiAnswerStore"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -74,7 +76,7 @@ Browser.describeBrowser("emulator pages in a browser", (it) => {
         callback: `http://127.0.0.1:${port}/member/callback`
       }))
       const user = yield* emulator.model.mintUser()
-      const page = yield* Browser.page()
+      const page = yield* Ui.noScriptPage
       // the claim link as the merchant got it, URL-decoded, opens the emulator's claim page
       yield* promise(() => page.goto(decodeURIComponent(apply_card_url)))
       expect(yield* promise(() => page.locator("[data-testid=submit]").count())).toBe(0)
@@ -117,6 +119,55 @@ Browser.describeBrowser("emulator pages in a browser", (it) => {
       expect(yield* promise(() => page.locator(`[data-testid=card][data-biz-card-no="${biz}"]`).count())).toBe(1)
     }).pipe(Effect.provide(merchant)))
 
+  it.scoped("3.1: the open page calls the merchant's SPI; the card then shows in the wallet", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const cards = yield* MemberCards
+      // the emulator's clock stays on the real time: the merchant's SPI handler checks the request's timestamp
+      const { template_id } = yield* Ui.createTemplate(cards, { spi_app_id: emulator.appId })
+      yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE"]))
+      // the merchant's SPI: the gateway's handler behind a local server
+      const asked: Array<OpenCardSpi.Request> = []
+      const spiServer = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
+      yield* spiServer.serve(HttpRouter.empty.pipe(HttpRouter.post(
+        "/alipay/spi",
+        OpenCardSpi.httpApp((request) =>
+          Effect.sync(() => {
+            asked.push(request)
+            return {
+              external_card_no: `M${request.user_info.OPEN_FORM_FIELD_MOBILE ?? ""}`,
+              point: "10",
+              balance: "5.00"
+            }
+          })
+        )
+      )))
+      const port = spiServer.address._tag === "TcpAddress" ? spiServer.address.port : 0
+      const set = yield* Ui.request(`${emulator.endpoint}/__emulator/spi`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ url: `http://127.0.0.1:${port}/alipay/spi` })
+      })
+      expect(set.status).toBe(200)
+      const user = yield* emulator.model.mintUser()
+      const page = yield* Ui.noScriptPage
+      yield* promise(() => page.goto(`${emulator.endpoint}/__emulator/ui/open/${template_id}?user_id=${user.user_id}`))
+      yield* promise(() => page.fill("[name=OPEN_FORM_FIELD_MOBILE]", "13700001111"))
+      yield* promise(() => Promise.all([page.waitForURL(/\/open\//), page.click("[data-testid=submit]")]))
+      // the result, with the reason when it failed
+      expect(yield* promise(() => page.locator("[data-testid=result]").textContent())).toContain("开卡成功")
+      const biz = (yield* promise(() => page.textContent("[data-testid=biz-card-no]"))) ?? ""
+      expect(asked.map((r) => [r.biz_card_no, r.template_id, r.user_info.OPEN_FORM_FIELD_MOBILE])).toEqual([
+        [biz, template_id, "13700001111"]
+      ])
+      yield* Browser.screenshot(page, "ui-open-result")
+      yield* promise(() => Promise.all([page.waitForURL(/\/wallet\//), page.click("[data-testid=wallet-link]")]))
+      const card = page.locator(`[data-testid=card][data-biz-card-no="${biz}"]`)
+      expect(yield* promise(() => card.locator("[data-testid=card-point]").textContent())).toBe("10")
+      expect(yield* promise(() => card.locator("[data-testid=card-balance]").textContent())).toBe("5.00")
+      expect((yield* emulator.model.state).cards.get(biz)?.card_info.external_card_no).toBe("M13700001111")
+    }).pipe(Effect.provide(merchant)))
+
   it.scoped("the wallet shows points, balance and level after card.update, and a pushed dynamic code", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
@@ -130,7 +181,7 @@ Browser.describeBrowser("emulator pages in a browser", (it) => {
       const user = yield* emulator.model.mintUser()
       const opened = yield* cards.cardOpen(S.open(template_id, user), Redacted.make(user.auth_token))
       const biz = opened.card_info?.biz_card_no ?? ""
-      const page = yield* Browser.page()
+      const page = yield* Ui.noScriptPage
       const walletUrl = `${emulator.endpoint}/__emulator/ui/wallet/${user.user_id}`
       yield* promise(() => page.goto(walletUrl))
       const card = page.locator(`[data-testid=card][data-biz-card-no="${biz}"]`)

@@ -234,7 +234,7 @@ layer(world, { timeout: 60_000, excludeTestServices: true })("pages over HTTP", 
       const before = yield* Ui.request(walletUrl)
       expect(before.text).toContain("data-testid=\"show-code\"")
       expect(before.text).not.toContain("data-testid=\"qr-code\"")
-      const shown = yield* Ui.postForm(`${walletUrl}/code`, { biz_card_no: biz })
+      const shown = yield* Ui.postForm(`${walletUrl}/view`, { biz_card_no: biz })
       expect(shown.status).toBe(303)
       const after = yield* Ui.request(walletUrl)
       expect(after.text).toContain("data-testid=\"qr-code\"")
@@ -242,6 +242,92 @@ layer(world, { timeout: 60_000, excludeTestServices: true })("pages over HTTP", 
       expect(code).toMatch(/^\d{18}$/)
       // the code shown is the one the merchant's card.query resolves
       expect([...(yield* emulator.model.state).dynamicCodes.keys()]).toContain(code)
-      expect((yield* Ui.postForm(`${walletUrl}/code`, { biz_card_no: "prex000nope" })).status).toBe(404)
+      expect((yield* Ui.postForm(`${walletUrl}/view`, { biz_card_no: "prex000nope" })).status).toBe(404)
+    }))
+
+  it.effect("the 3.1 open page: the form, 404s, and a clear refusal without an SPI address", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const cards = yield* MemberCards
+      const { template_id } = yield* Ui.createTemplate(cards, { spi_app_id: emulator.appId }, {
+        card_show_name: "<i>卡</i>"
+      })
+      yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE"]))
+      const user = yield* emulator.model.mintUser()
+      const url = `${emulator.endpoint}/__emulator/ui/open/${template_id}`
+      const page = yield* Ui.request(`${url}?user_id=${user.user_id}`)
+      expect(page.status).toBe(200)
+      expect(page.text).toContain("name=\"OPEN_FORM_FIELD_MOBILE\"")
+      expect(page.text).toContain("&lt;i&gt;卡&lt;/i&gt;")
+      expect(page.text).not.toContain("<i>卡</i>")
+      expect((yield* Ui.request(`${emulator.endpoint}/__emulator/ui/open/nope`)).status).toBe(404)
+      expect((yield* Ui.request(`${url}?user_id=2088999999999999`)).status).toBe(404)
+      const missing = yield* Ui.postForm(url, { user_id: user.user_id })
+      expect(missing.status).toBe(400)
+      const refused = yield* Ui.postForm(url, { user_id: user.user_id, OPEN_FORM_FIELD_MOBILE: "13700001111" })
+      expect(refused.status).toBe(409)
+      expect(refused.text).toContain("no SPI address")
+      expect([...(yield* emulator.model.state).cards.values()].filter((c) => c.user_id === user.user_id)).toEqual([])
+    }))
+
+  it.effect("removing a card from the wallet takes it off the page", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const cards = yield* MemberCards
+      const { template_id } = yield* Ui.createTemplate(cards)
+      const user = yield* emulator.model.mintUser()
+      const opened = yield* cards.cardOpen(S.open(template_id, user), Redacted.make(user.auth_token))
+      const biz = opened.card_info?.biz_card_no ?? ""
+      const walletUrl = `${emulator.endpoint}/__emulator/ui/wallet/${user.user_id}`
+      expect((yield* Ui.request(walletUrl)).text).toContain(`data-biz-card-no="${biz}"`)
+      const removed = yield* Ui.postForm(`${walletUrl}/remove`, { biz_card_no: biz })
+      expect(removed.status).toBe(303)
+      const after = yield* Ui.request(walletUrl)
+      expect(after.text).not.toContain(`data-biz-card-no="${biz}"`)
+      expect(after.text).toContain("data-testid=\"empty\"")
+      expect((yield* Ui.postForm(`${walletUrl}/remove`, { biz_card_no: biz })).status).toBe(404)
+    }))
+
+  it.effect("a form body over 64 KiB is refused (with or without content-length)", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const url = `${emulator.endpoint}/account/openform/activecard.htm`
+      const big = `template_id=x&user_id=${"9".repeat(70 * 1024)}`
+      // the server answers 413, or closes the connection while the client is still sending
+      const sized = yield* Ui.statusOf(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: big
+      })
+      expect([413, -1]).toContain(sized)
+      const bytes = new TextEncoder().encode(big)
+      const chunked = yield* Ui.statusOf(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.subarray(i, i + 8192))
+            controller.close()
+          }
+        }),
+        duplex: "half"
+      } as RequestInit)
+      expect([413, -1]).toContain(chunked)
+      // just under the bound is read (and refused for its content, not its size)
+      const small = yield* Ui.postForm(url, { template_id: "x", user_id: "9".repeat(60 * 1024) })
+      expect(small.status).toBe(404)
+    }))
+
+  it.effect("over v3 too, the claim link is on the emulator's address", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const v3 = yield* Effect.provide(MemberCards, Emulator.layerMemberCards({ protocol: "v3" }))
+      const { template_id } = yield* Ui.createTemplate(v3)
+      yield* v3.formTemplateSet(S.formSet(template_id))
+      const { apply_card_url } = yield* v3.activateUrlApply(S.urlApply(template_id, { out_string: "v3" }))
+      const link = new URL(decodeURIComponent(apply_card_url))
+      expect(link.origin + link.pathname).toBe(`${emulator.endpoint}/account/openform/activecard.htm`)
+      expect(link.searchParams.get("out_string")).toBe("v3")
+      expect((yield* Ui.request(link.href)).status).toBe(200)
     }))
 })

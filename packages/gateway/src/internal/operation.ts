@@ -3,6 +3,7 @@ import * as Validation from "@membercard/domain/Validation"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
 import type { Protocol } from "../AlipayConfig.js"
 import * as AlipayError from "../AlipayError.js"
 import { decodeError, isRecord } from "./wire.js"
@@ -64,10 +65,42 @@ const describeDecodeFailure = (error: ParseResult.ParseError): string =>
     return `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${message}`
   }).join("; ")
 
+/**
+ * Whether a schema has no transformation anywhere (only structure, refinements, literals, primitives): its
+ * encoded and decoded forms are then the same values, so decoding what it encoded gives that same value again.
+ */
+const isPlain = (ast: AST.AST, seen: Set<AST.AST> = new Set()): boolean => {
+  if (seen.has(ast)) return true
+  seen.add(ast)
+  switch (ast._tag) {
+    case "Transformation":
+    case "Declaration":
+      return false
+    case "Refinement":
+      return isPlain(ast.from, seen)
+    case "Suspend":
+      return isPlain(ast.f(), seen)
+    case "Union":
+      return ast.types.every((member) => isPlain(member, seen))
+    case "TupleType":
+      return ast.elements.every((element) => isPlain(element.type, seen)) &&
+        ast.rest.every((rest) => isPlain(rest.type, seen))
+    case "TypeLiteral":
+      return ast.propertySignatures.every((property) => isPlain(property.type, seen)) &&
+        ast.indexSignatures.every((index) => isPlain(index.type, seen))
+    default:
+      return true
+  }
+}
+
 const make = (operation: Operations.Any): Prepared => {
   const name = operation.name
   const encode = Schema.encodeUnknownEither(operation.request, Validation.strictOptions)
-  const decodeRequest = Schema.decodeUnknownEither(operation.request, Validation.strictOptions)
+  // For a request schema without transformations, the strict encode has already checked every constraint the
+  // strict decode would check, on the same values: the encoded wire object IS the decoded request.
+  const decodeRequest = isPlain(operation.request.ast)
+    ? Either.right
+    : Schema.decodeUnknownEither(operation.request, Validation.strictOptions)
   const decode = Schema.decodeUnknownEither(operation.response, decodeOptions)
   const span = (protocol: Protocol): SpanOptions => ({
     kind: "client",

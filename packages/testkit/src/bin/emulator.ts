@@ -258,11 +258,16 @@ export const loadOrCreateKeys = (
     let mdcodePrivateKey: string
     if (has(KEY_FILES.mdcodePrivate)) {
       mdcodePrivateKey = yield* read(KEY_FILES.mdcodePrivate, Keys.parsePrivateKey)
+    } else if (has(KEY_FILES.mdcodePublic)) {
+      return yield* new Emulator.EmulatorError({
+        reason: `${path(KEY_FILES.mdcodePublic)} has no ${KEY_FILES.mdcodePrivate} beside it: the emulator signs N3 ` +
+          `requests and needs the private half (remove ${KEY_FILES.mdcodePublic} to have a fresh pair generated)`
+      })
     } else {
       const mdcode = yield* Emulator.generateKeyPair
       yield* write([
         [KEY_FILES.mdcodePrivate, mdcode.privateKey, 0o600],
-        ...(has(KEY_FILES.mdcodePublic) ? [] : [[KEY_FILES.mdcodePublic, mdcode.publicKey, 0o644] as const])
+        [KEY_FILES.mdcodePublic, mdcode.publicKey, 0o644]
       ])
       mdcodePrivateKey = mdcode.privateKey
       generated = true

@@ -18,7 +18,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import type * as AlipayModel from "../AlipayModel.js"
 import * as TestKeys from "../TestKeys.js"
 import { readReply, signRequest, SPI_TIMEOUT_MS } from "./model/spi.js"
@@ -87,6 +86,3 @@ export const makeSpiCall = (
         return yield* readReply(reply, appPublicKey)
       })
   })
-
-/** The key pair of the test app, for merchants that want to sign with something else in a test. */
-export const appPrivateKey: Effect.Effect<Redacted.Redacted<string>> = Effect.map(TestKeys.get, (k) => k.app.privateKey)

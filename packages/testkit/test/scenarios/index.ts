@@ -8,7 +8,7 @@ import { expect } from "@effect/vitest"
 import { MemberCards } from "@membercard/gateway/MemberCards"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as S from "./samples.js"
 
 export interface HarnessUser {
@@ -19,6 +19,8 @@ export interface HarnessUser {
 
 export interface Harness {
   readonly mintUser: Effect.Effect<HarnessUser>
+  /** The merchant owns a shop (usable in `shop_ids`). */
+  readonly addShop: (shop_id: string) => Effect.Effect<void>
   /** Sets the clock to a Beijing time (`TestNow.set` on the fake). */
   readonly setTime: (beijing: string) => Effect.Effect<void>
   /** The user submits the claim form of a template; the callback's `request_id`. */
@@ -26,7 +28,7 @@ export interface Harness {
     readonly template_id: string
     readonly authToken: Redacted.Redacted<string>
     readonly values?: Readonly<Record<string, string>>
-  }) => Effect.Effect<{ readonly request_id: string }>
+  }) => Effect.Effect<{ readonly request_id: string; readonly auth_code: string }>
 }
 
 export class ScenarioHarness extends Context.Tag("@membercard/testkit/test/ScenarioHarness")<
@@ -151,6 +153,8 @@ export const fieldRules: Scenario = Effect.gen(function*() {
 /** template.modify: changes show on every card, field rules are ignored, shop ids only grow. */
 export const templateModify: Scenario = Effect.gen(function*() {
   const { cards, harness } = yield* setup
+  yield* harness.addShop("S1")
+  yield* harness.addShop("S2")
   const { template_id } = yield* cards.templateCreate(S.template({ request_id: uniqueRequestId(6), shop_ids: ["S1"] }))
   const user = yield* harness.mintUser
   const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
@@ -167,6 +171,37 @@ export const templateModify: Scenario = Effect.gen(function*() {
 })
 
 /** Unknown templates and cards answer the documented codes of each API. */
+/** Shop ids must belong to the merchant; image ids must come from an upload (FAQ). */
+export const references: Scenario = Effect.gen(function*() {
+  const { cards, harness } = yield* setup
+  const style = { card_show_name: "测试会员卡", logo_id: S.LOGO, background_id: S.LOGO, bg_color: "rgb(55,112,179)" }
+  expect(yield* outcome(cards.templateCreate(S.template({ request_id: uniqueRequestId(11), shop_ids: ["2088SHOP"] }))))
+    .toBe("INVALID_PARAMETER")
+  const notUploaded = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+  expect(
+    yield* outcome(cards.templateCreate(S.template({
+      request_id: uniqueRequestId(12),
+      template_style_info: { ...style, logo_id: notUploaded }
+    })))
+  ).toBe("INVALID_PARAMETER")
+  const uploaded = yield* cards.imageUpload(S.upload(S.pngBytes))
+  yield* harness.addShop("2088SHOP")
+  const { template_id } = yield* cards.templateCreate(S.template({
+    request_id: uniqueRequestId(13),
+    shop_ids: ["2088SHOP"],
+    template_style_info: { ...style, logo_id: uploaded.image_id ?? "" }
+  }))
+  const user = yield* harness.mintUser
+  expect(
+    yield* outcome(cards.cardOpen(
+      S.open(template_id, user, {
+        card_ext_info: { external_card_no: "E1", point: "1", balance: "1.00", front_image_id: notUploaded }
+      }),
+      user.authToken
+    ))
+  ).toBe("INVALID_PARAMETER")
+})
+
 export const notFound: Scenario = Effect.gen(function*() {
   const { cards, harness } = yield* setup
   const user = yield* harness.mintUser
@@ -252,6 +287,37 @@ export const messagesAndImages: Scenario = Effect.gen(function*() {
   expect(yield* outcome(cards.imageUpload(S.upload(S.pngBytes, "jpg")))).toBe("UNKNOWN_FORMAT")
 })
 
+/**
+ * 3.0: the callback's auth code → alipay.system.oauth.token → a token for two user calls (activateform.query,
+ * card.open); the third use and the reused code are refused; the refresh_token grant gives a new token.
+ */
+export const oauthToken: Scenario = Effect.gen(function*() {
+  const { cards, harness } = yield* setup
+  const { template_id } = yield* cards.templateCreate(S.template({ request_id: uniqueRequestId(11) }))
+  yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE"]))
+  yield* cards.activateUrlApply(S.urlApply(template_id))
+  const user = yield* harness.mintUser
+  const { auth_code, request_id } = yield* harness.submitActivateForm({ template_id, authToken: user.authToken })
+  const token = yield* cards.systemOauthToken({ grant_type: "authorization_code", code: auth_code })
+  expect(token.user_id).toBe(user.user_id)
+  const access = token.access_token!
+  yield* cards.activateFormQuery(S.formQuery(template_id, request_id), access)
+  yield* cards.cardOpen(S.open(template_id, user), access)
+  expect(yield* outcome(cards.activateFormQuery(S.formQuery(template_id, request_id), access))).toBe(
+    "AlipayAuthTokenError"
+  )
+  expect(yield* outcome(cards.systemOauthToken({ grant_type: "authorization_code", code: auth_code }))).toBe(
+    "isv.code-invalid"
+  )
+  const refresh = Redacted.value(token.refresh_token!)
+  const refreshed = yield* cards.systemOauthToken({ grant_type: "refresh_token", refresh_token: refresh })
+  expect(yield* outcome(cards.activateFormQuery(S.formQuery(template_id, request_id), refreshed.access_token!)))
+    .toBe("success")
+  expect(yield* outcome(cards.systemOauthToken({ grant_type: "refresh_token", refresh_token: refresh }))).toBe(
+    "isv.refresh-token-invalid"
+  )
+})
+
 export const all: Readonly<Record<string, Scenario>> = {
   lifecycle,
   oneCardPerUser,
@@ -262,5 +328,7 @@ export const all: Readonly<Record<string, Scenario>> = {
   idempotentSerials,
   openFormFlow,
   userAuth,
-  messagesAndImages
+  messagesAndImages,
+  references,
+  oauthToken
 }

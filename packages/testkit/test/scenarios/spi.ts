@@ -3,9 +3,9 @@
  * gateway's `OpenCardSpi.httpApp` (or a hand-written app for the broken answers), served in process on the fake
  * and behind a real loopback HTTP server on the emulator; the user's opening is a control action.
  */
-import { expect } from "@effect/vitest"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { expect } from "@effect/vitest"
 import { AlipayConfig } from "@membercard/gateway/AlipayConfig"
 import { MemberCards } from "@membercard/gateway/MemberCards"
 import * as OpenCardSpi from "@membercard/gateway/OpenCardSpi"

@@ -5,7 +5,9 @@
 import type { MemberCards } from "@membercard/gateway/MemberCards"
 import * as Effect from "effect/Effect"
 import * as zlib from "node:zlib"
+import type { Page } from "playwright-core"
 import * as S from "../scenarios/samples.js"
+import * as Browser from "./Browser.js"
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
   let c = n
@@ -111,6 +113,13 @@ export const request = (url: string, init: RequestInit = {}): Effect.Effect<Answ
     return { status: response.status, headers: response.headers, text: new TextDecoder().decode(bytes), bytes }
   })
 
+/** The status of a request, or `-1` when the server closed the connection before answering. */
+export const statusOf = (url: string, init: RequestInit): Effect.Effect<number> =>
+  Effect.map(
+    Effect.either(Effect.tryPromise(() => fetch(url, { redirect: "manual", ...init }).then((r) => r.status))),
+    (result) => result._tag === "Right" ? result.right : -1
+  )
+
 /** A form POST (`application/x-www-form-urlencoded`). */
 export const postForm = (url: string, fields: Record<string, string>): Effect.Effect<Answer> =>
   request(url, {
@@ -118,3 +127,15 @@ export const postForm = (url: string, fields: Record<string, string>): Effect.Ef
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams(fields).toString()
   })
+
+/** A phone-sized zh-CN page with JavaScript switched off (the pages must work without it). */
+export const noScriptPage = Effect.gen(function*() {
+  const browser = yield* Browser.Browser
+  const context = yield* Effect.acquireRelease(
+    Effect.promise(() =>
+      browser.newContext({ viewport: { width: 390, height: 844 }, locale: "zh-CN", javaScriptEnabled: false })
+    ),
+    (context) => Effect.promise(() => context.close().catch(() => undefined))
+  )
+  return yield* Effect.promise((): Promise<Page> => context.newPage())
+})

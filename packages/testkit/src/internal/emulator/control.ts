@@ -46,6 +46,7 @@ const readJson = Effect.gen(function*() {
   return parsed.ok ? Either.right(parsed.value) : Either.left("body is not JSON")
 })
 
+const ShopBody = Schema.Struct({ shop_id: Schema.String, app_auth_token: Schema.optional(Schema.String) })
 const RedirectBody = Schema.Struct({ from: Schema.String, to: Schema.String })
 const ClockBody = Schema.Struct({ now: Schema.String, frozen: Schema.optional(Schema.Boolean) })
 const NotifyBody = Schema.Struct({ url: Schema.optional(Schema.String) })
@@ -187,6 +188,14 @@ export const controlRouter = (env: ServerEnv) =>
         validUrl(body.from) && validUrl(body.to)
           ? Effect.as(env.model.addRedirect(body), json({ from: body.from, to: body.to }))
           : Effect.succeed(bad("from and to must be absolute http(s) URLs")))
+    ),
+    HttpRouter.post(
+      "/__emulator/shops",
+      withBody(ShopBody, (body) =>
+        Effect.match(env.model.addShop(body), {
+          onFailure: (e) => bad(e.reason, 404),
+          onSuccess: () => json({ shop_id: body.shop_id })
+        }))
     ),
     HttpRouter.get("/__emulator/deliveries", Effect.map(env.model.deliveries, (all) => json(all))),
     HttpRouter.get(

@@ -37,6 +37,7 @@ import {
   userOfToken
 } from "./handler.js"
 import { MDCODE_MAX_RETRIES, mdcodeRequest, n4Notice } from "./notices.js"
+import { cardImageIssue } from "./references.js"
 import { append, cardsOfUser, nextCounter, setIn } from "./state.js"
 
 export const nextBizCardNo = (
@@ -117,6 +118,8 @@ export const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
     }
     const cardIssues = TemplateValidation.cardInfoIssues(request.card_ext_info, "card_ext_info")
     if (cardIssues.length > 0) return fail(env, "INVALID_PARAMETER", issuesText(cardIssues))
+    const noImage = cardImageIssue(state, request.card_ext_info, "card_ext_info")
+    if (noImage !== undefined) return fail(env, "INVALID_PARAMETER", noImage)
     const evaluated = FieldRules.evaluateFieldRules(template.body.field_rule_list, request.card_ext_info, env.now)
     if (Either.isLeft(evaluated)) {
       const e = evaluated.left
@@ -259,6 +262,8 @@ export const cardUpdate: Handler<"cardUpdate"> = (request, env, state) => {
   if (Either.isLeft(active) || found === undefined) return fail(env, "CARD_NOT_EXIT", "卡不存在")
   const issues = TemplateValidation.cardInfoIssues(request.card_info, "card_info")
   if (issues.length > 0) return fail(env, "INVALID_PARAMETER", issuesText(issues))
+  const noImage = cardImageIssue(state, request.card_info, "card_info")
+  if (noImage !== undefined) return fail(env, "INVALID_PARAMETER", noImage)
   const target = request.card_info.template_id
   if (target !== undefined && templateOf(state, env, target) === undefined) {
     // UNCONFIRMED: update documents no template code; an unknown target template is a parameter error.

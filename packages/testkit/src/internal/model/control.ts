@@ -119,7 +119,18 @@ export const makeControl = (
             ...(applied.out_string === undefined ? {} : { out_string: applied.out_string }),
             ...(callback_url === undefined ? {} : { callback_url })
           }
-          return [Effect.succeed(submission), { ...s1, submissions: setIn(s1.submissions, request_id, submission) }]
+          // the holder who was shown the form again (formtemplate.set / activateurl.apply again) has filled it in
+          const shown = [...s1.cards.values()].find((c) =>
+            c.user_id === userId && c.template_id === input.template_id && c.form_prompt === true
+          )
+          const cards = shown === undefined
+            ? s1.cards
+            : setIn(s1.cards, shown.biz_card_no, { ...shown, form_prompt: false })
+          return [Effect.succeed(submission), {
+            ...s1,
+            cards,
+            submissions: setIn(s1.submissions, request_id, submission)
+          }]
         }))
     )
 

@@ -78,7 +78,7 @@ export const refusedTarget = (url: string): string | undefined => {
 /** The deliveries of one model: redirects, the log, and `deliver`. */
 export const makeDeliveries = () => {
   let redirects: Array<Redirect> = []
-  let log: Array<DeliveryRecord> = []
+  const log: Array<DeliveryRecord> = []
 
   const post = (request: DeliveryRequest, url: string): Effect.Effect<DeliveryAnswer> =>
     Effect.tryPromise({
@@ -113,17 +113,17 @@ export const makeDeliveries = () => {
   /** Posts one request to the merchant (redirects applied) and records the attempt. */
   const deliver = (request: DeliveryRequest): Effect.Effect<DeliveryAnswer> =>
     Effect.gen(function*() {
+      const at = AlipayDateTime.format(yield* DateTime.now)
       const url = target(redirects, request.url)
       const refused = refusedTarget(url)
       const answer = refused === undefined ? yield* post(request, url) : { status: null, answer: refused }
-      const at = AlipayDateTime.format(yield* DateTime.now)
-      log = [...log, { kind: request.kind, url: request.url, status: answer.status, answer: answer.answer, at }]
+      log.push({ kind: request.kind, url: request.url, status: answer.status, answer: answer.answer, at })
       return answer
-    })
+    }).pipe(Effect.withSpan("AlipayModel.deliver", { attributes: { "alipay.delivery": request.kind } }))
 
   return {
     deliver,
-    deliveries: Effect.sync((): ReadonlyArray<DeliveryRecord> => log),
+    deliveries: Effect.sync((): ReadonlyArray<DeliveryRecord> => [...log]),
     addRedirect: (redirect: Redirect) =>
       Effect.sync(() => {
         redirects = [...redirects.filter((r) => r.from !== redirect.from), redirect]
@@ -131,7 +131,7 @@ export const makeDeliveries = () => {
     redirects: Effect.sync((): ReadonlyArray<Redirect> => redirects),
     clear: Effect.sync(() => {
       redirects = []
-      log = []
+      log.length = 0
     })
   }
 }

@@ -105,7 +105,8 @@ export const wallet = (state: ModelState, user_id: string, nowMs: number): Eithe
 
 /**
  * The user opens a card in the wallet: dqrcode / dbarcode → a fresh Alipay code (valid `dynamicTtlMs`);
- * md* → an N3 request queued (the FAIL_RETRY count restarts). The number of N3 requests queued.
+ * md* → an N3 request queued (the FAIL_RETRY count restarts). The number of N3 requests queued. A holder shown
+ * the claim form again sees the form instead (nothing happens).
  */
 export const viewCard = (
   state: ModelState,
@@ -114,6 +115,9 @@ export const viewCard = (
   now: { readonly nowMs: number; readonly dynamicTtlMs: number }
 ): Either.Either<[{ readonly mdcode_requests: number }, ModelState], ControlError> =>
   Either.map(heldCard(state, user_id, biz_card_no), ({ card, template }) => {
+    // FAQ: after formtemplate.set / activateurl.apply again, the holder sees the claim form instead of the card
+    // (no code, no N3 request) until the form is submitted again
+    if (card.form_prompt === true) return [{ mdcode_requests: 0 }, state]
     const type = template.body.write_off_type
     if (type === "dqrcode" || type === "dbarcode") {
       const [n, s1] = nextCounter(state)

@@ -12,7 +12,7 @@ import * as Either from "effect/Either"
 import * as MutableRef from "effect/MutableRef"
 import * as Ref from "effect/Ref"
 import type { AlipayModel, CallContext, ModelState, Name, RequestOf, ResponseOf } from "../../AlipayModel.js"
-import { type ControlError, type ModelRejection, rejection, type RejectionInput } from "./answer.js"
+import { ControlError, type ModelRejection, rejection, type RejectionInput } from "./answer.js"
 import { makeControl } from "./control.js"
 import { makeDeliveries } from "./delivery.js"
 import type { Env, Handler } from "./handler.js"
@@ -21,7 +21,7 @@ import * as Holder from "./holder.js"
 import { makeKeys, signedRequest } from "./notices.js"
 import { tokenGate } from "./oauth.js"
 import { makeOpenCard } from "./spi.js"
-import { freshState, snapshot } from "./state.js"
+import { freshState, setIn, snapshot } from "./state.js"
 
 interface Injection {
   readonly delay?: Duration.Duration
@@ -179,7 +179,13 @@ export const make = (config: Config): Effect.Effect<AlipayModel.Service> =>
       loseNextSpiAnswer: Effect.sync(() => MutableRef.update(spiAnswersToLose, (n) => n + 1)),
       reset: Effect.zipRight(
         Effect.suspend(() => Ref.set(ref, freshState())),
-        Effect.zipRight(Effect.sync(() => injections.clear()), deliveries.clear)
+        Effect.zipRight(
+          Effect.sync(() => {
+            injections.clear()
+            MutableRef.set(spiAnswersToLose, 0)
+          }),
+          deliveries.clear
+        )
       ),
       deliver: deliveries.deliver,
       deliveries: deliveries.deliveries,
@@ -193,6 +199,12 @@ export const make = (config: Config): Effect.Effect<AlipayModel.Service> =>
         act((state, nowMs) =>
           Holder.viewCard(state, user_id, biz_card_no, { nowMs, dynamicTtlMs: config.dynamicTtlMs })
         ),
+      addShop: ({ app_auth_token, shop_id }) =>
+        act((state) => {
+          const merchant = app_auth_token === undefined ? appId : state.appTokens.get(app_auth_token)
+          if (merchant === undefined) return Either.left(new ControlError({ reason: "unknown app_auth_token" }))
+          return Either.right([undefined, { ...state, shops: setIn(state.shops, shop_id, merchant) }] as const)
+        }),
       removeCard: (user_id, biz_card_no) =>
         act((state, nowMs) =>
           Either.map(

@@ -127,7 +127,8 @@ export const n4Notice = (
     kind: "N4",
     url,
     params: {
-      notify_id: `${compactDateTime(env.now)}${pad(n, 18)}`,
+      // distinct from the N1 of the same opening (same counter): a merchant de-duplicates by notify_id
+      notify_id: `${compactDateTime(env.now)}${pad(n, 16)}N4`,
       utc_timestamp: String(env.nowMs),
       msg_method: event === "open" ? N4_OPEN_MSG_METHOD : N4_DELETE_MSG_METHOD,
       app_id: env.appId,

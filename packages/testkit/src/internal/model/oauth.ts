@@ -69,7 +69,11 @@ export const systemOauthToken: Handler<"systemOauthToken"> = (request, env, stat
     const code = state.authCodes.get(request.code)
     // An unknown, used or expired code: isv.code-invalid (opencard-flows §2.1).
     if (code === undefined || code.used || code.expiresAt <= env.nowMs) return fail(env, "isv.code-invalid")
-    return issue(env, { ...state, authCodes: setIn(state.authCodes, request.code, { ...code, used: true }) }, code.user_id)
+    return issue(
+      env,
+      { ...state, authCodes: setIn(state.authCodes, request.code, { ...code, used: true }) },
+      code.user_id
+    )
   }
   const refresh = state.refreshTokens.get(request.refresh_token)
   if (refresh === undefined || refresh.usesLeft <= 0) return fail(env, "isv.refresh-token-invalid")
@@ -101,7 +105,9 @@ export const tokenGate = (
   }
   if (record.usesLeft <= 0) {
     // UNCONFIRMED: the code of a third use; the FAQ only says the token works twice.
-    return Either.left(rejection(operation, { subCode: "aop.invalid-auth-token", subMsg: "无效的访问令牌: 已使用两次" }))
+    return Either.left(
+      rejection(operation, { subCode: "aop.invalid-auth-token", subMsg: "无效的访问令牌: 已使用两次" })
+    )
   }
   return Either.right((s) => ({
     ...s,

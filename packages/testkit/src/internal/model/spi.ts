@@ -160,7 +160,9 @@ const reserve = (state: ModelState, appId: string, input: OpenCardInput, nowMs: 
   ModelState
 ] => {
   const template = state.templates.get(input.template_id)
-  if (template === undefined) return [Either.left(new ControlError({ reason: `no template ${input.template_id}` })), state]
+  if (template === undefined) {
+    return [Either.left(new ControlError({ reason: `no template ${input.template_id}` })), state]
+  }
   const spiAppId = template.body.spi_app_id
   if (spiAppId === undefined) {
     return [
@@ -173,7 +175,9 @@ const reserve = (state: ModelState, appId: string, input: OpenCardInput, nowMs: 
     ]
   }
   const user = state.users.get(input.user_id)
-  if (user === undefined) return [Either.left(new ControlError({ reason: `no user ${input.user_id}: mint it first` })), state]
+  if (user === undefined) {
+    return [Either.left(new ControlError({ reason: `no user ${input.user_id}: mint it first` })), state]
+  }
   const allowed = UpdateSemantics.checkOpen(
     cardsOfUser(state, userKeyOf(user.user_id)),
     template.template_id,
@@ -211,6 +215,52 @@ const reserve = (state: ModelState, appId: string, input: OpenCardInput, nowMs: 
   ]
 }
 
+/** N1 for an opening: `success` "true" with the card, "false" when the opening failed after the SPI's success. */
+const n1Of = (
+  env: Env,
+  n: number,
+  appId: string,
+  template: TemplateRecord,
+  biz_card_no: string,
+  external_card_no: string,
+  user_id: string,
+  success: "true" | "false"
+): OutboxEntry => ({
+  _tag: "OpenCardResult",
+  notify_id: `${compactDateTime(env.now)}${pad(n, 18)}`,
+  utc_timestamp: String(env.nowMs),
+  msg_method: Notification.OPEN_CARD_RESULT_NOTIFY,
+  app_id: appId,
+  ...(template.body.notify_url === undefined ? {} : { notify_url: template.body.notify_url }),
+  biz_content: { template_id: template.template_id, biz_card_no, external_card_no, success, user_id }
+})
+
+/**
+ * The opening failed after the SPI answered a card (card data breaking a rule, the user got another card
+ * meanwhile): nothing opens, and N1 says `success: "false"` (opencard-flows §1.4).
+ */
+const failAfterAnswer = (
+  state: ModelState,
+  appId: string,
+  opening: Opening,
+  user_id: string,
+  cardData: unknown,
+  nowMs: number,
+  reason: string
+): [Either.Either<OutboxEntry, { readonly reason: string; readonly n1: OutboxEntry }>, ModelState] => {
+  const env = envOf(appId, nowMs)
+  const [n, s1] = nextCounter(state)
+  const external = typeof cardData === "object" && cardData !== null && "external_card_no" in cardData &&
+      typeof cardData.external_card_no === "string"
+    ? cardData.external_card_no
+    : ""
+  const template = state.templates.get(opening.template.template_id) ?? opening.template
+  return [
+    Either.left({ reason, n1: n1Of(env, n, appId, template, opening.biz_card_no, external, user_id, "false") }),
+    s1
+  ]
+}
+
 /** The card of a verified success answer, checked like card.open's `card_ext_info`. */
 const create = (
   state: ModelState,
@@ -218,23 +268,23 @@ const create = (
   opening: Opening,
   user_id: string,
   cardData: unknown,
-  nowMs: number,
-  queueN1: boolean
-): [Either.Either<OutboxEntry, string>, ModelState] => {
+  nowMs: number
+): [Either.Either<OutboxEntry, { readonly reason: string; readonly n1: OutboxEntry }>, ModelState] => {
   const env = envOf(appId, nowMs)
+  const failWith = (reason: string) => failAfterAnswer(state, appId, opening, user_id, cardData, nowMs, reason)
   const decoded = Schema.decodeUnknownEither(Card.OpenCardExtInfo, { onExcessProperty: "ignore" })(cardData)
-  if (Either.isLeft(decoded)) return [Either.left(`INVALID_CARD_DATA: ${decoded.left.message.slice(0, 300)}`), state]
+  if (Either.isLeft(decoded)) return failWith(`INVALID_CARD_DATA: ${decoded.left.message.slice(0, 300)}`)
   const ext = decoded.right
   const issues = TemplateValidation.cardInfoIssues(ext, "card_info")
-  if (issues.length > 0) return [Either.left(`INVALID_CARD_DATA: ${issuesText(issues)}`), state]
+  if (issues.length > 0) return failWith(`INVALID_CARD_DATA: ${issuesText(issues)}`)
   const template = state.templates.get(opening.template.template_id) ?? opening.template
   const evaluated = FieldRules.evaluateFieldRules(template.body.field_rule_list, ext, env.now)
-  if (Either.isLeft(evaluated)) return [Either.left(`INVALID_CARD_DATA: ${evaluated.left.message}`), state]
+  if (Either.isLeft(evaluated)) return failWith(`INVALID_CARD_DATA: ${evaluated.left.message}`)
   const user = state.users.get(user_id)
-  if (user === undefined) return [Either.left("SYSTEM_ERROR"), state]
+  if (user === undefined) return failWith("SYSTEM_ERROR")
   const user_key = userKeyOf(user_id)
   const allowed = UpdateSemantics.checkOpen(cardsOfUser(state, user_key), template.template_id, user_key)
-  if (Either.isLeft(allowed)) return [Either.left(allowed.left.code), state]
+  if (Either.isLeft(allowed)) return failWith(allowed.left.code)
   const fields = evaluated.right
   const card_info: StoredCardInfo = defined({
     external_card_no: ext.external_card_no,
@@ -259,26 +309,11 @@ const create = (
     pass_id: `${compactDate(env.now)}${pad(n, 12)}`,
     open_card_channel: "SPI"
   }
-  const notice: OutboxEntry = {
-    _tag: "OpenCardResult",
-    notify_id: `${compactDateTime(env.now)}${pad(n, 18)}`,
-    utc_timestamp: String(env.nowMs),
-    msg_method: Notification.OPEN_CARD_RESULT_NOTIFY,
-    app_id: appId,
-    ...(template.body.notify_url === undefined ? {} : { notify_url: template.body.notify_url }),
-    biz_content: {
-      template_id: template.template_id,
-      biz_card_no: opening.biz_card_no,
-      external_card_no: ext.external_card_no,
-      success: "true",
-      user_id: user.user_id
-    }
-  }
+  const notice = n1Of(env, n, appId, template, opening.biz_card_no, ext.external_card_no, user.user_id, "true")
   const s2: ModelState = {
     ...s1,
     cards: setIn(s1.cards, opening.biz_card_no, card),
-    cardsByUser: setIn(s1.cardsByUser, user_key, append(s1.cardsByUser.get(user_key) ?? [], opening.biz_card_no)),
-    outbox: queueN1 ? append(s1.outbox, notice) : s1.outbox
+    cardsByUser: setIn(s1.cardsByUser, user_key, append(s1.cardsByUser.get(user_key) ?? [], opening.biz_card_no))
   }
   const n4 = n4Notice(env, n, template, card, "open")
   const s3: ModelState = n4 === undefined ? s2 : { ...s2, pendingDeliveries: append(s2.pendingDeliveries, n4) }
@@ -330,6 +365,21 @@ export const makeOpenCard = (ref: Ref.Ref<ModelState>, appId: string, lose: Muta
           })
         })))
     const failed = (reason: string, attempts: number): OpenCardResult => ({ result: "FAILED", reason, attempts })
+    /** Sends N1 (the emulator) or queues it in the outbox (the fake, or no notify address). */
+    const sendN1 = (entry: OutboxEntry) =>
+      deliverN1 === undefined
+        ? Ref.update(ref, (state) => ({ ...state, outbox: append(state.outbox, entry) }))
+        : Effect.flatMap(deliverN1(entry), (sent) =>
+          Ref.update(ref, (state) => ({
+            ...state,
+            n1Deliveries: append(state.n1Deliveries, {
+              notify_id: entry.notify_id,
+              biz_card_no: entry.biz_content.biz_card_no,
+              success: entry.biz_content.success,
+              ...sent
+            }),
+            outbox: sent.url === null ? append(state.outbox, entry) : state.outbox
+          })))
     let last = "TIMEOUT"
     for (let attempt = 1; attempt <= SPI_ATTEMPTS; attempt++) {
       // the same out_serial_no and biz_card_no on every call; a fresh utc_timestamp
@@ -358,7 +408,9 @@ export const makeOpenCard = (ref: Ref.Ref<ModelState>, appId: string, lose: Muta
       }
       const { answer, cardInfo } = read.right
       if (answer.code !== OpenCardSpi.SUCCESS_CODE) {
-        const reason = `REFUSED ${answer.sub_code ?? answer.code}${answer.sub_msg === undefined ? "" : `: ${answer.sub_msg}`}`
+        const reason = `REFUSED ${answer.sub_code ?? answer.code}${
+          answer.sub_msg === undefined ? "" : `: ${answer.sub_msg}`
+        }`
         yield* record(attempt, reason)
         if (retryableSubCodes.includes(answer.sub_code ?? "")) {
           last = reason
@@ -375,26 +427,15 @@ export const makeOpenCard = (ref: Ref.Ref<ModelState>, appId: string, lose: Muta
       const { biz_card_no: _echo, ...cardData } = (cardInfo ?? {}) as Record<string, unknown>
       const created = yield* Ref.modify(
         ref,
-        (state) => create(state, appId, opening, input.user_id, cardData, nowMs, deliverN1 === undefined)
+        (state) => create(state, appId, opening, input.user_id, cardData, nowMs)
       )
       if (Either.isLeft(created)) {
-        yield* record(attempt, created.left)
-        return failed(created.left, attempt)
+        yield* record(attempt, created.left.reason)
+        yield* sendN1(created.left.n1)
+        return failed(created.left.reason, attempt)
       }
       yield* record(attempt, "OPENED")
-      if (deliverN1 !== undefined) {
-        const entry = created.right
-        const sent = yield* deliverN1(entry)
-        yield* Ref.update(ref, (state) => ({
-          ...state,
-          n1Deliveries: append(state.n1Deliveries, {
-            notify_id: entry.notify_id,
-            biz_card_no: entry.biz_content.biz_card_no,
-            ...sent
-          }),
-          outbox: sent.url === null ? append(state.outbox, entry) : state.outbox
-        }))
-      }
+      yield* sendN1(created.right)
       return {
         result: "OPENED",
         biz_card_no: opening.biz_card_no,

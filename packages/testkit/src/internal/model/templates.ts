@@ -22,6 +22,7 @@ import {
   replay,
   templateOf
 } from "./handler.js"
+import { templateReferenceIssue } from "./references.js"
 import { nextCounter, setIn } from "./state.js"
 
 export const templateCreate: Handler<"templateCreate"> = (request, env, state) => {
@@ -29,6 +30,8 @@ export const templateCreate: Handler<"templateCreate"> = (request, env, state) =
   if (Option.isSome(again)) return again.value
   const issues = TemplateValidation.templateCreateIssues(request)
   if (issues.length > 0) return fail(env, "INVALID_PARAMETER", issuesText(issues))
+  const unknown = templateReferenceIssue(state, env.merchant, request)
+  if (unknown !== undefined) return fail(env, "INVALID_PARAMETER", unknown)
   const own = [...state.templates.values()].filter((t) => t.merchant === env.merchant).length
   if (own >= env.templateLimit) return fail(env, "TEMPLATE_OVER_LIMIT")
   const [n, s1] = nextCounter(state)
@@ -56,8 +59,12 @@ export const templateModify: Handler<"templateModify"> = (request, env, state) =
   if (Option.isSome(again)) return again.value
   const issues = TemplateValidation.templateModifyIssues(request, current.body)
   if (issues.length > 0) return fail(env, "INVALID_PARAMETER", issuesText(issues))
+  const unknown = templateReferenceIssue(state, env.merchant, request)
+  if (unknown !== undefined) return fail(env, "INVALID_PARAMETER", unknown)
   const { request_id: _r, template_id: _t, ...changes } = request
-  const body = UpdateSemantics.applyTemplateModify(current.body, changes)
+  const modified = UpdateSemantics.applyTemplateModify(current.body, changes)
+  // FAQ: modify with notify_url adds card open / delete notifications (N4) to an existing template
+  const body = request.notify_url === undefined ? modified : { ...modified, notify_url: request.notify_url }
   const record: TemplateRecord = { ...current, body, gmt_modified: AlipayDateTime.format(env.now) }
   return Either.flatMap(
     decodeWith(env, Template.TemplateModifyResponse, { template_id: current.template_id }),

@@ -76,11 +76,11 @@ export const submitOpen = (env: ServerEnv) =>
       return message(TITLE, typeof result.left === "string" ? result.left : result.left.reason, 409)
     }
     const opened = result.right
-    const body2 = opened.result === "OPENED"
+    const outcome = opened.result === "OPENED"
       ? html`<div class="box" data-testid="result" data-result="OPENED"><p class="ok">开卡成功 (the merchant's SPI opened the card)</p>
 <dl><dt>biz_card_no</dt><dd data-testid="biz-card-no">${opened.biz_card_no}</dd><dt>out_serial_no</dt><dd>${opened.out_serial_no}</dd><dt>attempts</dt><dd>${opened.attempts}</dd></dl>
 <p><a href="${walletUrl(user.user_id)}" data-testid="wallet-link">去卡包查看 (open the wallet)</a></p></div>`
       : html`<div class="box" data-testid="result" data-result="FAILED"><p class="error">开卡失败 (the card was not opened)</p>
 <dl><dt>reason</dt><dd data-testid="reason">${opened.reason}</dd><dt>attempts</dt><dd>${opened.attempts}</dd></dl></div>`
-    return respond(page(TITLE, html`${cardHeader(template)}${body2}`), opened.result === "OPENED" ? 200 : 422)
+    return respond(page(TITLE, html`${cardHeader(template)}${outcome}`))
   })

@@ -3,8 +3,10 @@
  *
  * @internal
  */
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 /** The largest form body the pages read. */
 export const MAX_FORM_BYTES = 64 * 1024
@@ -18,7 +20,11 @@ export const readForm: Effect.Effect<
   const request = yield* HttpServerRequest.HttpServerRequest
   const length = Number(request.headers["content-length"] ?? "0")
   if (!Number.isFinite(length) || length > MAX_FORM_BYTES) return undefined
-  const text = yield* Effect.orElseSucceed(request.text, () => undefined)
+  // a body without content-length (chunked) is cut off by the platform at the same bound
+  const text = yield* request.text.pipe(
+    HttpIncomingMessage.withMaxBodySize(Option.some(MAX_FORM_BYTES)),
+    Effect.orElseSucceed(() => undefined)
+  )
   if (text === undefined || text.length > MAX_FORM_BYTES) return undefined
   return Object.fromEntries(new URLSearchParams(text))
 })

@@ -16,7 +16,7 @@ import { dashboard } from "./dashboard.js"
 import { message, seeOther } from "./html.js"
 import { openPage, submitOpen } from "./open.js"
 import { readForm } from "./request.js"
-import { showCode, walletPage } from "./wallet.js"
+import { removeCard, viewCard, walletPage } from "./wallet.js"
 
 /** `GET /__emulator/ui/images/{image_id}`: the bytes as uploaded. */
 const image = (env: ServerEnv) =>
@@ -51,7 +51,8 @@ export const uiRoutes = (env: ServerEnv) => <E, R>(router: HttpRouter.HttpRouter
     HttpRouter.get("/__emulator/ui", dashboard(env)),
     HttpRouter.post("/__emulator/ui/users", mintUser(env)),
     HttpRouter.get("/__emulator/ui/wallet/:user_id", walletPage(env)),
-    HttpRouter.post("/__emulator/ui/wallet/:user_id/code", showCode(env)),
+    HttpRouter.post("/__emulator/ui/wallet/:user_id/view", viewCard(env)),
+    HttpRouter.post("/__emulator/ui/wallet/:user_id/remove", removeCard(env)),
     HttpRouter.get("/__emulator/ui/images/:image_id", image(env)),
     HttpRouter.get(CLAIM_PATH, claimPage(env)),
     HttpRouter.post(CLAIM_PATH, submitClaim(env)),

@@ -1,0 +1,359 @@
+/**
+ * The fake `MemberCards` layer: the gateway's `MemberCards` service implemented on the {@link AlipayModel} in
+ * memory. Requests are validated exactly as the gateway validates them before sending (by the gateway's own
+ * `AlipayClient.validateRequest`: same schemas, same `AlipayRequestRejected`), and Alipay's answers fail with the same error classes
+ * as the real gateway. A companion `Control` service injects failures and delays, records calls, mints
+ * users and simulates what users do in the Alipay app.
+ *
+ * @since 0.1.0
+ */
+import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
+import * as Operations from "@membercard/domain/Operations"
+import * as AlipayClient from "@membercard/gateway/AlipayClient"
+import * as AlipayError from "@membercard/gateway/AlipayError"
+import * as MemberCards from "@membercard/gateway/MemberCards"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as AlipayModel from "../../packages/testkit/src/AlipayModel.js"
+import * as ModelInternal from "../../packages/testkit/src/internal/model/make.js"
+
+type OperationName = MemberCards.OperationName
+
+/**
+ * One call the application made through the fake `MemberCards`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedCall {
+  readonly operation: OperationName
+  /** The request as the application passed it. */
+  readonly request: unknown
+  /** Beijing time of the call (`yyyy-MM-dd HH:mm:ss`, from `Clock`). */
+  readonly at: string
+  /** Whether a user `auth_token` was passed (never the token itself). */
+  readonly withUserAuthToken: boolean
+  /** `"success"` or the `_tag` of the error the call failed with. */
+  readonly outcome: string
+  readonly response?: unknown
+  readonly error?: AlipayError.AlipayError
+}
+
+/**
+ * What `failNext` accepts: an error of the operation's union (e.g. `new AlipayError.AlipayTimeoutError(...)`),
+ * failed as is, or an Alipay rejection (`{ subCode: "SYSTEM_ERROR" }`) that goes through the model and the
+ * gateway's mapping like a real answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Injected<N extends OperationName = OperationName> = MemberCards.ErrorOf<N> | AlipayModel.RejectionInput
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export declare namespace Control {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /** The next call of `operation` fails with `error` (nothing reaches the model's state). */
+    readonly failNext: <N extends OperationName>(operation: N, error: Injected<N>) => Effect.Effect<void>
+    /** The next call of `operation` first sleeps `duration` (use `TestClock.adjust` to let it through). */
+    readonly delayNext: (operation: OperationName, duration: Duration.DurationInput) => Effect.Effect<void>
+    /** Every call so far, oldest first. */
+    readonly calls: Effect.Effect<ReadonlyArray<RecordedCall>>
+    /** The calls of one operation. */
+    readonly callsOf: (operation: OperationName) => Effect.Effect<ReadonlyArray<RecordedCall>>
+    /** Forget the recorded calls. */
+    readonly clearCalls: Effect.Effect<void>
+    /** A new Alipay user: `user_id`, `open_id` and the `auth_token` to pass to `cardOpen`. */
+    readonly mintUser: (
+      options?: { readonly userId?: string; readonly openId?: string }
+    ) => Effect.Effect<AlipayModel.MintedUser & { readonly authToken: Redacted.Redacted<string> }>
+    /** A new merchant for ISV mode: its `app_auth_token` (use with `MemberCards.withAppAuthToken`). */
+    readonly mintAppAuthToken: Effect.Effect<Redacted.Redacted<string>>
+    /** The user submits the claim form (after `activateUrlApply`); gives the callback's `request_id`. */
+    readonly submitActivateForm: (input: {
+      readonly template_id: string
+      readonly auth_token: string | Redacted.Redacted<string>
+      readonly values?: Readonly<Record<string, string>>
+    }) => Effect.Effect<AlipayModel.FormSubmission, AlipayModel.ControlError>
+    /** The user shows a `dqrcode` / `dbarcode` card: a dynamic code valid for ~2 minutes. */
+    readonly showDynamicCode: AlipayModel.AlipayModel.Service["showDynamicCode"]
+    /** The card as the wallet renders it through its current template. */
+    readonly walletView: AlipayModel.AlipayModel.Service["walletView"]
+    /** A snapshot of the model's state. */
+    readonly state: Effect.Effect<AlipayModel.ModelState>
+    /** Queued open-card notifications. */
+    readonly outbox: Effect.Effect<ReadonlyArray<AlipayModel.OutboxEntry>>
+    /** Empty state, no injections, no recorded calls. */
+    readonly reset: Effect.Effect<void>
+    /** The model itself. */
+    readonly model: AlipayModel.AlipayModel.Service
+  }
+}
+
+/**
+ * The control service of the fake.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Control extends Context.Tag("@membercard/testkit/MemberCardsTest/Control")<Control, Control.Service>() {}
+
+/**
+ * Options of the fake layer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends AlipayModel.Options {
+  /**
+   * Which calls `Control.calls` keeps. Recording costs O(1) per call; the log holds each call's request and
+   * response, so memory grows with it: by default only the most recent {@link DEFAULT_CALL_LIMIT} calls are
+   * kept (older ones are dropped, oldest first). `{ limit: n }` keeps the last `n` (`Infinity`: all, memory
+   * grows without bound); `false` records nothing.
+   */
+  readonly recordCalls?: false | { readonly limit: number }
+}
+
+/**
+ * How many recorded calls the fake keeps by default (the most recent ones).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_CALL_LIMIT = 10_000
+
+/**
+ * A call log keeping the last `limit` entries in a ring: O(1) per append, memory bounded by `limit`, no copy of
+ * the log per call; `snapshot` copies once when asked.
+ */
+interface CallLog {
+  readonly append: (record: RecordedCall) => void
+  readonly snapshot: () => ReadonlyArray<RecordedCall>
+  readonly clear: () => void
+}
+
+const makeCallLog = (limit: number): CallLog => {
+  const max = Number.isNaN(limit) ? 0 : Math.max(0, Math.floor(limit))
+  // Until `max` calls: a plain array. After: a ring over the same array, `next` the slot of the oldest call.
+  let buffer: Array<RecordedCall> = []
+  let next = 0
+  return {
+    append: (record) => {
+      if (max === 0) return
+      if (buffer.length < max) {
+        buffer.push(record)
+        return
+      }
+      buffer[next] = record
+      next = next + 1 === max ? 0 : next + 1
+    },
+    snapshot: () => next === 0 ? buffer.slice() : [...buffer.slice(next), ...buffer.slice(0, next)],
+    clear: () => {
+      buffer = []
+      next = 0
+    }
+  }
+}
+
+/**
+ * Maps the model's answer (the gateway's `AlipayAnswer`: `code`, `msg`, `subCode`, `subMsg`) to the gateway's error class with
+ * the gateway's own mapping (`AlipayError.fromAlipayAnswer`) and the operation's documented sub-codes, so the
+ * fake and the real gateway agree by construction.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const toGatewayError = <N extends OperationName>(
+  operation: N,
+  rejection: AlipayModel.ModelRejection
+): MemberCards.ErrorOf<N> =>
+  // The model's rejection IS the gateway's answer shape (`AlipayError.AlipayAnswer`, v2 spelling).
+  AlipayError.fromAlipayAnswer<MemberCards.DocumentedSubCodeOf<N>>(rejection, MemberCards.documentedSubCodes[operation])
+
+type Queued = { readonly _tag: "Delay"; readonly duration: Duration.DurationInput } | {
+  readonly _tag: "Fail"
+  readonly error: AlipayError.AlipayError
+}
+
+const isRejectionInput = <N extends OperationName>(u: Injected<N>): u is AlipayModel.RejectionInput =>
+  !AlipayError.isAlipayError(u)
+
+/**
+ * Builds the fake `MemberCards` and its `Control` on a model.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (
+  model: AlipayModel.AlipayModel.Service,
+  options?: Options
+) => Effect.Effect<{ readonly memberCards: MemberCards.MemberCards.Service; readonly control: Control.Service }> =
+  Effect
+    .fn("MemberCardsTest.make")(function*(model: AlipayModel.AlipayModel.Service, options?: Options) {
+      // The model's `execute` without its own span: this call's span (`MemberCardsTest.<operation>`) covers it.
+      const execute = ModelInternal.executeOf(model)
+      const recordCalls = options?.recordCalls ?? { limit: DEFAULT_CALL_LIMIT }
+      const log = makeCallLog(recordCalls === false ? 0 : recordCalls.limit)
+      // Injected delays and failures, per operation, in order. Mutated only inside `Effect.sync`.
+      const queue = new Map<OperationName, Array<Queued>>()
+
+      // `at` is formatted once per second of the clock, not once per call.
+      let lastSecond = Number.NaN
+      let lastAt = ""
+      const formatAt = (millis: number): string => {
+        const second = Math.floor(millis / 1000)
+        if (second !== lastSecond) {
+          lastSecond = second
+          lastAt = AlipayDateTime.format(DateTime.unsafeMake(second * 1000))
+        }
+        return lastAt
+      }
+
+      const take = (operation: OperationName) =>
+        Effect.sync((): Queued | undefined => {
+          const pending = queue.get(operation)
+          if (pending === undefined) return undefined
+          const head = pending.shift()
+          if (pending.length === 0) queue.delete(operation)
+          return head
+        })
+      const enqueue = (operation: OperationName, item: Queued) =>
+        Effect.sync(() => {
+          const pending = queue.get(operation)
+          if (pending === undefined) queue.set(operation, [item])
+          else pending.push(item)
+        })
+
+      const run = <N extends OperationName>(
+        operation: N,
+        request: AlipayModel.RequestOf<N>,
+        userAuthToken: Redacted.Redacted<string> | undefined
+      ): Effect.Effect<AlipayModel.ResponseOf<N>, MemberCards.ErrorOf<N>> => {
+        const op: Operations.Any = Operations.byName[operation]
+        const call = Effect.gen(function*() {
+          for (;;) {
+            const queued = yield* take(operation)
+            if (queued === undefined) break
+            if (queued._tag === "Delay") yield* Effect.sleep(queued.duration)
+            else return yield* Effect.fail(queued.error as MemberCards.ErrorOf<N>)
+          }
+          // Exactly the gateway's pre-send validation (the user token rule, a strict encode with the request
+          // schema), by the gateway's own function; what Alipay receives is the wire object, decoded again.
+          const received = (yield* AlipayClient.validateRequest(op, request, userAuthToken)) as AlipayModel.RequestOf<N>
+          const appAuthToken = yield* MemberCards.currentAppAuthToken
+          const ctx: AlipayModel.CallContext = {
+            ...(Option.isNone(appAuthToken) ? {} : { appAuthToken: Redacted.value(appAuthToken.value) }),
+            ...(userAuthToken === undefined ? {} : { userAuthToken: Redacted.value(userAuthToken) })
+          }
+          return yield* execute(operation, received, ctx).pipe(
+            Effect.mapError((rejection) => toGatewayError(operation, rejection))
+          )
+        })
+        return Effect.gen(function*() {
+          const at = formatAt(yield* Clock.currentTimeMillis)
+          const exit = yield* Effect.exit(call)
+          const base = { operation, request, at, withUserAuthToken: userAuthToken !== undefined }
+          const record: RecordedCall = exit._tag === "Success"
+            ? { ...base, outcome: "success", response: exit.value }
+            : {
+              ...base,
+              outcome: exit.cause._tag === "Fail" ? exit.cause.error._tag : "defect",
+              ...(exit.cause._tag === "Fail" ? { error: exit.cause.error } : {})
+            }
+          log.append(record)
+          return yield* exit
+        }).pipe(
+          // No stack capture per call (an `Error` per span); the span itself is kept.
+          Effect.withSpan(`MemberCardsTest.${operation}`, { captureStackTrace: false })
+        )
+      }
+
+      // One method per operation of the domain table (with the user token when the table says so), as the
+      // gateway's `MemberCards.make` builds them: a new table row needs no edit here.
+      const methods: Record<string, unknown> = {}
+      for (const op of Operations.all) {
+        methods[op.name] = op.userAuthToken
+          ? (request: AlipayModel.RequestOf<typeof op.name>, token: Redacted.Redacted<string>) =>
+            run(op.name, request, token)
+          : (request: AlipayModel.RequestOf<typeof op.name>) => run(op.name, request, undefined)
+      }
+      // One method per name of the table, each typed by its operation (`MemberCards.Method<Name>`).
+      const memberCards = MemberCards.MemberCards.of(methods as unknown as MemberCards.MemberCards.Service)
+
+      const control: Control.Service = {
+        failNext: (operation, error) =>
+          isRejectionInput(error)
+            ? model.failNext(operation, error)
+            : enqueue(operation, { _tag: "Fail", error }),
+        delayNext: (operation, duration) => enqueue(operation, { _tag: "Delay", duration }),
+        calls: Effect.sync(log.snapshot),
+        callsOf: (operation) => Effect.sync(() => log.snapshot().filter((c) => c.operation === operation)),
+        clearCalls: Effect.sync(log.clear),
+        mintUser: (options) =>
+          Effect.map(model.mintUser(options), (user) => ({ ...user, authToken: Redacted.make(user.auth_token) })),
+        mintAppAuthToken: Effect.map(model.mintAppAuthToken, Redacted.make),
+        submitActivateForm: (input) =>
+          model.submitActivateForm({
+            template_id: input.template_id,
+            auth_token: Redacted.isRedacted(input.auth_token) ? Redacted.value(input.auth_token) : input.auth_token,
+            ...(input.values === undefined ? {} : { values: input.values })
+          }),
+        showDynamicCode: model.showDynamicCode,
+        walletView: model.walletView,
+        state: model.state,
+        outbox: model.outbox,
+        reset: Effect.zipRight(
+          model.reset,
+          Effect.sync(() => {
+            log.clear()
+            queue.clear()
+          })
+        ),
+        model
+      }
+      return { memberCards, control }
+    })
+
+/**
+ * The fake: `MemberCards` (the gateway's tag), `Control` and the `AlipayModel` it runs on, with fresh state.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options?: Options
+): Layer.Layer<MemberCards.MemberCards | Control | AlipayModel.AlipayModel> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const model = yield* AlipayModel.make(options)
+    const { control, memberCards } = yield* make(model, options)
+    return Context.make(MemberCards.MemberCards, memberCards).pipe(
+      Context.add(Control, control),
+      Context.add(AlipayModel.AlipayModel, model)
+    )
+  }))
+
+/**
+ * The fake on the `AlipayModel` from the context: share one model between the fake and the wire emulator (or
+ * several fakes).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithModel: Layer.Layer<MemberCards.MemberCards | Control, never, AlipayModel.AlipayModel> = Layer
+  .effectContext(Effect.gen(function*() {
+    const model = yield* AlipayModel.AlipayModel
+    const { control, memberCards } = yield* make(model)
+    return Context.make(MemberCards.MemberCards, memberCards).pipe(Context.add(Control, control))
+  }))
