@@ -224,7 +224,15 @@ const main = async () => {
   fs.mkdirSync(packs)
   const [pnpmCommand, pnpmArgs] = pnpm()
   try {
-    if (!args.has("--skip-build")) step("build", pnpmCommand, [...pnpmArgs, "build"], { cwd: root })
+    if (!args.has("--skip-build")) {
+      // A clean build: files of modules that no longer exist must not linger in dist (and be packed).
+      for (const name of PACKAGES) {
+        for (const dir of ["dist", "build"]) {
+          fs.rmSync(path.join(root, "packages", name, dir), { recursive: true, force: true })
+        }
+      }
+      step("build", pnpmCommand, [...pnpmArgs, "build"], { cwd: root })
+    }
     const tarballs = {}
     for (const name of PACKAGES) {
       const before = new Set(fs.readdirSync(packs))

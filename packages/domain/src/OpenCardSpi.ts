@@ -181,7 +181,11 @@ export const UserInfo = Schema.Struct({
   OPEN_FORM_FIELD_MEMBER_GRADE: optionalExact(Schema.String),
   /** Certificate type (`OpenForm.certTypes`). */
   OPEN_FORM_FIELD_CERT_TYPE: optionalExact(Schema.String)
-}, Schema.Record({ key: Schema.String, value: Schema.String })).annotations({ identifier: "UserInfo" })
+  // The index signature admits `undefined` so that the type is valid with and without
+  // `exactOptionalPropertyTypes` in a consumer's tsconfig (TS2411 otherwise); decoded values are always strings.
+}, Schema.Record({ key: Schema.String, value: Schema.UndefinedOr(Schema.String) })).annotations({
+  identifier: "UserInfo"
+})
 
 /**
  * @since 0.1.0

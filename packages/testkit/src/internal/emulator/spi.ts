@@ -30,7 +30,7 @@ import * as Schema from "effect/Schema"
 import type * as AlipayModel from "../../AlipayModel.js"
 import { readReply, signRequest, SPI_TIMEOUT_MS } from "../model/spi.js"
 import { deliver, notificationParams } from "./delivery.js"
-import type { ServerEnv } from "./http.js"
+import { type ServerEnv, signingKey } from "./http.js"
 import * as Wire from "./wire.js"
 
 const FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
@@ -41,7 +41,7 @@ const TIMED_OUT = "not delivered: no answer within"
 /** Calls the merchant's SPI at `url`: signed form POST, answer verified with the app public key. */
 export const spiCall = (env: ServerEnv, url: string): AlipayModel.SpiCall => (params) =>
   Effect.gen(function*() {
-    const body = yield* signRequest(params, env.alipayPrivateKey)
+    const body = yield* signRequest(params, signingKey(env))
     const answer = yield* deliver(env, {
       kind: "SPI",
       url,

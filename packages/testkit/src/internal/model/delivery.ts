@@ -50,6 +50,9 @@ export interface Redirect {
 /** How long a delivery waits for the merchant's answer. UNCONFIRMED: Alipay's own timeout is not documented. */
 export const DELIVERY_TIMEOUT: Duration.Duration = Duration.seconds(10)
 
+/** The most records the deliveries log keeps (the oldest go first), so a long-running emulator stays bounded. */
+export const MAX_LOG = 10_000
+
 /** The most answer text kept per record. */
 const MAX_ANSWER = 4096
 
@@ -118,6 +121,7 @@ export const makeDeliveries = () => {
       const refused = refusedTarget(url)
       const answer = refused === undefined ? yield* post(request, url) : { status: null, answer: refused }
       log.push({ kind: request.kind, url: request.url, status: answer.status, answer: answer.answer, at })
+      if (log.length > MAX_LOG) log.splice(0, log.length - MAX_LOG)
       return answer
     }).pipe(Effect.withSpan("AlipayModel.deliver", { attributes: { "alipay.delivery": request.kind } }))
 
