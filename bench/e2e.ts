@@ -289,12 +289,19 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       runtimes[transport].runPromise(
         Effect.gen(function*() {
           const cards = yield* MemberCards.MemberCards
-          yield* Effect.forEach(
-            Array.from({ length: n }, (_, i) => i),
-            (i): Effect.Effect<unknown, MemberCards.MemberCardsError> =>
-              i % 2 === 0 ? cards.cardQuery(query) : cards.cardUpdate(update),
-            { concurrency: c, discard: true }
-          )
+          // the same structure as `pool` (the raw client and alipay-sdk): `c` workers, each making its calls one after
+          // the other, rather than a fiber per call (`Effect.forEach` with `concurrency`), which would charge our
+          // client a fiber the others do not pay for
+          let next = 0
+          const worker = Effect.whileLoop({
+            while: () => next < n,
+            body: (): Effect.Effect<unknown, MemberCards.MemberCardsError> => {
+              const i = next++
+              return i % 2 === 0 ? cards.cardQuery(query) : cards.cardUpdate(update)
+            },
+            step: () => undefined
+          })
+          yield* Effect.all(Array.from({ length: c }, () => worker), { concurrency: "unbounded", discard: true })
         }).pipe(MemberCards.withProtocol(protocol), Effect.withTracerEnabled(options.tracing ?? true))
       )
     const theirs = (n: number, c: number, protocol: "v3" | "v2") =>

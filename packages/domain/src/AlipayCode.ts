@@ -3,6 +3,8 @@
  * `isv.*` sub-codes, and every business `sub_code` (v3 `code`) of the member card APIs (spec §7).
  *
  * This is data read by the gateway (error mapping, retry policy) and by the fake / emulator (what to answer).
+ * Its length is the table's: one entry (message, meaning, retry decision) per documented code; splitting it
+ * would give the codes more than one owner.
  *
  * @since 0.1.0
  */

@@ -6,6 +6,10 @@
  * `Validation.validate`). Response schemas (`Received*`, `*Response`) are tolerant: every field optional, no
  * length or enum checks, unknown keys ignored.
  *
+ * A data table, hence longer than the house's ~500 lines: one schema per documented card DTO and per request /
+ * response of the five card APIs, each field with its documented limits; splitting it would scatter one API's
+ * fields across files.
+ *
  * @since 0.1.0
  */
 import * as Option from "effect/Option"

@@ -8,6 +8,10 @@
  * - {@link evaluate} applies compiled rules at open time; the only failures left are request-dependent
  *   (a field the request lacks or has malformed).
  *
+ * Not a data table: it is longer than the house's ~500 lines because the two phases share the vocabulary, the
+ * value checks and the compiled rule type whose invariants `evaluate` relies on; splitting them would turn that
+ * type into a contract between modules.
+ *
  * @since 0.1.0
  */
 import * as DateTime from "effect/DateTime"

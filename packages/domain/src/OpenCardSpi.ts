@@ -8,6 +8,10 @@
  * as in `card.open`'s `card_ext_info`, plus the echoed `biz_card_no`). Signatures are handled elsewhere
  * (`@membercard/signing/Spi`, `@membercard/gateway/OpenCardSpi`).
  *
+ * Mostly schemas with their documented limits (request, `user_info`, answers, the 3.0 callback), plus the few
+ * constructors of answers next to the schemas they build: one wire contract, kept in one module although it is
+ * longer than the house's ~500 lines.
+ *
  * @since 0.1.0
  */
 import * as DateTime from "effect/DateTime"

@@ -1,6 +1,8 @@
 /**
  * The operation table: one value per member card API (spec §1 rows 1–13), pure data. The gateway executes
  * operations over v2 or v3 with it; the wire emulator routes requests with `byV2Method` / `byV3Route`.
+ * Its length is the table's: one entry per operation (v2 method and encoding, v3 verb, path and encoding,
+ * schemas); splitting it would give operations more than one owner.
  *
  * @since 0.1.0
  */

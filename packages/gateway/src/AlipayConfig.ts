@@ -171,7 +171,7 @@ export interface Resolved {
  * The resolved configuration as a service.
  *
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class AlipayConfig extends Context.Tag("@membercard/gateway/AlipayConfig")<AlipayConfig, Resolved>() {}
 
@@ -354,7 +354,7 @@ const optionalRedacted = (name: string) => Config.redacted(name).pipe(Config.opt
  * The `ALIPAY_*` environment variables (see {@link envVariables}) as `Options`.
  *
  * @since 0.1.0
- * @category config
+ * @category constants
  */
 export const fromEnv: Config.Config<Options> = Config.all({
   appId: Config.string(envVariables.appId),

@@ -143,7 +143,7 @@ export const make = (options: Options = {}): Either.Either<Limits, InboundLimits
  * The limits in effect (the defaults unless provided).
  *
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class InboundLimits extends Context.Reference<InboundLimits>()("@membercard/gateway/InboundLimits", {
   defaultValue: (): Limits => defaults
@@ -162,7 +162,7 @@ export const layer = (options: Options): Layer.Layer<InboundLimits, InboundLimit
  * Environment variables read by {@link layerConfig} (all optional).
  *
  * @since 0.1.0
- * @category config
+ * @category constants
  */
 export const envVariables = {
   maxBodyBytes: "ALIPAY_INBOUND_MAX_BODY_BYTES",

@@ -47,7 +47,7 @@ export declare namespace NotificationStore {
 
 /**
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class NotificationStore extends Context.Tag("@membercard/gateway/NotificationStore")<
   NotificationStore,

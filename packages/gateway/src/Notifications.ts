@@ -119,7 +119,7 @@ const runOnce = <E, R>(
  * such a request gets a 400 and reaches no user code; serve it with `OpenCardSpi.httpApp`.
  *
  * @since 0.1.0
- * @category handlers
+ * @category constructors
  */
 export const httpApp = <E, R>(
   handler: (event: NotificationEvent) => Effect.Effect<void, E, R>
@@ -176,7 +176,7 @@ export interface MdCodeOptions {
  * handler.
  *
  * @since 0.1.0
- * @category handlers
+ * @category constructors
  */
 export const mdcodeHttpApp = <E, R>(
   handler: (request: Notification.MdCodeNotifyRequest) => Effect.Effect<void, E, R>,

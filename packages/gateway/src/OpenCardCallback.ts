@@ -162,7 +162,7 @@ export type OpenCardError =
  * (32 characters, within every documented limit). The same form submission always gives the same serial.
  *
  * @since 0.1.0
- * @category serials
+ * @category utils
  */
 // UNCONFIRMED: that card.open answers a repeated out_serial_no with the same card (Alipay's idempotency, as for
 // every serial-keyed write); the derivation itself is our choice.
@@ -173,7 +173,7 @@ export const outSerialNoOf = (appId: string, requestId: string): string =>
  * The store key of a callback.
  *
  * @since 0.1.0
- * @category serials
+ * @category utils
  */
 export const keyOf = (appId: string, requestId: string): string => `callback:${appId}:${requestId}`
 
@@ -246,7 +246,7 @@ const storeFailed = (e: StoreError) => new OpenCardCallbackError({ reason: "Stor
  * again, with the same `out_serial_no`).
  *
  * @since 0.1.0
- * @category steps
+ * @category utils
  */
 export const openCard = <E, R>(
   callback: Callback,
@@ -317,7 +317,7 @@ export const maxQueryLength = 8192
  * is checked by Alipay when it is exchanged.
  *
  * @since 0.1.0
- * @category handlers
+ * @category constructors
  */
 export const httpApp = <R>(
   handle: (callback: Callback) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, R>

@@ -291,7 +291,7 @@ const json = (body: string) => HttpServerResponse.text(body, { contentType: JSON
  * is served too). See the module documentation for the pipeline and the answers.
  *
  * @since 0.1.0
- * @category handlers
+ * @category constructors
  */
 export const httpApp = <R>(
   handler: Handler<R>,

@@ -53,7 +53,7 @@ export const layer = (options: Options): Layer.Layer<NotificationStore | SpiAnsw
  * Environment variable read by {@link layerConfig}: the connection URL.
  *
  * @since 0.1.0
- * @category config
+ * @category constants
  */
 export const envVariable = "ALIPAY_INBOUND_PG_URL"
 

@@ -47,7 +47,7 @@ export declare namespace SpiAnswerStore {
 
 /**
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class SpiAnswerStore extends Context.Tag("@membercard/gateway/SpiAnswerStore")<
   SpiAnswerStore,

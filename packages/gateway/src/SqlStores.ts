@@ -41,7 +41,7 @@ export type Kind = "notify" | "spi"
  * The migrations, versioned (`<id>_<name>`).
  *
  * @since 0.1.0
- * @category migrations
+ * @category constants
  */
 export const migrations: Migrator.Loader = Migrator.fromRecord({
   "1_membercard_inbound": Effect.flatMap(SqlClient.SqlClient, (sql) =>
@@ -63,7 +63,7 @@ export const migrations: Migrator.Loader = Migrator.fromRecord({
  * Name of the migrations table.
  *
  * @since 0.1.0
- * @category migrations
+ * @category constants
  */
 export const migrationsTable = "membercard_migrations"
 
@@ -75,7 +75,7 @@ const storeError = (operation: string) => (error: { readonly _tag: string }) =>
  * race is retried).
  *
  * @since 0.1.0
- * @category migrations
+ * @category constants
  */
 export const migrate: Effect.Effect<void, StoreError, SqlClient.SqlClient> = Migrator.make({})({
   loader: migrations,
@@ -166,7 +166,7 @@ export const layer: Layer.Layer<NotificationStore | SpiAnswerStore, StoreError, 
  * Prunes both stores now: processed keys older than `InboundLimits.retention` (default 30 days) are forgotten.
  *
  * @since 0.1.0
- * @category retention
+ * @category utils
  */
 export const prune: Effect.Effect<number, StoreError, NotificationStore | SpiAnswerStore> = Effect.gen(function*() {
   const limits = yield* InboundLimits
@@ -180,7 +180,7 @@ export const prune: Effect.Effect<number, StoreError, NotificationStore | SpiAns
  * failing prune is logged and retried at the next tick.
  *
  * @since 0.1.0
- * @category retention
+ * @category layers
  */
 export const layerPruner = (
   interval: Duration.DurationInput = Duration.hours(6)

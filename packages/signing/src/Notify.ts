@@ -19,6 +19,7 @@ import { MalformedNotification, SignatureInvalid, SignatureMissing, UnsupportedC
  * `V2` (Java `rsaCheckV2`): excludes only `sign` — application-gateway messages (`method` + `biz_content`).
  *
  * @since 0.1.0
+ * @category models
  */
 export type Rule = "V1" | "V2"
 
@@ -26,6 +27,7 @@ export type Rule = "V1" | "V2"
  * A decoded parameter: its text and the exact bytes it had on the wire (after percent-decoding).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DecodedParam {
   readonly name: string
@@ -37,6 +39,7 @@ export interface DecodedParam {
  * A decoded notification.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Decoded {
   readonly charset: string
@@ -101,6 +104,7 @@ const resolveCharset = (name: string): Either.Either<Charset, UnsupportedCharset
  * default UTF-8, when absent). Values are never URL-decoded a second time.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const decodeForm = (
   body: Uint8Array | string,
@@ -158,6 +162,7 @@ const excluded = (name: string, rule: Rule): boolean => name === "sign" || (rule
  * The content to verify as text: excluded keys and blank values dropped, sorted, `k=v` joined with `&`.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const contentToVerify = (params: Readonly<Record<string, string>>, rule: Rule): string =>
   Object.keys(params)
@@ -171,6 +176,7 @@ export const contentToVerify = (params: Readonly<Record<string, string>>, rule: 
  * reused (nothing is re-encoded); from plain params the text is encoded.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const contentBytes = (
   entries: ReadonlyArray<{ readonly name: string; readonly value: string; readonly bytes?: Uint8Array }>,
@@ -199,6 +205,7 @@ export const contentBytes = (
  * What to verify: the raw form body, or parameters a framework already decoded (exactly once).
  *
  * @since 0.1.0
+ * @category models
  */
 export type Input =
   | { readonly body: Uint8Array | string }
@@ -208,6 +215,7 @@ export type Input =
  * Options of {@link verify}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VerifyOptions {
   /** the Alipay public key */
@@ -222,6 +230,7 @@ export interface VerifyOptions {
  * A verified notification.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Verified {
   readonly params: Readonly<Record<string, string>>
@@ -237,6 +246,7 @@ const signTypeOf = (params: Readonly<Record<string, string>>, configured: SignTy
  * Verifies a notification with the Alipay public key.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verify: (
   input: Input,
@@ -292,6 +302,7 @@ const verifyEntries = (
  * caller who checked the decoded form first (limits, required fields) does not decode it twice.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyDecoded = (
   decoded: Decoded,
@@ -303,6 +314,7 @@ export const verifyDecoded = (
  * Signs notification parameters the way Alipay does (for fakes and tests); returns the `sign` value.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const sign: (
   params: Readonly<Record<string, string>>,

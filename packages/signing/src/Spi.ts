@@ -48,6 +48,7 @@ import { extractKey } from "./V2Response.js"
  * UNCONFIRMED (opencard-flows §1.1): which parameters Alipay excludes is not documented; our choice is V1.
  *
  * @since 0.1.0
+ * @category constants
  */
 // UNCONFIRMED: the SPI request content rule; our choice is rsaCheckV1 (opencard-flows §1.1).
 export const REQUEST_RULE = "V1" as const
@@ -56,6 +57,7 @@ export const REQUEST_RULE = "V1" as const
  * Options of {@link verifyRequest}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RequestVerifyOptions {
   /** Alipay's public key (key mode) or the public key of Alipay's certificate (certificate mode). */
@@ -76,6 +78,7 @@ export interface RequestVerifyOptions {
  * A verified SPI request: its parameters (form-decoded once), charset and the sign type it was verified with.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VerifiedRequest {
   /**
@@ -91,6 +94,7 @@ export interface VerifiedRequest {
  * The errors of {@link verifyRequest}.
  *
  * @since 0.1.0
+ * @category errors
  */
 export type RequestVerifyError =
   | SignatureMissing
@@ -122,6 +126,7 @@ const signTypeOfRequest = (
  * `RSA2` or `RSA` and agree with the configured sign type, so that no byte of the request can change unnoticed.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyRequest = (
   input: Input,
@@ -141,6 +146,7 @@ export const verifyRequest = (
  * inbound pipeline): the signed content is built from the decoded value bytes as received.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyDecodedRequest = (
   decoded: Decoded,
@@ -202,6 +208,7 @@ const formComponent = (text: string, charset: Charset): string | undefined => {
  * A signed SPI request, as Alipay sends it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SignedRequest {
   /** the form body (`application/x-www-form-urlencoded`, ASCII, bytes of the `charset` percent-encoded) */
@@ -216,6 +223,7 @@ export interface SignedRequest {
  * and form-encodes the parameters in the given order, then `sign_type` and `sign`.
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signRequest = (
   params: Readonly<Record<string, string>>,
@@ -252,6 +260,7 @@ export const signRequest = (
  * The key of the answer's business node.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const RESPONSE_KEY = "response"
 
@@ -259,6 +268,7 @@ export const RESPONSE_KEY = "response"
  * The key of the app certificate SN in certificate mode.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const APP_CERT_SN_KEY = "app_cert_sn"
 
@@ -273,6 +283,7 @@ const isObjectText = (text: string): boolean => scanTopLevel(text)._tag === "Ok"
  * UNCONFIRMED (opencard-flows §1.1): `response` as a nested object (not a JSON string).
  *
  * @since 0.1.0
+ * @category signing
  */
 export const signAnswer = (
   responseText: string,
@@ -294,6 +305,7 @@ export const signAnswer = (
  * Options of {@link verifyAnswer}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AnswerVerifyOptions {
   /** the app's public key (or the key of the app certificate) */
@@ -307,6 +319,7 @@ export interface AnswerVerifyOptions {
  * A verified SPI answer.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface VerifiedAnswer {
   /** the verified JSON text of the response object (for the string form: the decoded string) */
@@ -320,6 +333,7 @@ export interface VerifiedAnswer {
  * The errors of {@link verifyAnswer}.
  *
  * @since 0.1.0
+ * @category errors
  */
 export type AnswerVerifyError =
   | SignatureMissing
@@ -346,6 +360,7 @@ const readSn = (raw: string): Either.Either<Option.Option<string>, MalformedResp
  * text of an object). A missing `sign`, a duplicated `response` / `sign` key or a failing signature is an error.
  *
  * @since 0.1.0
+ * @category verification
  */
 export const verifyAnswer = (
   raw: string,

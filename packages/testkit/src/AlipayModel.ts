@@ -542,7 +542,7 @@ export interface PendingDelivery {
  * signature, malformed, 4xx: opens nothing).
  *
  * @since 0.1.0
- * @category open card (3.1)
+ * @category models
  */
 export type SpiReply = spi.SpiReply
 
@@ -550,7 +550,7 @@ export type SpiReply = spi.SpiReply
  * Calls the merchant's SPI with the request parameters (over HTTP in the emulator, in process in the fake).
  *
  * @since 0.1.0
- * @category open card (3.1)
+ * @category models
  */
 export type SpiCall = spi.SpiCall
 
@@ -558,7 +558,7 @@ export type SpiCall = spi.SpiCall
  * The user's opening of a card through the SPI: `user_id`, `template_id` (with `spi_app_id`), the form.
  *
  * @since 0.1.0
- * @category open card (3.1)
+ * @category models
  */
 export type OpenCardInput = spi.OpenCardInput
 
@@ -566,7 +566,7 @@ export type OpenCardInput = spi.OpenCardInput
  * What the user sees: `OPENED` (`biz_card_no`, `out_serial_no`, `attempts`) or `FAILED` (`reason`, `attempts`).
  *
  * @since 0.1.0
- * @category open card (3.1)
+ * @category models
  */
 export type OpenCardResult = spi.OpenCardResult
 
@@ -574,7 +574,7 @@ export type OpenCardResult = spi.OpenCardResult
  * The outcome of sending one N1: where (`url` null: no notify address), the merchant's status and answer.
  *
  * @since 0.1.0
- * @category open card (3.1)
+ * @category models
  */
 export type N1Delivery = spi.N1Delivery
 
@@ -650,7 +650,7 @@ export interface ModelState {
  * open / delete notification, `SPI` the open-card SPI.
  *
  * @since 0.1.0
- * @category deliveries
+ * @category models
  */
 export type DeliveryKind = delivery.DeliveryKind
 
@@ -658,7 +658,7 @@ export type DeliveryKind = delivery.DeliveryKind
  * One request Alipay posts to the merchant (before redirects).
  *
  * @since 0.1.0
- * @category deliveries
+ * @category models
  */
 export type DeliveryRequest = delivery.DeliveryRequest
 
@@ -666,7 +666,7 @@ export type DeliveryRequest = delivery.DeliveryRequest
  * The merchant's answer to a delivery: `status` null when nothing was received.
  *
  * @since 0.1.0
- * @category deliveries
+ * @category models
  */
 export type DeliveryAnswer = delivery.DeliveryAnswer
 
@@ -674,7 +674,7 @@ export type DeliveryAnswer = delivery.DeliveryAnswer
  * One attempted delivery: `{ kind, url, status, answer, at }` (`url` as Alipay called it, `at` Beijing time).
  *
  * @since 0.1.0
- * @category deliveries
+ * @category models
  */
 export type DeliveryRecord = delivery.DeliveryRecord
 
@@ -682,7 +682,7 @@ export type DeliveryRecord = delivery.DeliveryRecord
  * Every delivery to a URL starting with `from` goes to `to` instead, path and query kept.
  *
  * @since 0.1.0
- * @category deliveries
+ * @category models
  */
 export type Redirect = delivery.Redirect
 
@@ -690,7 +690,7 @@ export type Redirect = delivery.Redirect
  * A card as the user's wallet shows it now (the control API's wallet entry).
  *
  * @since 0.1.0
- * @category wallet
+ * @category models
  */
 export interface WalletEntry {
   readonly biz_card_no: string
@@ -712,7 +712,7 @@ export interface WalletEntry {
  * The wallet of a user: the active cards the user still holds.
  *
  * @since 0.1.0
- * @category wallet
+ * @category models
  */
 export interface Wallet {
   readonly cards: ReadonlyArray<WalletEntry>
@@ -722,7 +722,7 @@ export interface Wallet {
  * The keys Alipay signs its deliveries with: its own key (N1, N4, SPI) and the fixed mdcode key (N3).
  *
  * @since 0.1.0
- * @category deliveries
+ * @category models
  */
 export interface DeliveryKeys {
   readonly alipayPrivateKey?: Keys.PrivateKey | undefined
@@ -915,7 +915,7 @@ export declare namespace AlipayModel {
 
 /**
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class AlipayModel extends Context.Tag("@membercard/testkit/AlipayModel")<AlipayModel, AlipayModel.Service>() {}
 
@@ -944,7 +944,7 @@ export const make: (options?: Options) => Effect.Effect<AlipayModel.Service> = E
  * Renders a card through its current template (what the wallet shows).
  *
  * @since 0.1.0
- * @category rendering
+ * @category utils
  */
 export const renderWallet: (card: CardRecord, template: TemplateRecord) => WalletCard = wallet.renderWallet
 

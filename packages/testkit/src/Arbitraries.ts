@@ -41,7 +41,7 @@ const pad2 = (n: number): string => String(n).padStart(2, "0")
  * A valid Alipay date-time `yyyy-MM-dd HH:mm:ss` between 2000 and 2049.
  *
  * @since 0.1.0
- * @category primitives
+ * @category constructors
  */
 export const dateTime: FastCheck.Arbitrary<string> = FastCheck.tuple(
   FastCheck.integer({ min: 2000, max: 2049 }),
@@ -56,7 +56,7 @@ export const dateTime: FastCheck.Arbitrary<string> = FastCheck.tuple(
  * An amount in yuan (`"124.89"`, `"0"`), also valid as points.
  *
  * @since 0.1.0
- * @category primitives
+ * @category constructors
  */
 export const amount: FastCheck.Arbitrary<string> = FastCheck.integer({ min: 0, max: 100_000_000 }).map(
   Money.formatHundredthsShort
@@ -69,7 +69,7 @@ const imageId = FastCheck.constantFrom(...References.SAMPLE_IMAGE_IDS)
  * A valid `field_rule_list`: at most one rule per field, each well-formed for its field kind.
  *
  * @since 0.1.0
- * @category templates
+ * @category constructors
  */
 export const fieldRuleList: FastCheck.Arbitrary<ReadonlyArray<Wire>> = FastCheck.uniqueArray(
   FastCheck.constantFrom("Balance", "Point", "Level", "OpenDate", "ValidDate"),
@@ -157,7 +157,7 @@ const benefits = FastCheck.array(FastCheck.tuple(dateTime, dateTime, text(1, 16)
  * A valid template.create request as a wire object (what goes into `biz_content` / the v3 body).
  *
  * @since 0.1.0
- * @category templates
+ * @category constructors
  */
 export const templateCreateWire: FastCheck.Arbitrary<Wire> = FastCheck.record({
   request_id: alnum(1, Limits.requestIdMax),
@@ -198,7 +198,7 @@ const decoded = <A, I>(schema: Schema.Schema<A, I, never>, wire: FastCheck.Arbit
  * A valid template.create request (schema and cross-field rules).
  *
  * @since 0.1.0
- * @category templates
+ * @category constructors
  */
 export const templateCreate: FastCheck.Arbitrary<Template.TemplateCreateRequest> = decoded(
   Template.TemplateCreateRequest,
@@ -210,7 +210,7 @@ export const templateCreate: FastCheck.Arbitrary<Template.TemplateCreateRequest>
  * ignores it on modify).
  *
  * @since 0.1.0
- * @category templates
+ * @category constructors
  */
 export const templateModify = (template_id?: string): FastCheck.Arbitrary<Template.TemplateModifyRequest> =>
   decoded(
@@ -234,7 +234,7 @@ const magic: Readonly<Record<string, ReadonlyArray<number>>> = {
  * Bytes Alipay recognises as an image / video of `image_type` (the format's signature, then random bytes).
  *
  * @since 0.1.0
- * @category images
+ * @category constructors
  */
 export const imageBytes = (image_type: Image.ImageType): FastCheck.Arbitrary<Uint8Array> =>
   FastCheck.uint8Array({ minLength: 0, maxLength: 256 }).map((tail) =>
@@ -245,7 +245,7 @@ export const imageBytes = (image_type: Image.ImageType): FastCheck.Arbitrary<Uin
  * A valid image.upload request whose bytes match `image_type` (so the model accepts it).
  *
  * @since 0.1.0
- * @category images
+ * @category constructors
  */
 export const imageUpload: FastCheck.Arbitrary<Image.ImageUploadRequest> = Arbitrary.make(Image.ImageUploadFields).chain(
   (fields) =>
@@ -262,7 +262,7 @@ const crafted: Partial<Requests> = { templateCreate, templateModify: templateMod
  * other one derived from its request schema, so a new table row needs no edit here.
  *
  * @since 0.1.0
- * @category requests
+ * @category constructors
  */
 export const requests: Requests = Object.fromEntries(
   Operations.all.map((op) => [
@@ -276,7 +276,7 @@ export const requests: Requests = Object.fromEntries(
  * generated template's rules evaluate.
  *
  * @since 0.1.0
- * @category cards
+ * @category constructors
  */
 export const fullCardExtInfo: FastCheck.Arbitrary<Wire> = FastCheck.record({
   external_card_no: alnum(1, 64),
@@ -293,7 +293,7 @@ export const fullCardExtInfo: FastCheck.Arbitrary<Wire> = FastCheck.record({
  * `INVALID_PARAMETER`) catches it.
  *
  * @since 0.1.0
- * @category invalid
+ * @category constructors
  */
 export interface Invalid {
   readonly wire: Wire
@@ -348,7 +348,7 @@ const breakersOfTemplate: ReadonlyArray<FastCheck.Arbitrary<Breaker>> = [
  * An invalid template.create request naming its broken field.
  *
  * @since 0.1.0
- * @category invalid
+ * @category constructors
  */
 export const invalidTemplateCreate: FastCheck.Arbitrary<Invalid> = FastCheck.tuple(
   templateCreateWire,
@@ -359,7 +359,7 @@ export const invalidTemplateCreate: FastCheck.Arbitrary<Invalid> = FastCheck.tup
  * A valid card.open request as a wire object for a template and an Alipay user id.
  *
  * @since 0.1.0
- * @category cards
+ * @category constructors
  */
 export const cardOpenWire = (template_id: string, user_id: string): FastCheck.Arbitrary<Wire> =>
   FastCheck.record({ out_serial_no: alnum(1, 64), card_ext_info: fullCardExtInfo }).map((r) => ({
@@ -373,7 +373,7 @@ export const cardOpenWire = (template_id: string, user_id: string): FastCheck.Ar
  * An invalid card.open request (schema-level) naming its broken field.
  *
  * @since 0.1.0
- * @category invalid
+ * @category constructors
  */
 export const invalidCardOpen = (template_id: string, user_id: string): FastCheck.Arbitrary<Invalid> =>
   FastCheck.tuple(

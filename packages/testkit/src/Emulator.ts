@@ -5,6 +5,10 @@
  * forms — plus a control API under `/__emulator/`. Any client in any language can use it; in-process it is a
  * layer.
  *
+ * A little over the house's ~500 lines: mostly the documented `Options` and `Service` interfaces (the
+ * emulator's contract); the routes live in `internal/emulator/`, and `serve` (wiring them to the model) is the
+ * part to move there if this module grows.
+ *
  * @since 0.1.0
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -241,7 +245,7 @@ export declare namespace Emulator {
 
 /**
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class Emulator extends Context.Tag("@membercard/testkit/Emulator")<Emulator, Emulator.Service>() {}
 
@@ -249,7 +253,7 @@ export class Emulator extends Context.Tag("@membercard/testkit/Emulator")<Emulat
  * A fresh RSA-2048 pair as PEM (`spki` public, `pkcs8` private).
  *
  * @since 0.1.0
- * @category keys
+ * @category constructors
  */
 export const generateKeyPair: Effect.Effect<{ readonly publicKey: string; readonly privateKey: string }> = Effect.sync(
   () =>
@@ -264,7 +268,7 @@ export const generateKeyPair: Effect.Effect<{ readonly publicKey: string; readon
  * A fresh AES-128 content key, base64 (what the console's 接口内容加密密钥 looks like).
  *
  * @since 0.1.0
- * @category keys
+ * @category constructors
  */
 export const generateEncryptKey: Effect.Effect<string> = Effect.sync(() => randomBytes(16).toString("base64"))
 
@@ -272,7 +276,7 @@ export const generateEncryptKey: Effect.Effect<string> = Effect.sync(() => rando
  * Fresh app and Alipay pairs.
  *
  * @since 0.1.0
- * @category keys
+ * @category constructors
  */
 export const generateKeys: Effect.Effect<KeysInput> = Effect.gen(function*() {
   const app = yield* generateKeyPair

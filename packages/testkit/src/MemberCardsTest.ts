@@ -161,7 +161,7 @@ export type SpiOptions = FakeSpi.SpiOptions
  * The control service of the fake.
  *
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class Control extends Context.Tag("@membercard/testkit/MemberCardsTest/Control")<Control, Control.Service>() {}
 

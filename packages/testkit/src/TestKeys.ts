@@ -62,7 +62,7 @@ const cache: { pairs: TestKeyPairs | undefined } = globalValue(
  * The test key pairs: generated on first use, the same pairs afterwards (per process).
  *
  * @since 0.1.0
- * @category keys
+ * @category constructors
  */
 export const get: Effect.Effect<TestKeyPairs> = Effect.sync(() => {
   if (cache.pairs === undefined) cache.pairs = { app: generate(), alipay: generate() }
@@ -74,7 +74,7 @@ export const get: Effect.Effect<TestKeyPairs> = Effect.sync(() => {
  * emulator, `protocol: "v2"`).
  *
  * @since 0.1.0
- * @category config
+ * @category layers
  */
 export const config = (overrides: Partial<AlipayConfig.Options> = {}): Effect.Effect<AlipayConfig.Options> =>
   Effect.map(get, (keys) => ({
@@ -88,7 +88,7 @@ export const config = (overrides: Partial<AlipayConfig.Options> = {}): Effect.Ef
  * `AlipayConfig.layer` for the test keys.
  *
  * @since 0.1.0
- * @category config
+ * @category layers
  */
 export const layer = (
   overrides: Partial<AlipayConfig.Options> = {}

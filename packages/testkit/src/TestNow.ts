@@ -26,7 +26,7 @@ import * as TestClock from "effect/TestClock"
  * Epoch milliseconds of a Beijing time `yyyy-MM-dd HH:mm:ss` (or a date `yyyy-MM-dd`, midnight).
  *
  * @since 0.1.0
- * @category conversions
+ * @category encoding
  */
 export const toMillis = (beijing: string): Either.Either<number, AlipayDateTime.InvalidDateTime> =>
   Either.map(
@@ -42,7 +42,7 @@ export const toMillis = (beijing: string): Either.Either<number, AlipayDateTime.
  * anything else than `yyyy-MM-dd HH:mm:ss` / `yyyy-MM-dd`.
  *
  * @since 0.1.0
- * @category test clock
+ * @category utils
  */
 export const set: (beijing: string) => Effect.Effect<void, AlipayDateTime.InvalidDateTime> = Effect.fn("TestNow.set")(
   function*(beijing: string) {
@@ -55,7 +55,7 @@ export const set: (beijing: string) => Effect.Effect<void, AlipayDateTime.Invali
  * Moves the `TestClock` forward (runs the sleepers that become due, e.g. `delayNext`).
  *
  * @since 0.1.0
- * @category test clock
+ * @category utils
  */
 export const advance = (duration: Duration.DurationInput): Effect.Effect<void> => TestClock.adjust(duration)
 
@@ -63,7 +63,7 @@ export const advance = (duration: Duration.DurationInput): Effect.Effect<void> =
  * The current time as Alipay writes it (`yyyy-MM-dd HH:mm:ss`, Beijing).
  *
  * @since 0.1.0
- * @category test clock
+ * @category utils
  */
 export const current: Effect.Effect<string> = AlipayDateTime.now
 

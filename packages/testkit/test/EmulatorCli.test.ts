@@ -22,6 +22,7 @@ interface Ready {
   readonly gateway: string
   readonly app_id: string
   readonly keys_dir: string
+  readonly ui: string
 }
 
 const start = (
@@ -86,11 +87,15 @@ describe("pnpm emulator", () => {
       const dir = join(mkdtempSync(join(tmpdir(), "emulator-cli-")), "keys")
       try {
         const first = await start(["--port", "0", "--keys-dir", dir, "--app-id", "2021009900000001"])
-        expect(Object.keys(first.ready).sort()).toEqual(["app_id", "endpoint", "gateway", "keys_dir"])
+        expect(Object.keys(first.ready).sort()).toEqual(["app_id", "endpoint", "gateway", "keys_dir", "ui"])
         expect(first.ready.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
         expect(first.ready.gateway).toBe(`${first.ready.endpoint}/gateway.do`)
         expect(first.ready.app_id).toBe("2021009900000001")
         expect(first.ready.keys_dir).toBe(dir)
+        expect(first.ready.ui).toBe(`${first.ready.endpoint}/__emulator/ui`)
+        const dashboard = await fetch(first.ready.ui)
+        expect(dashboard.status).toBe(200)
+        expect(dashboard.headers.get("content-type")).toContain("text/html")
         for (const file of ["app-private.pem", "app-public.pem", "alipay-private.pem", "alipay-public.pem"]) {
           expect(readFileSync(join(dir, file), "utf8")).toContain("-----BEGIN")
         }

@@ -6,9 +6,9 @@
  * membercard-emulator [--port N] [--host H] [--app-id ID] [--keys-dir DIR] [--spi-url URL] [--ignore-stdin]
  * ```
  *
- * Prints one JSON line when ready (`endpoint`, `gateway`, `app_id`, `keys_dir`) and serves until SIGINT / SIGTERM,
- * or until its standard input closes when that is a pipe (the parent process went away; `--ignore-stdin` turns
- * that off). Exit code 0 after a stop, 1 when it cannot start (one line on stderr saying why).
+ * Prints one JSON line when ready (`endpoint`, `gateway`, `app_id`, `keys_dir`, `ui`: the dashboard's address) and
+ * serves until SIGINT / SIGTERM, or until its standard input closes when that is a pipe (the parent process went
+ * away; `--ignore-stdin` turns that off). Exit code 0 after a stop, 1 when it cannot start (one line on stderr saying why).
  *
  * @since 0.1.0
  */
@@ -77,7 +77,8 @@ export const USAGE =
                   with alipay_cert_sn / alipay-sn; POST /__emulator/certs/rotate rotates the Alipay certificate
   --ignore-stdin  keep serving when standard input closes (by default, when stdin is a pipe, its end stops the
                   emulator, so that it never outlives the process that started it)
-Prints one JSON line when ready ({"endpoint","gateway","app_id","keys_dir"}); stops on SIGINT / SIGTERM.`
+Prints one JSON line when ready ({"endpoint","gateway","app_id","keys_dir","ui"}; ui: the dashboard in a
+browser); stops on SIGINT / SIGTERM.`
 
 const VALUE_OPTIONS = ["--port", "--host", "--app-id", "--keys-dir", "--spi-url"] as const
 
@@ -379,7 +380,8 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<void, Emulator.
       endpoint: emulator.endpoint,
       gateway: emulator.gatewayUrl,
       app_id: emulator.appId,
-      keys_dir: dir
+      keys_dir: dir,
+      ui: `${emulator.endpoint}/__emulator/ui`
     }))
     return yield* args.ignoreStdin || !stdinIsPipe() ? Effect.never : stdinClosed
   }).pipe(Effect.scoped)

@@ -14,6 +14,10 @@
  *
  * SNs are computed by `@membercard/signing/Cert` (the one owner of the SN rules).
  *
+ * Longer than the house's ~500 lines because it holds two jobs: a minimal DER writer (the first ~110 lines, used
+ * by nothing else) and the issuing of the certificate set; the writer is the piece to move to its own internal
+ * module if a second user appears.
+ *
  * @since 0.1.0
  * @internal
  */

@@ -11,7 +11,7 @@
  *   address, a template without `spi_app_id`) is `409 {"error":"…"}`.
  *
  * The SPI request is a form POST signed with the emulator's Alipay private key; the answer is verified with the
- * app public key. N1 goes to the template's `notify_url` (signed like every notification). Both go through the
+ * app public key (certificate mode: the certificates' keys, `alipay_cert_sn` sent, `app_cert_sn` required). N1 goes to the template's `notify_url` (signed like every notification). Both go through the
  * deliveries log (`GET /__emulator/deliveries`, kinds `SPI` and `N1`); `GET /__emulator/state` lists `spiCalls`
  * and `n1Deliveries`.
  *
@@ -30,7 +30,7 @@ import * as Schema from "effect/Schema"
 import type * as AlipayModel from "../../AlipayModel.js"
 import { readReply, signRequest, SPI_TIMEOUT_MS } from "../model/spi.js"
 import { deliver, notificationParams } from "./delivery.js"
-import { type ServerEnv, signingKey } from "./http.js"
+import { alipayCertSn, type ServerEnv, signingKey, verifyingKey } from "./http.js"
 import * as Wire from "./wire.js"
 
 const FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
@@ -38,10 +38,14 @@ const FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 /** The prefix of H8's delivery answer when the wait ran out. */
 const TIMED_OUT = "not delivered: no answer within"
 
-/** Calls the merchant's SPI at `url`: signed form POST, answer verified with the app public key. */
+/**
+ * Calls the merchant's SPI at `url`: signed form POST, answer verified with the app public key. In certificate
+ * mode the request is signed with the Alipay certificate's key and carries its `alipay_cert_sn`; the answer is
+ * verified with the app certificate's key and must carry its `app_cert_sn`.
+ */
 export const spiCall = (env: ServerEnv, url: string): AlipayModel.SpiCall => (params) =>
   Effect.gen(function*() {
-    const body = yield* signRequest(params, signingKey(env))
+    const body = yield* signRequest(params, signingKey(env), alipayCertSn(env))
     const answer = yield* deliver(env, {
       kind: "SPI",
       url,
@@ -51,7 +55,8 @@ export const spiCall = (env: ServerEnv, url: string): AlipayModel.SpiCall => (pa
     })
     return yield* readReply(
       { status: answer.status, body: answer.answer, timedOut: answer.answer.startsWith(TIMED_OUT) },
-      env.appPublicKey
+      verifyingKey(env),
+      env.cert?.current().certificates.appCert.sn
     )
   })
 

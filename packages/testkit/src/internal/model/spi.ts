@@ -81,12 +81,20 @@ export interface N1Delivery {
   readonly answer: string
 }
 
-/** Signs SPI request parameters with Alipay's key (RSA2): the form body to POST. */
+/**
+ * Signs SPI request parameters with Alipay's key (RSA2): the form body to POST. In certificate mode
+ * `alipayCertSn` (the SN of the Alipay certificate whose key signs) is sent, and signed, as `alipay_cert_sn`.
+ */
 export const signRequest = (
   params: Readonly<Record<string, string>>,
-  alipayPrivateKey: Keys.PrivateKey
+  alipayPrivateKey: Keys.PrivateKey,
+  alipayCertSn?: string | undefined
 ): Effect.Effect<string> =>
-  Spi.signRequest(params, alipayPrivateKey, "RSA2").pipe(
+  Spi.signRequest(
+    alipayCertSn === undefined ? params : { ...params, alipay_cert_sn: alipayCertSn },
+    alipayPrivateKey,
+    "RSA2"
+  ).pipe(
     Effect.map((signed) => signed.body),
     Effect.provideService(Signer.Signer, Signer.node),
     Effect.orDie
@@ -95,22 +103,26 @@ export const signRequest = (
 /**
  * Reads the merchant's HTTP answer: `status` null when nothing came back (`timedOut` says whether the wait ran
  * out). 5xx and silence are retried; another non-200 status, a missing or wrong signature or a malformed body
- * opens nothing.
+ * opens nothing. In certificate mode (`appCertSn` given) the answer must carry that `app_cert_sn`: a missing or
+ * other SN opens nothing (`APP_CERT_SN_MISMATCH: expected …, got …`).
  */
 export const readReply = (
   answer: { readonly status: number | null; readonly body: string; readonly timedOut?: boolean },
-  appPublicKey: Keys.PublicKey
+  appPublicKey: Keys.PublicKey,
+  appCertSn?: string | undefined
 ): Effect.Effect<SpiReply> => {
   if (answer.status === null) {
     return Effect.succeed({ _tag: "Retry", reason: answer.timedOut === true ? "TIMEOUT" : "UNREACHABLE" })
   }
   if (answer.status >= 500) return Effect.succeed({ _tag: "Retry", reason: `HTTP_${answer.status}` })
   if (answer.status !== 200) return Effect.succeed({ _tag: "Invalid", reason: `HTTP_${answer.status}` })
-  return Spi.verifyAnswer(answer.body, { publicKey: appPublicKey, signType: "RSA2" }).pipe(
+  return Spi.verifyAnswer(answer.body, { publicKey: appPublicKey, signType: "RSA2", appCertSn }).pipe(
     Effect.provideService(Signer.Signer, Signer.node),
     Effect.match({
       onFailure: (e): SpiReply =>
-        e._tag === "SignatureInvalid" || e._tag === "SignatureMissing" || e._tag === "CertSnMismatch"
+        e._tag === "CertSnMismatch"
+          ? { _tag: "Invalid", reason: `APP_CERT_SN_MISMATCH: expected ${e.expected}, got ${e.actual}` }
+          : e._tag === "SignatureInvalid" || e._tag === "SignatureMissing"
           ? { _tag: "Invalid", reason: "BAD_SIGNATURE" }
           : { _tag: "Invalid", reason: "MALFORMED_ANSWER" },
       onSuccess: (verified): SpiReply => ({ _tag: "Answered", responseText: verified.responseText })
