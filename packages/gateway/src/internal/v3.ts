@@ -1,3 +1,4 @@
+import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Aes from "@membercard/signing/Aes"
@@ -18,7 +19,6 @@ import {
   echo,
   type Failure,
   fromHttpClientError,
-  headerOf,
   httpError,
   isRecord,
   parseJson,
@@ -141,13 +141,15 @@ export const attempt = (
         : HttpClientRequest.bodyText(request, bodyText, "application/json")
     }
     const response = yield* client.execute(request).pipe(Effect.mapError(fromHttpClientError(call)))
-    const traceId = headerOf(response, "alipay-trace-id")
+    // the platform's node client builds a new `Headers` on every `response.headers` read: read them once
+    const responseHeaders = response.headers
+    const traceId = Option.getOrUndefined(Headers.get(responseHeaders, "alipay-trace-id"))
     yield* annotateTrace(traceId)
     const raw = yield* response.text.pipe(Effect.mapError(fromHttpClientError(call)))
     const status = response.status
     if (status >= 300 && status < 400) return yield* httpError(call, traceId, status, raw)
     const verifyOptions: V3.VerifyResponseOptions = {
-      headers: response.headers,
+      headers: responseHeaders,
       body: raw,
       publicKey: config.alipayPublicKey,
       status,
