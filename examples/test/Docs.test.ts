@@ -33,7 +33,7 @@ const CANONICAL = new Set([
 ])
 
 /** Packages whose categories are settled (gateway and testkit follow). */
-const SETTLED = ["domain", "signing"] as const
+const SETTLED = ["domain", "signing", "gateway", "testkit"] as const
 
 let generated: ApiDocs.Result | undefined
 const result = (): ApiDocs.Result => (generated ??= ApiDocs.generate())

@@ -9,6 +9,7 @@ import * as Limits from "../src/Limits.js"
 import * as Money from "../src/Money.js"
 import * as TemplateValidation from "../src/TemplateValidation.js"
 import * as Validation from "../src/Validation.js"
+import { alipaySamples } from "./util/AlipaySamples.js"
 
 const issues = <A, I>(schema: Schema.Schema<A, I, never>, input: unknown): ReadonlyArray<Validation.Issue> =>
   Either.match(Validation.validate(schema)(input), { onLeft: (e) => e.issues, onRight: () => [] })
@@ -129,40 +130,7 @@ describe("Card: documented examples", () => {
   })
 
   it("seed 000 full card.update field dump (biz_card_no, mcard_style_info + template_id) is accepted", () => {
-    const seedDump = {
-      ...updateExample,
-      card_info: {
-        ...updateExample.card_info,
-        valid_date: "2020-02-20 21:20:46",
-        open_date: "2014-02-20 21:20:46",
-        biz_card_no: "000001"
-      },
-      notify_messages: [{ change_reason: "由于你的消费", message_type: "OPEN_CARD", ext_info: "{\"key\":\"value\"}" }],
-      ext_info: "{\"key\":\"value\"}",
-      mcard_style_info: {
-        bg_color: "rgb(55,112,179)",
-        logo_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-        background_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"
-      },
-      paid_outer_card_info: {
-        action: "OPEN",
-        cycle_info: {
-          close_reason: "MANUAL_CLOSE",
-          alipay_deduct_scene: "PAID_OUTER_CARD",
-          alipay_deduct_agreement: "20151127000928469118",
-          cycle_type: "YEAR",
-          alipay_deduct_product_code: "PAID_OUTER_CARD",
-          open_status: "OPEN"
-        },
-        purchase_info: {
-          action_date: "2021-08-12 12:12:12",
-          source: "ALIPAY_TINY_APP",
-          alipay_trade_no: "2015042321001004720200028594",
-          out_trade_no: "20150320010101001",
-          price: "88.88"
-        }
-      }
-    }
+    const seedDump = alipaySamples.cardUpdate
     // Alipay's own sample sends card_info.biz_card_no ("not needed") and mcard_style_info with
     // card_info.template_id (documented "cannot be combined"): Alipay judges, so both pass client-side.
     expectValid(Card.CardUpdateRequest, seedDump)

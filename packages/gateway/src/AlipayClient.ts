@@ -64,7 +64,7 @@ export interface Service {
 
 /**
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class AlipayClient extends Context.Tag("@membercard/gateway/AlipayClient")<AlipayClient, Service>() {}
 
@@ -110,7 +110,7 @@ export const validateRequest = <O extends Operations.Any>(
  * decision.
  *
  * @since 0.1.0
- * @category predicates
+ * @category guards
  */
 export const isRetried = (operation: Operations.Any, error: AlipayError.AlipayError): boolean =>
   Retry.decides(prepared(operation).retries, error)

@@ -22,13 +22,13 @@ import * as Schema from "effect/Schema"
 
 /**
  * @since 0.1.0
- * @category type ids
+ * @category constants
  */
 export const TypeId: unique symbol = Symbol.for("@membercard/gateway/AlipayError")
 
 /**
  * @since 0.1.0
- * @category type ids
+ * @category constants
  */
 export type TypeId = typeof TypeId
 
@@ -362,33 +362,33 @@ export class AlipayBusinessError
 // One class per documented business sub-code (spec §7). `_tag` is Alipay's own code.
 // -----------------------------------------------------------------------------
 
-/** @since 0.1.0 @category business errors */
+/** @since 0.1.0 @category errors */
 export class InvalidParameter extends AnswerError<InvalidParameter>()("INVALID_PARAMETER") {}
-/** 系统繁忙 — retried for safe operations. @since 0.1.0 @category business errors */
+/** 系统繁忙 — retried for safe operations. @since 0.1.0 @category errors */
 export class SystemError extends AnswerError<SystemError>()("SYSTEM_ERROR") {}
-/** 模板不存在 (sic "EXIT"). @since 0.1.0 @category business errors */
+/** 模板不存在 (sic "EXIT"). @since 0.1.0 @category errors */
 export class TemplateNotExit extends AnswerError<TemplateNotExit>()("TEMPLATE_NOT_EXIT") {}
-/** Template not found (benefit APIs' spelling). @since 0.1.0 @category business errors */
+/** Template not found (benefit APIs' spelling). @since 0.1.0 @category errors */
 export class TemplateNotExist extends AnswerError<TemplateNotExist>()("TEMPLATE_NOT_EXIST") {}
-/** Template not found (form/activate-url APIs). @since 0.1.0 @category business errors */
+/** Template not found (form/activate-url APIs). @since 0.1.0 @category errors */
 export class CardTemplateNotExist extends AnswerError<CardTemplateNotExist>()("CARD_TEMPLATE_NOT_EXIST") {}
-/** Unknown or missing card type. @since 0.1.0 @category business errors */
+/** Unknown or missing card type. @since 0.1.0 @category errors */
 export class NoCardType extends AnswerError<NoCardType>()("NO_CARD_TYPE") {}
-/** Template count limit reached. @since 0.1.0 @category business errors */
+/** Template count limit reached. @since 0.1.0 @category errors */
 export class TemplateOverLimit extends AnswerError<TemplateOverLimit>()("TEMPLATE_OVER_LIMIT") {}
-/** Card does not exist (sic "EXIT"). @since 0.1.0 @category business errors */
+/** Card does not exist (sic "EXIT"). @since 0.1.0 @category errors */
 export class CardNotExit extends AnswerError<CardNotExit>()("CARD_NOT_EXIT") {}
-/** Card already deleted. @since 0.1.0 @category business errors */
+/** Card already deleted. @since 0.1.0 @category errors */
 export class CardIsDeletedAlready extends AnswerError<CardIsDeletedAlready>()("CARD_IS_DELETED_ALREADY") {}
-/** The user already holds a card of this template. @since 0.1.0 @category business errors */
+/** The user already holds a card of this template. @since 0.1.0 @category errors */
 export class CardHasOpened extends AnswerError<CardHasOpened>()("CARD_HAS_OPENED") {}
-/** The template requires the open form first. @since 0.1.0 @category business errors */
+/** The template requires the open form first. @since 0.1.0 @category errors */
 export class OpenCardNeedOpenform extends AnswerError<OpenCardNeedOpenform>()("OPEN_CARD_NEED_OPENFORM") {}
-/** Concurrent open request for the same user/template. @since 0.1.0 @category business errors */
+/** Concurrent open request for the same user/template. @since 0.1.0 @category errors */
 export class OpenCardConcurrently extends AnswerError<OpenCardConcurrently>()("OPEN_CARD_CONCURRENTLY") {}
-/** The user's authorisation failed. @since 0.1.0 @category business errors */
+/** The user's authorisation failed. @since 0.1.0 @category errors */
 export class UserAuthFail extends AnswerError<UserAuthFail>()("USER_AUTH_FAIL") {}
-/** Template lacks the paid-outer-card config (card.open spelling). @since 0.1.0 @category business errors */
+/** Template lacks the paid-outer-card config (card.open spelling). @since 0.1.0 @category errors */
 export class PaidOuterCardLackTemplateConfig
   extends AnswerError<PaidOuterCardLackTemplateConfig>()("PAID_OUTER_CARD_LACK_TEMPLATE_CONFIG")
 {}
@@ -397,64 +397,64 @@ export class PaidOuterCardLackTemplateConfig
  * {@link PaidOuterCardLackTemplateConfig} (`_tag` as Alipay spells it: `PAIDOUTERCARD_LACK_TEMPLATE_CONFIG`).
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export class PaidOuterCardLackTemplateConfigOnUpdate
   extends AnswerError<PaidOuterCardLackTemplateConfigOnUpdate>()("PAIDOUTERCARD_LACK_TEMPLATE_CONFIG")
 {}
-/** Same field twice in the form config. @since 0.1.0 @category business errors */
+/** Same field twice in the form config. @since 0.1.0 @category errors */
 export class DuplicateFormField extends AnswerError<DuplicateFormField>()("DUPLICATE_FORM_FIELD") {}
-/** Unknown form field code. @since 0.1.0 @category business errors */
+/** Unknown form field code. @since 0.1.0 @category errors */
 export class FormFieldInvalid extends AnswerError<FormFieldInvalid>()("FORM_FIELD_INVALID") {}
-/** Saving the form config failed. @since 0.1.0 @category business errors */
+/** Saving the form config failed. @since 0.1.0 @category errors */
 export class OpenFormSetFail extends AnswerError<OpenFormSetFail>()("OPEN_FORM_SET_FAIL") {}
-/** More than one birthday field. @since 0.1.0 @category business errors */
+/** More than one birthday field. @since 0.1.0 @category errors */
 export class DuplicateBirthdayField extends AnswerError<DuplicateBirthdayField>()("DUPLICATE_BIRTHDAY_FIELD") {}
-/** Duplicate certificate-number field. @since 0.1.0 @category business errors */
+/** Duplicate certificate-number field. @since 0.1.0 @category errors */
 export class DuplicateCertNo extends AnswerError<DuplicateCertNo>()("DUPLICATE_CERT_NO") {}
-/** Invalid certificate type / number combination. @since 0.1.0 @category business errors */
+/** Invalid certificate type / number combination. @since 0.1.0 @category errors */
 export class InvalidCertTypeAndNo extends AnswerError<InvalidCertTypeAndNo>()("INVALID_CERT_TYPE_AND_NO") {}
-/** A required argument was null. @since 0.1.0 @category business errors */
+/** A required argument was null. @since 0.1.0 @category errors */
 export class IllegalNullArgument extends AnswerError<IllegalNullArgument>()("ILLEGAL_NULL_ARGUMENT") {}
-/** The open form was not configured for this template. @since 0.1.0 @category business errors */
+/** The open form was not configured for this template. @since 0.1.0 @category errors */
 export class OpenFormTemplateNotExist extends AnswerError<OpenFormTemplateNotExist>()("OPEN_FORM_TEMPLATE_NOT_EXIST") {}
-/** Invalid `out_string`. @since 0.1.0 @category business errors */
+/** Invalid `out_string`. @since 0.1.0 @category errors */
 export class IllegalArgumentOutString extends AnswerError<IllegalArgumentOutString>()("ILLEGAL_ARGUMENT_OUT_STRING") {}
-/** The user's profile could not be read. @since 0.1.0 @category business errors */
+/** The user's profile could not be read. @since 0.1.0 @category errors */
 export class OpenProfileQueryFail extends AnswerError<OpenProfileQueryFail>()("OPEN_PROFILE_QUERY_FAIL") {}
-/** The form `request_id` expired. @since 0.1.0 @category business errors */
+/** The form `request_id` expired. @since 0.1.0 @category errors */
 export class RequestIdExpire extends AnswerError<RequestIdExpire>()("REQUEST_ID_EXPIRE") {}
-/** Unknown form `request_id`. @since 0.1.0 @category business errors */
+/** Unknown form `request_id`. @since 0.1.0 @category errors */
 export class RequestIdInvalid extends AnswerError<RequestIdInvalid>()("REQUEST_ID_INVALID") {}
-/** Benefit not found (benefit APIs). @since 0.1.0 @category business errors */
+/** Benefit not found (benefit APIs). @since 0.1.0 @category errors */
 export class BenefitNotExist extends AnswerError<BenefitNotExist>()("BENEFIT_NOT_EXIST") {}
-/** image.upload: invalid arguments. @since 0.1.0 @category business errors */
+/** image.upload: invalid arguments. @since 0.1.0 @category errors */
 export class IsvInvalidArguments extends AnswerError<IsvInvalidArguments>()("isv.invalid-arguments") {}
-/** image.upload: file too large. @since 0.1.0 @category business errors */
+/** image.upload: file too large. @since 0.1.0 @category errors */
 export class IsvExceedMaxSize extends AnswerError<IsvExceedMaxSize>()("isv.exceed-max-size") {}
-/** image.upload: unknown format (sic "fomat"). @since 0.1.0 @category business errors */
+/** image.upload: unknown format (sic "fomat"). @since 0.1.0 @category errors */
 export class IsvUnknownFomat extends AnswerError<IsvUnknownFomat>()("isv.unknown-fomat") {}
-/** image.upload: the image failed the content-safety check. @since 0.1.0 @category business errors */
+/** image.upload: the image failed the content-safety check. @since 0.1.0 @category errors */
 export class IsvImageUnsafe extends AnswerError<IsvImageUnsafe>()("isv.image-unsafe") {}
-/** image.upload: unknown error. @since 0.1.0 @category business errors */
+/** image.upload: unknown error. @since 0.1.0 @category errors */
 export class IsvUnknownError extends AnswerError<IsvUnknownError>()("isv.unknown-error") {}
-/** image.upload: request parameter invalid. @since 0.1.0 @category business errors */
+/** image.upload: request parameter invalid. @since 0.1.0 @category errors */
 export class InvalidParam extends AnswerError<InvalidParam>()("INVALID_PARAM") {}
-/** image.upload: file too large. @since 0.1.0 @category business errors */
+/** image.upload: file too large. @since 0.1.0 @category errors */
 export class ExceedMaxSize extends AnswerError<ExceedMaxSize>()("EXCEED_MAX_SIZE") {}
-/** image.upload: unknown format. @since 0.1.0 @category business errors */
+/** image.upload: unknown format. @since 0.1.0 @category errors */
 export class UnknownFormat extends AnswerError<UnknownFormat>()("UNKNOWN_FORMAT") {}
-/** image.upload: unreadable file bytes. @since 0.1.0 @category business errors */
+/** image.upload: unreadable file bytes. @since 0.1.0 @category errors */
 export class InvalidFileBytes extends AnswerError<InvalidFileBytes>()("INVALID_FILE_BYTES") {}
-/** image.upload: storage capacity exceeded. @since 0.1.0 @category business errors */
+/** image.upload: storage capacity exceeded. @since 0.1.0 @category errors */
 export class CapacityExceeded extends AnswerError<CapacityExceeded>()("CAPACITY_EXCEEDED") {}
-/** oauth.token: the auth code is invalid, used or expired (single-use). @since 0.1.0 @category business errors */
+/** oauth.token: the auth code is invalid, used or expired (single-use). @since 0.1.0 @category errors */
 export class IsvCodeInvalid extends AnswerError<IsvCodeInvalid>()("isv.code-invalid") {}
-/** oauth.token: the refresh token is invalid. @since 0.1.0 @category business errors */
+/** oauth.token: the refresh token is invalid. @since 0.1.0 @category errors */
 export class IsvRefreshTokenInvalid extends AnswerError<IsvRefreshTokenInvalid>()("isv.refresh-token-invalid") {}
-/** oauth.token: the refresh token expired. @since 0.1.0 @category business errors */
+/** oauth.token: the refresh token expired. @since 0.1.0 @category errors */
 export class IsvRefreshTokenTimeOut extends AnswerError<IsvRefreshTokenTimeOut>()("isv.refresh-token-time-out") {}
-/** oauth.token: unknown `grant_type`. @since 0.1.0 @category business errors */
+/** oauth.token: unknown `grant_type`. @since 0.1.0 @category errors */
 export class IsvGrantTypeInvalid extends AnswerError<IsvGrantTypeInvalid>()("isv.grant-type-invalid") {}
 
 /**
@@ -462,7 +462,7 @@ export class IsvGrantTypeInvalid extends AnswerError<IsvGrantTypeInvalid>()("isv
  * `TEMPLATE_NOT_EXIST` (benefit APIs), `CARD_TEMPLATE_NOT_EXIST` (formtemplate.set, activateurl.apply).
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export type TemplateNotFound = TemplateNotExit | TemplateNotExist | CardTemplateNotExist
 
@@ -479,7 +479,7 @@ export const isTemplateNotFound = (u: unknown): u is TemplateNotFound =>
  * "The template lacks the paid-outer-card config", in card.open's and card.update's spellings.
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export type PaidOuterCardConfigMissing = PaidOuterCardLackTemplateConfig | PaidOuterCardLackTemplateConfigOnUpdate
 
@@ -488,7 +488,7 @@ export type PaidOuterCardConfigMissing = PaidOuterCardLackTemplateConfig | PaidO
  * constructors by code and the schema union are derived from it).
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export const businessErrorClasses = [
   InvalidParameter,
@@ -539,7 +539,7 @@ export const businessErrorClasses = [
  * The business error class of each documented sub-code.
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export type BusinessErrorMap = {
   readonly [Class in (typeof businessErrorClasses)[number] as Class["_tag"]]: InstanceType<Class>
@@ -549,7 +549,7 @@ export type BusinessErrorMap = {
  * Every documented business sub-code.
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export type BusinessSubCode = keyof BusinessErrorMap
 
@@ -557,7 +557,7 @@ export type BusinessSubCode = keyof BusinessErrorMap
  * The business error class of a sub-code.
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export type BusinessErrorOf<Code extends BusinessSubCode> = BusinessErrorMap[Code]
 
@@ -565,7 +565,7 @@ export type BusinessErrorOf<Code extends BusinessSubCode> = BusinessErrorMap[Cod
  * Any documented business sub-code error.
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export type AnyBusinessSubCodeError = BusinessErrorMap[BusinessSubCode]
 
@@ -581,7 +581,7 @@ export type AnswerFields = ConstructorParameters<typeof AlipayBusinessError>[0]
  * Every business sub-code class, keyed by Alipay's code: `new BusinessErrors.CARD_NOT_EXIT({ ... })`.
  *
  * @since 0.1.0
- * @category business errors
+ * @category errors
  */
 export const BusinessErrors = Object.fromEntries(
   businessErrorClasses.map((Class) => [Class._tag, Class])
@@ -699,7 +699,7 @@ export const isAlipayError = (u: unknown): u is AlipayError => Predicate.hasProp
  * HTTP statuses worth a retry when the answer carries no code the catalogue knows: 408, 429 and 5xx.
  *
  * @since 0.1.0
- * @category predicates
+ * @category guards
  */
 export const isTransientHttpStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500
 
@@ -712,7 +712,7 @@ export const isTransientHttpStatus = (status: number): boolean => status === 408
  * The retry policy combines this with the operation's retry class: unsafe writes are never retried.
  *
  * @since 0.1.0
- * @category predicates
+ * @category guards
  */
 export const isRetryable = (error: AlipayError): boolean => {
   switch (error._tag) {

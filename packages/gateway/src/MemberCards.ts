@@ -162,7 +162,7 @@ export declare namespace MemberCards {
 
 /**
  * @since 0.1.0
- * @category tags
+ * @category services
  */
 export class MemberCards extends Context.Tag("@membercard/gateway/MemberCards")<MemberCards, MemberCards.Service>() {}
 
@@ -215,7 +215,7 @@ export const layerConfig = (
  * `app_auth_token` in v2). Pipeable: `cards.cardQuery(req).pipe(MemberCards.withAppAuthToken(token))`.
  *
  * @since 0.1.0
- * @category overrides
+ * @category combinators
  */
 export const withAppAuthToken: {
   (token: Redacted.Redacted<string>): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
@@ -230,7 +230,7 @@ export const withAppAuthToken: {
  * Run an effect over another protocol than the configured one (`"v3"` REST or `"v2"` gateway.do).
  *
  * @since 0.1.0
- * @category overrides
+ * @category combinators
  */
 export const withProtocol: {
   (protocol: AlipayConfig.Protocol): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
@@ -246,7 +246,7 @@ export const withProtocol: {
  * duration (`withTimeout("nonsense")`) makes the calls inside fail with `AlipayRequestRejected` (path `timeout`).
  *
  * @since 0.1.0
- * @category overrides
+ * @category combinators
  */
 export const withTimeout: {
   (timeout: Duration.DurationInput): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
@@ -267,7 +267,7 @@ export const withTimeout: {
  * {@link withProtocol}, {@link withTimeout}); absent fields mean "as configured".
  *
  * @since 0.1.0
- * @category overrides
+ * @category models
  */
 export interface CallOverrides extends Overrides.CallOverrides {}
 
@@ -276,7 +276,7 @@ export interface CallOverrides extends Overrides.CallOverrides {}
  * (the testkit's fake) read them here to honour the overrides exactly like the real gateway.
  *
  * @since 0.1.0
- * @category overrides
+ * @category utils
  */
 export const currentOverrides: Effect.Effect<CallOverrides> = FiberRef.get(Overrides.currentOverrides)
 
@@ -285,7 +285,7 @@ export const currentOverrides: Effect.Effect<CallOverrides> = FiberRef.get(Overr
  * `appAuthToken` is not included).
  *
  * @since 0.1.0
- * @category overrides
+ * @category utils
  */
 export const currentAppAuthToken: Effect.Effect<Option.Option<Redacted.Redacted<string>>> = Effect.map(
   currentOverrides,

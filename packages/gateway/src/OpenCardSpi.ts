@@ -182,25 +182,14 @@ const receive = (config: Resolved, limits: Limits, appIds: ReadonlySet<string>) 
   Effect.gen(function*() {
     const raw = yield* readRaw(limits)
     const decoded = yield* inbound.parseForm(raw, "utf-8", limits)
-    const signer = yield* Effect.map(Effect.serviceOption(Signer.Signer), Option.getOrElse(() => Signer.node))
+    const signer = yield* inbound.signerFromContext
     const verified = yield* Spi.verifyDecodedRequest(decoded, {
       publicKey: config.alipayPublicKey,
       signType: config.signType,
       alipayCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.alipayCertSn))
     }).pipe(
       Effect.provideService(Signer.Signer, signer),
-      Effect.mapError((e) =>
-        reject(
-          400,
-          e._tag === "SignatureMissing"
-            ? "signature missing"
-            : e._tag === "UnsupportedCharset"
-            ? "unsupported charset"
-            : e._tag === "CertSnMismatch"
-            ? "alipay_cert_sn is not the configured one"
-            : "signature invalid"
-        )
-      )
+      Effect.mapError(inbound.signatureRejected)
     )
     const params = verified.params
     if (params["method"] !== OpenCardSpiDomain.METHOD) {
@@ -229,10 +218,7 @@ const signer = (config: Resolved) => {
       onLeft: (error) => Effect.fail(new Unsignable({ reason: error.message })),
       onRight: (text) =>
         Spi.signAnswer(text, config.privateKey, config.signType, appCertSn).pipe(
-          Effect.provideServiceEffect(
-            Signer.Signer,
-            Effect.map(Effect.serviceOption(Signer.Signer), Option.getOrElse(() => Signer.node))
-          ),
+          Effect.provideServiceEffect(Signer.Signer, inbound.signerFromContext),
           Effect.mapError((e) => new Unsignable({ reason: e._tag }))
         )
     })

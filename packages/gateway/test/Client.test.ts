@@ -160,6 +160,12 @@ describe("bad durations are typed errors, not defects", () => {
     }))
 })
 
+/** The sample card.query through whatever `MemberCards` the test provides. */
+const sampleCardQuery = Effect.flatMap(
+  MemberCards.MemberCards,
+  (cards) => cards.cardQuery(sampleRequest("cardQuery") as MemberCards.RequestOf<"cardQuery">)
+)
+
 describe("transport errors show their cause", () => {
   it.effect("connection refused on loopback: ECONNREFUSED 127.0.0.1:<port> in the message", () =>
     Effect.gen(function*() {
@@ -174,10 +180,7 @@ describe("transport errors show their cause", () => {
         })
       )
       const error = yield* Effect.flip(
-        Effect.flatMap(
-          MemberCards.MemberCards,
-          (cards) => cards.cardQuery(sampleRequest("cardQuery") as MemberCards.RequestOf<"cardQuery">)
-        ).pipe(
+        sampleCardQuery.pipe(
           Effect.provide(
             MemberCards.layer.pipe(
               Layer.provide(AlipayClient.layer),
@@ -225,10 +228,7 @@ describe("MemberCards.layerConfig: the whole stack from config in one line", () 
         ])
       )
       const error = yield* Effect.flip(
-        Effect.flatMap(
-          MemberCards.MemberCards,
-          (cards) => cards.cardQuery(sampleRequest("cardQuery") as MemberCards.RequestOf<"cardQuery">)
-        ).pipe(
+        sampleCardQuery.pipe(
           Effect.provide(
             MemberCards.layerConfig().pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, fake.client)))
           ),

@@ -9,63 +9,21 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as TestClock from "effect/TestClock"
-import iconv from "iconv-lite"
 import * as AlipayConfig from "../src/AlipayConfig.js"
 import * as Notifications from "../src/Notifications.js"
 import * as NotificationStore from "../src/NotificationStore.js"
-import { APP_ID, baseOptions, keys, rsaSign } from "./fake.js"
-
-type Params = Record<string, string>
-
-/** Alipay's V1 content: without sign / sign_type, blanks dropped, sorted. */
-const contentV1 = (params: Params) =>
-  Object.keys(params)
-    .filter((k) => k !== "sign" && k !== "sign_type" && params[k]!.trim() !== "")
-    .sort()
-    .map((k) => `${k}=${params[k]}`)
-    .join("&")
-
-const percent = (bytes: Uint8Array): string =>
-  Array.from(
-    bytes,
-    (b) =>
-      (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x2e ||
-        b === 0x5f || b === 0x2a
-        ? String.fromCharCode(b)
-        : b === 0x20
-        ? "+"
-        : `%${b.toString(16).toUpperCase().padStart(2, "0")}`
-  ).join("")
+import { APP_ID, baseOptions, keys } from "./fake.js"
+import * as Forms from "./support/forms.js"
+import { type Params, percent } from "./support/forms.js"
 
 /** A form body in the given charset, signed with `privateKey` (V1 content, in that charset's bytes). */
-const signedBody = (params: Params, options: { privateKey?: string; charset?: "utf-8" | "GBK" } = {}) => {
-  const charset = options.charset ?? "utf-8"
-  const encode = (text: string) => charset === "GBK" ? iconv.encode(text, "gbk") : Buffer.from(text, "utf8")
-  const sign = rsaSign(encode(contentV1(params)), options.privateKey ?? keys.alipayPrivate)
-  const all = { ...params, sign }
-  return Object.entries(all).map(([k, v]) => `${percent(encode(k))}=${percent(encode(v))}`).join("&")
-}
+const signedBody = (params: Params, options: { privateKey?: string; charset?: "utf-8" | "GBK" } = {}) =>
+  Forms.signedBody(params, options.privateKey ?? keys.alipayPrivate, options.charset ?? "utf-8")
 
 /** TestClock time of the harness: the `utc_timestamp` of the sample N1. */
 const NOW = 1514210452731
 
-const n1 = (overrides: Params = {}): Params => ({
-  notify_id: "5608cccc09ddb39d41c2e3c06e3d9fejh2",
-  utc_timestamp: "1514210452731",
-  msg_method: "alipay.user.opencard.result.notify",
-  app_id: APP_ID,
-  version: "1.1",
-  charset: "utf-8",
-  sign_type: "RSA2",
-  biz_content: JSON.stringify({
-    template_id: "20200312000000000414103000300846",
-    biz_card_no: "000001",
-    external_card_no: "EXT0001",
-    success: "true",
-    user_id: "2088902351536970"
-  }),
-  ...overrides
-})
+const n1 = (overrides: Params = {}): Params => Forms.n1(APP_ID, overrides)
 
 const post = (body: string | Uint8Array, contentType = "application/x-www-form-urlencoded; charset=utf-8") =>
   HttpServerRequest.fromWeb(

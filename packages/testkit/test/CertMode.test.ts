@@ -5,9 +5,6 @@
  * answers carry the new Alipay certificate's SN, which both clients report as a certificate mismatch.
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, layer } from "@effect/vitest"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCards from "@membercard/gateway/MemberCards"
@@ -15,15 +12,15 @@ import { AlipaySdk } from "alipay-sdk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Emulator from "../src/Emulator.js"
 import * as Certificates from "../src/internal/certificates.js"
 import * as S from "./scenarios/samples.js"
-
-const field = (u: unknown, key: string): unknown =>
-  typeof u === "object" && u !== null && key in u ? (u as Record<string, unknown>)[key] : undefined
+import { call } from "./util/ControlApi.js"
+import { field } from "./util/Sdk.js"
 
 /** The generated files, written to a temp dir, and an SDK configured with them (or in key mode). */
 const sdkFor = (mode: "cert" | "key") =>
@@ -61,12 +58,10 @@ const v2Create = (sdk: AlipaySdk, n: number) =>
     }, { validateSign: true })
   )
 
-const rotate = Effect.gen(function*() {
-  const emulator = yield* Emulator.Emulator
-  const client = (yield* HttpClient.HttpClient).pipe(HttpClient.filterStatusOk)
-  const response = yield* client.execute(HttpClientRequest.post(`${emulator.endpoint}/__emulator/certs/rotate`))
-  return (yield* response.json) as Record<string, string>
-}).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer), Effect.orDie)
+const rotate = Effect.map(
+  call("POST", "/__emulator/certs/rotate", undefined, Schema.Unknown),
+  (answer) => answer as Record<string, string>
+)
 
 describe("certificate mode", () => {
   layer(Emulator.layer({ certMode: true }), { timeout: 60_000, excludeTestServices: true })((it) => {

@@ -5,34 +5,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { AlipaySdk } from "alipay-sdk"
-import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
-import { createInterface } from "node:readline"
+import { join } from "node:path"
 import * as S from "./scenarios/samples.js"
-
-const root = resolve(__dirname, "../../..")
-const script = join(root, "packages/testkit/src/bin/emulator.ts")
-
-interface Ready {
-  readonly endpoint: string
-  readonly gateway: string
-  readonly app_id: string
-  readonly keys_dir: string
-}
-
-const start = (args: ReadonlyArray<string>): Promise<{ readonly child: ChildProcess; readonly ready: Ready }> =>
-  new Promise((ok, ko) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stderr = ""
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on("exit", (code) => ko(new Error(`emulator exited early (${code}): ${stderr}`)))
-    createInterface({ input: child.stdout! }).once("line", (line) => ok({ child, ready: JSON.parse(line) as Ready }))
-  })
+import { type Ready, start } from "./util/Cli.js"
 
 const sdkFor = (ready: Ready, alipayCert: string) =>
   new AlipaySdk({

@@ -33,6 +33,15 @@ const withTemplate = (overrides: Record<string, unknown> = {}) =>
     return { cards, control, template_id, user }
   })
 
+/** `withTemplate`, and the user opens a card of that template. */
+const withCard = (overrides: Record<string, unknown> = {}) =>
+  Effect.gen(function*() {
+    const { cards, control, template_id, user } = yield* withTemplate(overrides)
+    const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
+    const biz = opened.card_info?.biz_card_no ?? ""
+    return { cards, control, template_id, user, opened, biz }
+  })
+
 const errorOf = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.flip(self)
 
 describe("MemberCardsTest: validation like the gateway", () => {
@@ -167,9 +176,7 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("dynamic codes resolve through card.query for two minutes", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate({ write_off_type: "dqrcode" })
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
+      const { cards, control, biz } = yield* withCard({ write_off_type: "dqrcode" })
       const code = yield* control.showDynamicCode(biz)
       expect(code.kind).toBe("D_QR_CODE")
       const found = yield* cards.cardQuery(S.query(code.code, { target_card_no_type: "D_QR_CODE" }))
@@ -186,9 +193,7 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("the wallet renders every card through its current template", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate()
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
+      const { cards, control, template_id, user, biz } = yield* withCard()
       yield* cards.cardUpdate(S.update(biz, { level: "VIP1" }))
       const before = yield* control.walletView(biz)
       expect(before.card_show_name).toBe("测试会员卡")
@@ -346,12 +351,10 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("merchant dynamic codes sent by card.update show on the card", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate({
+      const { cards, control, biz } = yield* withCard({
         write_off_type: "mdbarcode",
         mdcode_notify_conf: { url: "https://merchant.example/md" }
       })
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
       const mdcode_info = {
         code_status: "SUCCESS",
         code_value: "1KFCDY0002",
@@ -365,12 +368,10 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("md* templates: an N3 request when the user opens the card (not at issue), again after FAIL_RETRY", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate({
+      const { cards, control, user, biz } = yield* withCard({
         write_off_type: "mdqrcode",
         mdcode_notify_conf: { url: "https://merchant.example/md", ext_params: "{\"shop\":\"S1\"}" }
       })
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
       expect((yield* control.state).mdcodeOutbox).toEqual([])
       expect(yield* control.viewCard(user.user_id, biz)).toEqual({ mdcode_requests: 1 })
       const first = (yield* control.state).mdcodeOutbox
@@ -391,12 +392,10 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("FAIL_RETRY asks again at most MDCODE_MAX_RETRIES times in a row; opening the card restarts the count", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate({
+      const { cards, control, user, biz } = yield* withCard({
         write_off_type: "mdbarcode",
         mdcode_notify_conf: { url: "https://merchant.example/md" }
       })
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
       yield* control.viewCard(user.user_id, biz)
       for (let i = 0; i < AlipayModel.MDCODE_MAX_RETRIES + 2; i++) {
         yield* cards.cardUpdate(
@@ -411,9 +410,7 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("a badly formatted changed_point: the update applies, only the points message is dropped", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate()
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
+      const { cards, control, biz } = yield* withCard()
       yield* cards.cardUpdate(S.update(biz, { point: "120" }, { merchant_card_msg_info: { changed_point: "+1e3" } }))
       expect((yield* cards.cardQuery(S.query(biz))).card_info?.point).toBe("120")
       expect((yield* control.state).messages).toEqual([])
@@ -423,12 +420,10 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("a holder shown the form again sees no card code until the form is submitted", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate({
+      const { cards, control, template_id, user, biz } = yield* withCard({
         write_off_type: "mdqrcode",
         mdcode_notify_conf: { url: "https://merchant.example/md" }
       })
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
       yield* cards.formTemplateSet(S.formSet(template_id))
       yield* cards.activateUrlApply(S.urlApply(template_id))
       yield* cards.activateUrlApply(S.urlApply(template_id))
@@ -440,9 +435,7 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("formtemplate.set or activateurl.apply again shows the form again to existing holders (FAQ)", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate()
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
+      const { cards, control, template_id, user, biz } = yield* withCard()
       yield* cards.formTemplateSet(S.formSet(template_id))
       expect((yield* control.state).cards.get(biz)?.form_prompt).toBeUndefined()
       yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_NAME"]))
@@ -454,9 +447,7 @@ describe("MemberCardsTest: rules", () => {
 
   it.effect("message.notify de-duplicates notify_no; card.update records a points change message", () =>
     Effect.gen(function*() {
-      const { cards, control, template_id, user } = yield* withTemplate()
-      const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
-      const biz = opened.card_info?.biz_card_no ?? ""
+      const { cards, control, biz } = yield* withCard()
       yield* cards.messageNotify(S.notify(biz, "n-1"))
       yield* cards.messageNotify(S.notify(biz, "n-1"))
       yield* cards.cardUpdate(S.update(biz, { point: "188" }, { merchant_card_msg_info: { changed_point: "100" } }))

@@ -6,39 +6,14 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { AlipaySdk } from "alipay-sdk"
-import { type ChildProcess, spawn } from "node:child_process"
 import { createSign, createVerify } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
-import { createInterface } from "node:readline"
+import { join } from "node:path"
 import * as S from "./scenarios/samples.js"
-
-const root = resolve(__dirname, "../../..")
-const script = join(root, "packages/testkit/src/bin/emulator.ts")
-
-interface Ready {
-  readonly endpoint: string
-  readonly gateway: string
-  readonly app_id: string
-  readonly keys_dir: string
-}
-
-const start = (args: ReadonlyArray<string>): Promise<{ readonly child: ChildProcess; readonly ready: Ready }> =>
-  new Promise((ok, ko) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stderr = ""
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.on("exit", (code) => ko(new Error(`emulator exited early (${code}): ${stderr}`)))
-    createInterface({ input: child.stdout! }).once("line", (line) => ok({ child, ready: JSON.parse(line) as Ready }))
-  })
+import { start } from "./util/Cli.js"
 
 /** A merchant SPI written by hand: verifies Alipay's signature, answers a card (or a refusal), signed. */
 const handWrittenSpi = (keysDir: string, seen: Array<Record<string, string>>) => {

@@ -8,10 +8,6 @@
  * - 3.0: the claim form's callback, `OpenCardCallback.openCard` (oauth.token → activateform.query → card.open)
  *   through the real gateway on both protocols.
  */
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { describe, expect, layer } from "@effect/vitest"
@@ -28,9 +24,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { createServer } from "node:http"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
+import { getJson, OpenedAnswer, post as control } from "./util/ControlApi.js"
+import { serveLoopback } from "./util/Merchant.js"
 
 /** What the merchant saw. */
 const seen = {
@@ -83,43 +80,15 @@ const merchant = Layer.scopedContext(Effect.gen(function*() {
       )
     )
   )
-  const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
-  yield* server.serve(
+  const base = yield* serveLoopback(
     router.pipe(
       Effect.provideService(AlipayConfig.AlipayConfig, config),
       Effect.provideService(SpiAnswerStore.SpiAnswerStore, spiStore),
       Effect.provideService(NotificationStore.NotificationStore, notificationStore)
     )
   )
-  const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-  return Context.make(MerchantUrl, { base: `http://127.0.0.1:${port}` })
+  return Context.make(MerchantUrl, { base })
 }))
-
-/** POST JSON to the emulator's control API. */
-const control = (path: string, body: unknown) =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const client = yield* HttpClient.HttpClient
-    const response = yield* client.execute(
-      HttpClientRequest.post(`${emulator.endpoint}${path}`).pipe(HttpClientRequest.bodyUnsafeJson(body))
-    )
-    return { status: response.status, body: (yield* response.json) as Record<string, unknown> }
-  }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer), Effect.orDie)
-
-const getJson = (path: string) =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const client = yield* HttpClient.HttpClient
-    const response = yield* client.get(`${emulator.endpoint}${path}`)
-    return (yield* response.json) as unknown
-  }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer), Effect.orDie)
-
-const OpenedAnswer = Schema.Struct({
-  result: Schema.Literal("OPENED"),
-  biz_card_no: Schema.String,
-  out_serial_no: Schema.String,
-  attempts: Schema.Number
-})
 
 let n = 0
 const requestId = () => `2026112300000000${String(500 + ++n).padStart(4, "0")}`

@@ -23,6 +23,16 @@ import * as TestKeys from "../src/TestKeys.js"
 import * as TestNow from "../src/TestNow.js"
 import * as S from "./scenarios/samples.js"
 
+/** At 2026-11-23 10:00 (Beijing), a 3.1 template bound to the default app, and a user. */
+const spiTemplateAndUser = Effect.gen(function*() {
+  yield* TestNow.set("2026-11-23 10:00:00")
+  const cards = yield* MemberCards.MemberCards
+  const control = yield* MemberCardsTest.Control
+  const { template_id } = yield* cards.templateCreate(S.template({ spi_app_id: AlipayModel.DEFAULT_APP_ID }))
+  const user = yield* control.mintUser()
+  return { cards, control, template_id, user }
+})
+
 describe("3.1 on the fake", () => {
   it.effect("MemberCardsTest.layer({ spi }): the user's opening runs the merchant's handler in process", () => {
     const runs: Array<string> = []
@@ -71,11 +81,7 @@ describe("3.1 on the fake", () => {
         return { external_card_no: "M-2", balance: "0.00", point: "0" }
       })
     return Effect.gen(function*() {
-      yield* TestNow.set("2026-11-23 10:00:00")
-      const cards = yield* MemberCards.MemberCards
-      const control = yield* MemberCardsTest.Control
-      const { template_id } = yield* cards.templateCreate(S.template({ spi_app_id: AlipayModel.DEFAULT_APP_ID }))
-      const user = yield* control.mintUser()
+      const { control, template_id, user } = yield* spiTemplateAndUser
       const fiber = yield* Effect.fork(control.openCard({ userId: user.user_id, templateId: template_id }))
       yield* TestClock.adjust(AlipayModel.SPI_TIMEOUT)
       const opened = yield* Fiber.join(fiber)
@@ -89,12 +95,8 @@ describe("3.1 on the fake", () => {
 describe("3.1 on the fake: the opening fails after the SPI answered", () => {
   it.effect("card data breaking the template's field rules: FAILED, no card, N1 with success false", () =>
     Effect.gen(function*() {
-      yield* TestNow.set("2026-11-23 10:00:00")
-      const cards = yield* MemberCards.MemberCards
-      const control = yield* MemberCardsTest.Control
       // the sample template's rules assign Balance and Point from the request: a card without them breaks them
-      const { template_id } = yield* cards.templateCreate(S.template({ spi_app_id: AlipayModel.DEFAULT_APP_ID }))
-      const user = yield* control.mintUser()
+      const { cards, control, template_id, user } = yield* spiTemplateAndUser
       const result = yield* control.openCard({ userId: user.user_id, templateId: template_id })
       expect(result.result).toBe("FAILED")
       if (result.result === "FAILED") expect(result.reason).toContain("INVALID_CARD_DATA")
@@ -122,11 +124,7 @@ describe("3.1 on the fake: properties", () => {
           return { external_card_no: "P-1", point: "0", balance: "0.00" }
         })
       return Effect.gen(function*() {
-        yield* TestNow.set("2026-11-23 10:00:00")
-        const cards = yield* MemberCards.MemberCards
-        const control = yield* MemberCardsTest.Control
-        const { template_id } = yield* cards.templateCreate(S.template({ spi_app_id: AlipayModel.DEFAULT_APP_ID }))
-        const user = yield* control.mintUser()
+        const { control, template_id, user } = yield* spiTemplateAndUser
         const opened = yield* control.openCard({ userId: user.user_id, templateId: template_id, form })
         expect(opened.result).toBe("OPENED")
         expect(seen.length).toBe(1)
@@ -143,16 +141,25 @@ const callbackLayer = Layer.mergeAll(TestKeys.layer(), SpiAnswerStore.layerMemor
   Layer.provideMerge(MemberCardsTest.layer())
 )
 
+/** At 2026-11-23 10:00 (Beijing), a 3.0 template (mobile required, claim URL applied), and a user. */
+const claimTemplateAndUser = (urlApply: Record<string, unknown> = {}) =>
+  Effect.gen(function*() {
+    yield* TestNow.set("2026-11-23 10:00:00")
+    const cards = yield* MemberCards.MemberCards
+    const control = yield* MemberCardsTest.Control
+    const { template_id } = yield* cards.templateCreate(S.template())
+    yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE"]))
+    yield* cards.activateUrlApply(S.urlApply(template_id, urlApply))
+    const user = yield* control.mintUser()
+    return { cards, control, template_id, user }
+  })
+
 describe("3.0 on the fake", () => {
   it.effect("OpenCardCallback.openCard: oauth.token → activateform.query → card.open", () =>
     Effect.gen(function*() {
-      yield* TestNow.set("2026-11-23 10:00:00")
-      const cards = yield* MemberCards.MemberCards
-      const control = yield* MemberCardsTest.Control
-      const { template_id } = yield* cards.templateCreate(S.template())
-      yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE"]))
-      yield* cards.activateUrlApply(S.urlApply(template_id, { callback: "https://merchant.example/cb" }))
-      const user = yield* control.mintUser()
+      const { control, template_id, user } = yield* claimTemplateAndUser({
+        callback: "https://merchant.example/cb"
+      })
       const submission = yield* control.submitActivateForm({ template_id, auth_token: user.authToken })
       const callback = yield* OpenCardSpiDomain.decodeCallback(
         Object.fromEntries(new URL(submission.callback_url ?? "").searchParams)
@@ -167,13 +174,7 @@ describe("3.0 on the fake", () => {
 
   it.effect("the token from oauth.token works twice; the third use and a reused code are refused", () =>
     Effect.gen(function*() {
-      yield* TestNow.set("2026-11-23 10:00:00")
-      const cards = yield* MemberCards.MemberCards
-      const control = yield* MemberCardsTest.Control
-      const { template_id } = yield* cards.templateCreate(S.template())
-      yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE"]))
-      yield* cards.activateUrlApply(S.urlApply(template_id))
-      const user = yield* control.mintUser()
+      const { cards, control, template_id, user } = yield* claimTemplateAndUser()
       const { auth_code, request_id } = yield* control.submitActivateForm({ template_id, auth_token: user.authToken })
       const token = yield* cards.systemOauthToken({ grant_type: "authorization_code", code: auth_code })
       expect(token.user_id).toBe(user.user_id)

@@ -5,10 +5,6 @@
  * key and answers with its `app_cert_sn`; the emulator verifies the answer with the app certificate's key and
  * requires that SN.
  */
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import { describe, expect, layer } from "@effect/vitest"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
@@ -22,10 +18,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { createServer } from "node:http"
 import * as Emulator from "../src/Emulator.js"
 import * as Certificates from "../src/internal/certificates.js"
 import * as S from "./scenarios/samples.js"
+import { OpenedAnswer, post as control } from "./util/ControlApi.js"
+import { serveLoopback } from "./util/Merchant.js"
 
 const seen = {
   spiRuns: [] as Array<OpenCardSpi.Request>,
@@ -92,28 +89,9 @@ const merchant = Layer.scopedContext(Effect.gen(function*() {
       )
     )
   )
-  const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
-  yield* server.serve(router)
-  const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-  return Context.make(MerchantUrl, { base: `http://127.0.0.1:${port}` })
+  const base = yield* serveLoopback(router)
+  return Context.make(MerchantUrl, { base })
 }))
-
-const control = (path: string, body: unknown) =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const client = yield* HttpClient.HttpClient
-    const response = yield* client.execute(
-      HttpClientRequest.post(`${emulator.endpoint}${path}`).pipe(HttpClientRequest.bodyUnsafeJson(body))
-    )
-    return { status: response.status, body: (yield* response.json) as Record<string, unknown> }
-  }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer), Effect.orDie)
-
-const OpenedAnswer = Schema.Struct({
-  result: Schema.Literal("OPENED"),
-  biz_card_no: Schema.String,
-  out_serial_no: Schema.String,
-  attempts: Schema.Number
-})
 
 let n = 0
 const requestId = () => `2026112300000091${String(++n).padStart(4, "0")}`

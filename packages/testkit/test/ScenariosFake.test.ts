@@ -7,31 +7,9 @@ import * as MemberCardsTest from "../src/MemberCardsTest.js"
 import * as TestNow from "../src/TestNow.js"
 import * as Scenarios from "./scenarios/index.js"
 import * as SpiScenarios from "./scenarios/spi.js"
+import { fakeHarness } from "./util/Harness.js"
 
-/** The harness on the fake: Control for users and forms, TestNow for the clock. */
-const harness = Layer.effect(
-  Scenarios.ScenarioHarness,
-  Effect.map(MemberCardsTest.Control, (control) => ({
-    mintUser: Effect.map(
-      control.mintUser(),
-      (u) => ({ user_id: u.user_id, open_id: u.open_id, authToken: u.authToken })
-    ),
-    addShop: (shop_id: string) => Effect.orDie(control.addShop({ shop_id })),
-    setTime: (beijing: string) => Effect.orDie(TestNow.set(beijing)),
-    submitActivateForm: (input: {
-      readonly template_id: string
-      readonly authToken: Redacted.Redacted<string>
-      readonly values?: Readonly<Record<string, string>>
-    }) =>
-      Effect.orDie(control.submitActivateForm({
-        template_id: input.template_id,
-        auth_token: Redacted.value(input.authToken),
-        ...(input.values === undefined ? {} : { values: input.values })
-      }))
-  }))
-)
-
-const target = harness.pipe(Layer.provideMerge(MemberCardsTest.layer()))
+const target = fakeHarness.pipe(Layer.provideMerge(MemberCardsTest.layer()))
 
 describe("scenarios on the in-memory fake", () => {
   for (const [name, scenario] of Object.entries(Scenarios.all)) {

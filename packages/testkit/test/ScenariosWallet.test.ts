@@ -9,40 +9,17 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Emulator from "../src/Emulator.js"
 import * as MemberCardsTest from "../src/MemberCardsTest.js"
 import * as TestKeys from "../src/TestKeys.js"
-import * as TestNow from "../src/TestNow.js"
-import * as Scenarios from "./scenarios/index.js"
 import * as Wallet from "./scenarios/wallet.js"
+import { call } from "./util/ControlApi.js"
+import { emulatorHarness, fakeHarness, resetEmulator } from "./util/Harness.js"
 
 // -------------------------------------------------------------------------------------------------------------
 // the fake
 // -------------------------------------------------------------------------------------------------------------
-
-const fakeHarness = Layer.effect(
-  Scenarios.ScenarioHarness,
-  Effect.map(MemberCardsTest.Control, (control) => ({
-    mintUser: Effect.map(
-      control.mintUser(),
-      (u) => ({ user_id: u.user_id, open_id: u.open_id, authToken: u.authToken })
-    ),
-    addShop: (shop_id: string) => Effect.orDie(control.addShop({ shop_id })),
-    setTime: (beijing: string) => Effect.orDie(TestNow.set(beijing)),
-    submitActivateForm: (input: {
-      readonly template_id: string
-      readonly authToken: Redacted.Redacted<string>
-      readonly values?: Readonly<Record<string, string>>
-    }) =>
-      Effect.orDie(control.submitActivateForm({
-        template_id: input.template_id,
-        auth_token: Redacted.value(input.authToken),
-        ...(input.values === undefined ? {} : { values: input.values })
-      }))
-  }))
-)
 
 const fakeWallet = Layer.effect(
   Wallet.WalletHarness,
@@ -69,20 +46,6 @@ describe("wallet scenarios on the in-memory fake", () => {
 // the emulator, through its HTTP control API
 // -------------------------------------------------------------------------------------------------------------
 
-const call = <A, I>(method: "GET" | "POST", path: string, body: unknown, schema: Schema.Schema<A, I>) =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const client = (yield* HttpClient.HttpClient).pipe(HttpClient.filterStatusOk)
-    const url = `${emulator.endpoint}${path}`
-    const request = method === "GET"
-      ? HttpClientRequest.get(url)
-      : HttpClientRequest.post(url).pipe(HttpClientRequest.bodyUnsafeJson(body))
-    const response = yield* client.execute(request)
-    return yield* Schema.decodeUnknown(schema)(yield* response.json)
-  }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer), Effect.orDie)
-
-const User = Schema.Struct({ user_id: Schema.String, open_id: Schema.String, auth_token: Schema.String })
-const Submission = Schema.Struct({ request_id: Schema.String, auth_code: Schema.String })
 const Nullable = <A, I>(s: Schema.Schema<A, I>) => Schema.NullOr(s)
 /** The control API's wallet answer, exactly (extra keys refused). */
 const WalletAnswer = Schema.Struct({
@@ -108,33 +71,7 @@ const Deliveries = Schema.Array(Schema.Struct({
   at: Schema.String
 }))
 
-const emulatorHarnesses = Layer.effect(
-  Scenarios.ScenarioHarness,
-  Effect.map(Emulator.Emulator, (emulator) => {
-    const on = <A, E>(self: Effect.Effect<A, E, Emulator.Emulator>) =>
-      Effect.provideService(self, Emulator.Emulator, emulator)
-    return {
-      mintUser: Effect.map(
-        on(call("POST", "/__emulator/users", {}, User)),
-        (u) => ({ user_id: u.user_id, open_id: u.open_id, authToken: Redacted.make(u.auth_token) })
-      ),
-      addShop: (shop_id: string) =>
-        on(call("POST", "/__emulator/shops", { shop_id }, Schema.Unknown)).pipe(Effect.asVoid),
-      setTime: (beijing: string) =>
-        on(call("POST", "/__emulator/clock", { now: beijing, frozen: true }, Schema.Unknown)).pipe(Effect.asVoid),
-      submitActivateForm: (input: {
-        readonly template_id: string
-        readonly authToken: Redacted.Redacted<string>
-        readonly values?: Readonly<Record<string, string>>
-      }) =>
-        on(call("POST", "/__emulator/forms", {
-          template_id: input.template_id,
-          auth_token: Redacted.value(input.authToken),
-          ...(input.values === undefined ? {} : { values: input.values })
-        }, Submission))
-    }
-  })
-).pipe(Layer.merge(Layer.effect(
+const emulatorHarnesses = emulatorHarness.pipe(Layer.merge(Layer.effect(
   Wallet.WalletHarness,
   Effect.map(Emulator.Emulator, (emulator) => {
     const on = <A, E>(self: Effect.Effect<A, E, Emulator.Emulator>) =>
@@ -157,12 +94,6 @@ const emulatorHarnesses = Layer.effect(
   })
 )))
 
-const reset = Effect.flatMap(
-  Emulator.Emulator,
-  (emulator) =>
-    call("POST", "/__emulator/reset", {}, Schema.Unknown).pipe(Effect.provideService(Emulator.Emulator, emulator))
-)
-
 for (const protocol of ["v3", "v2"] as const) {
   describe(`wallet scenarios on the emulator (${protocol})`, () => {
     layer(
@@ -172,7 +103,7 @@ for (const protocol of ["v3", "v2"] as const) {
       { timeout: 30_000, excludeTestServices: true }
     )((it) => {
       for (const [name, scenario] of Object.entries(Wallet.all)) {
-        it.effect(name, () => Effect.andThen(reset, scenario).pipe(Effect.scoped))
+        it.effect(name, () => Effect.andThen(resetEmulator, scenario).pipe(Effect.scoped))
       }
       it.effect("control API: unknown users and cards answer 404 with a reason; redirects need absolute URLs", () =>
         Effect.gen(function*() {

@@ -7,21 +7,9 @@ import { describe, expect, layer } from "@effect/vitest"
 import { AlipayFormData, AlipaySdk } from "alipay-sdk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
-
-const sdkOf = (emulator: Emulator.Emulator.Service): AlipaySdk =>
-  new AlipaySdk({
-    appId: emulator.appId,
-    privateKey: Redacted.value(Option.getOrThrow(emulator.keys.appPrivateKey)),
-    alipayPublicKey: emulator.keys.alipayPublicKey,
-    gateway: emulator.gatewayUrl,
-    endpoint: emulator.endpoint,
-    keyType: "PKCS8",
-    camelcase: false
-  })
+import { field, sdkOf } from "./util/Sdk.js"
 
 type Verb = "GET" | "POST" | "DELETE"
 
@@ -35,9 +23,6 @@ interface Refused {
   readonly code: string
   readonly message: string
 }
-
-const field = (u: unknown, key: string): unknown =>
-  typeof u === "object" && u !== null && key in u ? (u as Record<string, unknown>)[key] : undefined
 
 /** v3 `curl`; a refusal is the SDK's `AlipayRequestError` (code, status). */
 const v3 = (

@@ -5,27 +5,11 @@
  * refused (`isv.code-invalid`); the refresh_token grant.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { AlipaySdk } from "alipay-sdk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
-
-const sdkOf = (emulator: Emulator.Emulator.Service): AlipaySdk =>
-  new AlipaySdk({
-    appId: emulator.appId,
-    privateKey: Redacted.value(Option.getOrThrow(emulator.keys.appPrivateKey)),
-    alipayPublicKey: emulator.keys.alipayPublicKey,
-    gateway: emulator.gatewayUrl,
-    endpoint: emulator.endpoint,
-    keyType: "PKCS8",
-    camelcase: false
-  })
-
-const field = (u: unknown, key: string): unknown =>
-  typeof u === "object" && u !== null && key in u ? (u as Record<string, unknown>)[key] : undefined
+import { field, sdkOf } from "./util/Sdk.js"
 
 /**
  * v2 `exec`; params outside `bizContent` travel as common parameters. Successes are verified by the SDK; the

@@ -123,10 +123,26 @@ export const parseForm = (
   return Either.right(decoded.right)
 }
 
-const signerFromContext = Effect.map(
+/** The `Signer` in context, else node's crypto. */
+export const signerFromContext: Effect.Effect<Signer.Signer["Type"]> = Effect.map(
   Effect.serviceOption(Signer.Signer),
   Option.getOrElse(() => Signer.node)
 )
+
+/** The 400 answering a request whose signature (or Alipay certificate SN) does not check, with a short reason. */
+export const signatureRejected = (
+  e: { readonly _tag: "SignatureMissing" | "SignatureInvalid" | "UnsupportedCharset" | "CertSnMismatch" }
+): Rejected =>
+  reject(
+    400,
+    e._tag === "SignatureMissing"
+      ? "signature missing"
+      : e._tag === "UnsupportedCharset"
+      ? "unsupported charset"
+      : e._tag === "CertSnMismatch"
+      ? "alipay_cert_sn is not the configured one"
+      : "signature invalid"
+  )
 
 /** Options of {@link receive}. */
 export interface ReceiveOptions {
@@ -156,16 +172,7 @@ export const receive = (
       ...(options.signType === undefined ? {} : { signType: options.signType })
     }).pipe(
       Effect.provideService(Signer.Signer, signer),
-      Effect.mapError((e) =>
-        reject(
-          400,
-          e._tag === "SignatureMissing"
-            ? "signature missing"
-            : e._tag === "SignatureInvalid"
-            ? "signature invalid"
-            : "unsupported charset"
-        )
-      )
+      Effect.mapError(signatureRejected)
     )
     return decoded
   })

@@ -31,6 +31,7 @@ import * as Notifications from "../../src/Notifications.js"
 import * as NotificationStore from "../../src/NotificationStore.js"
 import * as OpenCardSpi from "../../src/OpenCardSpi.js"
 import * as SpiAnswerStore from "../../src/SpiAnswerStore.js"
+import { type Params, percent } from "./forms.js"
 
 export interface FuzzResult {
   readonly bodies: number
@@ -63,20 +64,6 @@ const prng = (seed: number) => {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
-
-const percent = (bytes: Uint8Array): string =>
-  Array.from(
-    bytes,
-    (b) =>
-      (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x2e ||
-        b === 0x5f || b === 0x2a
-        ? String.fromCharCode(b)
-        : b === 0x20
-        ? "+"
-        : `%${b.toString(16).toUpperCase().padStart(2, "0")}`
-  ).join("")
-
-type Params = Record<string, string>
 
 const encoderOf = (charset: string) => (text: string) =>
   charset.toLowerCase() === "gbk" ? iconv.encode(text, "gbk") : Buffer.from(text, "utf8")

@@ -232,47 +232,32 @@ export const loadOrCreateKeys = (
       generated = true
     }
 
+    /** A pair the emulator signs with: the private half is needed; a fresh pair when neither file is there. */
+    const signingPair = (privateName: string, publicName: string, signs: string, readPublic: boolean) =>
+      Effect.gen(function*() {
+        if (has(privateName)) {
+          const privateKey = yield* read(privateName, Keys.parsePrivateKey)
+          const publicKey = readPublic && has(publicName) ? yield* read(publicName, Keys.parsePublicKey) : undefined
+          return { privateKey, publicKey }
+        }
+        if (has(publicName)) {
+          return yield* new Emulator.EmulatorError({
+            reason: `${path(publicName)} has no ${privateName} beside it: the emulator signs ${signs} and needs the ` +
+              `private half (remove ${publicName} to have a fresh pair generated)`
+          })
+        }
+        const pair = yield* Emulator.generateKeyPair
+        yield* write([[privateName, pair.privateKey, 0o600], [publicName, pair.publicKey, 0o644]])
+        generated = true
+        return { privateKey: pair.privateKey, publicKey: pair.publicKey }
+      })
     // Alipay's pair: the private half signs answers and notifications
-    let alipayPrivateKey: string
-    let alipayPublicKey: string | undefined
-    if (has(KEY_FILES.alipayPrivate)) {
-      alipayPrivateKey = yield* read(KEY_FILES.alipayPrivate, Keys.parsePrivateKey)
-      alipayPublicKey = has(KEY_FILES.alipayPublic)
-        ? yield* read(KEY_FILES.alipayPublic, Keys.parsePublicKey)
-        : undefined
-    } else if (has(KEY_FILES.alipayPublic)) {
-      return yield* new Emulator.EmulatorError({
-        reason: `${path(KEY_FILES.alipayPublic)} has no ${KEY_FILES.alipayPrivate} beside it: the emulator signs as ` +
-          `Alipay and needs the private half (remove ${KEY_FILES.alipayPublic} to have a fresh pair generated)`
-      })
-    } else {
-      const alipay = yield* Emulator.generateKeyPair
-      yield* write([
-        [KEY_FILES.alipayPrivate, alipay.privateKey, 0o600],
-        [KEY_FILES.alipayPublic, alipay.publicKey, 0o644]
-      ])
-      alipayPrivateKey = alipay.privateKey
-      alipayPublicKey = alipay.publicKey
-      generated = true
-    }
+    const alipay = yield* signingPair(KEY_FILES.alipayPrivate, KEY_FILES.alipayPublic, "as Alipay", true)
+    const alipayPrivateKey = alipay.privateKey
+    const alipayPublicKey = alipay.publicKey
     // the mdcode pair: the private half signs N3 dynamic-code requests (standing for Alipay's fixed key)
-    let mdcodePrivateKey: string
-    if (has(KEY_FILES.mdcodePrivate)) {
-      mdcodePrivateKey = yield* read(KEY_FILES.mdcodePrivate, Keys.parsePrivateKey)
-    } else if (has(KEY_FILES.mdcodePublic)) {
-      return yield* new Emulator.EmulatorError({
-        reason: `${path(KEY_FILES.mdcodePublic)} has no ${KEY_FILES.mdcodePrivate} beside it: the emulator signs N3 ` +
-          `requests and needs the private half (remove ${KEY_FILES.mdcodePublic} to have a fresh pair generated)`
-      })
-    } else {
-      const mdcode = yield* Emulator.generateKeyPair
-      yield* write([
-        [KEY_FILES.mdcodePrivate, mdcode.privateKey, 0o600],
-        [KEY_FILES.mdcodePublic, mdcode.publicKey, 0o644]
-      ])
-      mdcodePrivateKey = mdcode.privateKey
-      generated = true
-    }
+    const mdcodePrivateKey = (yield* signingPair(KEY_FILES.mdcodePrivate, KEY_FILES.mdcodePublic, "N3 requests", false))
+      .privateKey
     return {
       dir: keysDir,
       generated,

@@ -7,6 +7,7 @@ import * as Image from "@membercard/domain/Image"
 import * as OpenForm from "@membercard/domain/OpenForm"
 import * as Template from "@membercard/domain/Template"
 import * as Schema from "effect/Schema"
+import * as fs from "node:fs"
 
 /** A 1×1 PNG (what image.upload accepts as `png`). */
 export const pngBytes = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ", "base64"))
@@ -146,104 +147,48 @@ export const upload = (bytes: Uint8Array, image_type = "png"): Image.ImageUpload
 export const templateQuery = (template_id: string): Template.TemplateQueryRequest =>
   Schema.decodeUnknownSync(Template.TemplateQueryRequest)({ template_id })
 
+type Wire = Readonly<Record<string, unknown>>
+
 /**
- * Alipay's alipay.marketing.card.template.modify sample (seed 000, v3 Java example) as wire JSON, verbatim but
- * for `template_id` (its benefit end date `2016-07-34 12:12:12` included).
+ * Alipay's own sample requests (seeds 000/003), kept once in `fixtures/alipay-samples.json` (the domain's
+ * AlipaySamples test reads the same file).
  */
-export const seedTemplateModify = (template_id: string): Record<string, unknown> => ({
-  paid_outer_card_conf: {
-    manage_url_conf: {
-      upgrade_url: "https://www.alipay.com",
-      downgrade_url: "https://www.alipay.com",
-      refund_url: "https://www.alipay.com",
-      cycle_manage_url: "https://www.alipay.com",
-      renew_url: "https://www.alipay.com"
-    },
-    cycle_selling_conf: {
-      cycle_type: ["YEAR", "QUARTER"],
-      support_cycle_sell: true,
-      cycle_selling_url: "https://www.alipay.com"
-    },
-    open_selling_conf: {
-      start_date: "2021-01-01 12:00:00",
-      end_date: "2031-01-01 12:00:00",
-      price_detail: [{ worth: "199.99", desc: "99购超值会员卡", price_type: "FIXED", price: "99.99" }],
-      selling_url: "https://www.alipay.com"
-    }
-  },
-  open_card_conf: {
-    card_rights: [{
-      detail: "积分随时查,积分换好礼",
-      logo_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-      title: "积分兑换好礼"
-    }],
-    open_card_url: "https://www.alipay.com",
-    conf: "\"\"",
-    open_card_source_type: "ISV",
-    source_app_id: "201609191111111"
-  },
-  card_spec_tag: "NONE",
-  template_id,
-  field_rule_list: [{ rule_name: "ASSIGN_FROM_REQUEST", field_name: "Balance", rule_value: "Balance" }],
-  spi_app_id: "2014072300007148",
-  card_action_list: [{
-    code: "TO_CLOCK_IN",
-    url: "https://merchant.ali.com/ee/clock_in.do",
-    url_type: "url",
-    text: "打卡",
-    mini_app_url: {
-      mini_app_id: "2018xxxxxxx",
-      mini_query_param: "abc",
-      mini_page_param: "/index",
-      display_on_list: "false"
-    }
-  }],
-  template_benefit_info: [{
-    start_date: "2016-07-18 15:17:23",
-    end_date: "2016-07-34 12:12:12",
-    benefit_desc: ["消费即折扣"],
-    title: "消费即折扣"
-  }],
-  card_level_conf: [{
-    level_show_name: "黄金会员",
-    level_desc: "黄金会员享受免费停车",
-    level: "VIP1",
-    level_icon: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"
-  }],
-  mdcode_notify_conf: {
-    url: "https://www.ali123.com/ant/mdcode",
-    ext_params: "{\"param1\":\"value1\",\"param2\":\"value2\"}"
-  },
-  template_style_info: {
-    bg_color: "rgb(55,112,179)",
-    slogan_img_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-    feature_descriptions: ["使用花呗卡可享受免费分期"],
-    banner_url: "http://www.baidu.com",
-    brand_name: "可乐",
-    slogan: "会员权益享不停",
-    front_text_list_enable: false,
-    card_show_name: "花呗联名卡",
-    banner_img_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-    column_info_layout: "list",
-    logo_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-    color: "rgb(55,112,179)",
-    background_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-    front_image_enable: false
-  },
-  biz_no_prefix: "prex",
-  pub_channels: [{ pub_channel: "SHOP_DETAIL", ext_info: "{\"key\":\"value\"}" }],
-  shop_ids: ["2015122900077000000002409504"],
-  request_id: "2016072100000000001",
-  biz_no_suffix_len: "10",
-  write_off_type: "qrcode",
-  column_info_list: [{
-    code: "BENEFIT_INFO",
-    tag: "热门",
-    more_info: { url: "http://www.baidu.com", params: "{}", title: "会员专享权益", descs: ["会员生日7折"] },
-    operate_type: "openWeb",
-    title: "会员专享",
-    value: "80",
-    group_title: "校园助手",
-    icon_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"
-  }]
+const alipaySamples: {
+  readonly cardQuery: Wire & { readonly card_user_info: Wire }
+  readonly cardUpdate: Wire & { readonly card_info: Wire }
+  readonly cardDelete: Wire
+  readonly templateModify: Wire & { readonly paid_outer_card_conf: Wire; readonly mdcode_notify_conf: Wire }
+} = JSON.parse(fs.readFileSync(new URL("../../../../fixtures/alipay-samples.json", import.meta.url), "utf8"))
+
+/** Alipay's template.modify sample, verbatim but for `template_id` (benefit end date `2016-07-34 12:12:12`). */
+export const seedTemplateModify = (template_id: string): Wire => ({ ...alipaySamples.templateModify, template_id })
+
+/** The paid outer card and mdcode notify settings of Alipay's template.modify sample. */
+export const seedTemplateParts: Pick<
+  typeof alipaySamples.templateModify,
+  "paid_outer_card_conf" | "mdcode_notify_conf"
+> = {
+  mdcode_notify_conf: alipaySamples.templateModify.mdcode_notify_conf,
+  paid_outer_card_conf: alipaySamples.templateModify.paid_outer_card_conf
+}
+
+/** Alipay's card.update sample, verbatim but for the card and template ids. */
+export const seedCardUpdate = (template_id: string, biz_card_no: string): Wire => ({
+  ...alipaySamples.cardUpdate,
+  target_card_no: biz_card_no,
+  card_info: { ...alipaySamples.cardUpdate.card_info, biz_card_no, template_id }
+})
+
+/** Alipay's card.query sample, verbatim but for the card and the user. */
+export const seedCardQuery = (biz_card_no: string, user_id: string): Wire => ({
+  ...alipaySamples.cardQuery,
+  target_card_no: biz_card_no,
+  card_user_info: { ...alipaySamples.cardQuery.card_user_info, user_uni_id: user_id }
+})
+
+/** Alipay's card.delete sample, verbatim but for the card (and what `overrides` sets). */
+export const seedCardDelete = (biz_card_no: string, overrides: Wire = {}): Wire => ({
+  ...alipaySamples.cardDelete,
+  target_card_no: biz_card_no,
+  ...overrides
 })

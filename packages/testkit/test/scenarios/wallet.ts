@@ -341,61 +341,17 @@ export const cardExpiry: Scenario = Effect.gen(function*() {
   expect(after.card_info?.point).toBe("5")
 })
 
-const seedCardInfo = (template_id: string, biz_card_no: string) => ({
-  // alipay.marketing.card.update sample (seed 000, v3 Java example), verbatim but for the ids
-  valid_date: "2020-02-20 21:20:46",
-  front_text_list: [{ label: "专业", value: "金融贸易" }],
-  open_date: "2014-02-20 21:20:46",
-  level: "VIP1",
-  mdcode_info: {
-    code_value: "1KFCDY0002",
-    code_status: "SUCCESS",
-    time_stamp: 1496996459,
-    expire_time: "2017-06-09 16:25:53"
-  },
-  front_image_id: "9fxnkgt0QFmqKAl5V2BqxQAAACMAAQED",
-  biz_card_no,
-  point: "88",
-  template_id,
-  external_card_no: "EXT0001",
-  balance: "124.89"
-})
-
 /**
  * Alipay's own samples (seed 000): template.modify (benefit end date 2016-07-34 included), card.update with
  * card_info.biz_card_no, card_info.template_id and mcard_style_info, card.query, card.delete.
  */
 export const seedSamples: Scenario = Effect.gen(function*() {
   const { cards, harness } = yield* setup
-  const paid = {
-    manage_url_conf: {
-      upgrade_url: "https://www.alipay.com",
-      downgrade_url: "https://www.alipay.com",
-      refund_url: "https://www.alipay.com",
-      cycle_manage_url: "https://www.alipay.com",
-      renew_url: "https://www.alipay.com"
-    },
-    cycle_selling_conf: {
-      cycle_type: ["YEAR", "QUARTER"],
-      support_cycle_sell: true,
-      cycle_selling_url: "https://www.alipay.com"
-    },
-    open_selling_conf: {
-      start_date: "2021-01-01 12:00:00",
-      end_date: "2031-01-01 12:00:00",
-      price_detail: [{ worth: "199.99", desc: "99购超值会员卡", price_type: "FIXED", price: "99.99" }],
-      selling_url: "https://www.alipay.com"
-    }
-  }
   const { template_id } = yield* cards.templateCreate(
     S.template({
       request_id: requestId(10),
       write_off_type: "mdqrcode",
-      mdcode_notify_conf: {
-        url: "https://www.ali123.com/ant/mdcode",
-        ext_params: "{\"param1\":\"value1\",\"param2\":\"value2\"}"
-      },
-      paid_outer_card_conf: paid
+      ...S.seedTemplateParts
     })
   )
   yield* cards.templateModify(
@@ -404,60 +360,12 @@ export const seedSamples: Scenario = Effect.gen(function*() {
   const user = yield* harness.mintUser
   const opened = yield* cards.cardOpen(S.open(template_id, user), user.authToken)
   const biz = opened.card_info?.biz_card_no ?? ""
-  yield* cards.cardUpdate(
-    Schema.decodeUnknownSync(Card.CardUpdateRequest)({
-      target_card_no: biz,
-      merchant_card_msg_info: { changed_point: "100.00" },
-      card_info: seedCardInfo(template_id, biz),
-      notify_messages: [{ change_reason: "由于你的消费", message_type: "OPEN_CARD", ext_info: "{\"key\":\"value\"}" }],
-      ext_info: "{\"key\":\"value\"}",
-      target_card_no_type: "BIZ_CARD",
-      mcard_style_info: {
-        bg_color: "rgb(55,112,179)",
-        logo_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC",
-        background_id: "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"
-      },
-      occur_time: "2020-12-27 12:12:12",
-      paid_outer_card_info: {
-        cycle_info: {
-          close_reason: "MANUAL_CLOSE",
-          alipay_deduct_scene: "PAID_OUTER_CARD",
-          alipay_deduct_agreement: "20151127000928469118",
-          cycle_type: "YEAR",
-          alipay_deduct_product_code: "PAID_OUTER_CARD",
-          open_status: "OPEN"
-        },
-        action: "OPEN",
-        purchase_info: {
-          action_date: "2021-08-12 12:12:12",
-          source: "ALIPAY_TINY_APP",
-          alipay_trade_no: "2015042321001004720200028594",
-          out_trade_no: "20150320010101001",
-          price: "88.88"
-        }
-      }
-    })
-  )
-  const q = yield* cards.cardQuery(
-    Schema.decodeUnknownSync(Card.CardQueryRequest)({
-      target_card_no: biz,
-      card_user_info: { user_uni_id_type: "UID", user_uni_id: user.user_id },
-      ext_info: "{\"key\":\"value\"}",
-      target_card_no_type: "BIZ_CARD"
-    })
-  )
+  yield* cards.cardUpdate(Schema.decodeUnknownSync(Card.CardUpdateRequest)(S.seedCardUpdate(template_id, biz)))
+  const q = yield* cards.cardQuery(Schema.decodeUnknownSync(Card.CardQueryRequest)(S.seedCardQuery(biz, user.user_id)))
   expect(q.card_info?.point).toBe("88")
   expect(q.card_info?.level).toBe("VIP1")
   expect(q.card_info?.front_text_list).toEqual([{ label: "专业", value: "金融贸易" }])
-  const deleted = yield* cards.cardDelete(
-    Schema.decodeUnknownSync(Card.CardDeleteRequest)({
-      out_serial_no: "2016062700001",
-      target_card_no: biz,
-      target_card_no_type: "BIZ_CARD",
-      reason_code: "USER_UNBUND",
-      ext_info: "{\"new_card_no\":\"12345\",\" donee_user_id\":\"2088102130652460\"}"
-    })
-  )
+  const deleted = yield* cards.cardDelete(Schema.decodeUnknownSync(Card.CardDeleteRequest)(S.seedCardDelete(biz)))
   expect(deleted.biz_serial_no).toMatch(/^20\d+$/)
 })
 

@@ -11,6 +11,7 @@ import * as FieldRules from "@membercard/domain/FieldRules"
 import * as Notification from "@membercard/domain/Notification"
 import * as TemplateValidation from "@membercard/domain/TemplateValidation"
 import * as UpdateSemantics from "@membercard/domain/UpdateSemantics"
+import type * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type {
@@ -39,6 +40,25 @@ import {
 import { MDCODE_MAX_RETRIES, mdcodeRequest, n4Notice } from "./notices.js"
 import { cardImageIssue } from "./references.js"
 import { append, cardsOfUser, nextCounter, setIn } from "./state.js"
+
+/**
+ * The card_info a newly opened card starts with (card.open and the 3.1 SPI's answer): the merchant's card data,
+ * the template's field rules applied.
+ */
+export const openedCardInfo = (
+  ext: Card.OpenCardExtInfo,
+  fields: FieldRules.EvaluatedFields,
+  now: DateTime.Utc
+): StoredCardInfo =>
+  defined({
+    external_card_no: ext.external_card_no,
+    ...fields,
+    // UNCONFIRMED: a card without an open_date (no rule, none sent) is dated now.
+    open_date: fields.open_date ?? AlipayDateTime.format(now),
+    front_text_list: ext.front_text_list,
+    front_image_id: ext.front_image_id,
+    custom_assets: ext.custom_assets
+  })
 
 export const nextBizCardNo = (
   env: Env,
@@ -129,17 +149,7 @@ export const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
       return fail(env, "INVALID_PARAMETER", text)
     }
     return Either.flatMap(nextBizCardNo(env, state, template), ({ no, seq }) => {
-      const ext = request.card_ext_info
-      const fields = evaluated.right
-      const card_info: StoredCardInfo = defined({
-        external_card_no: ext.external_card_no,
-        ...fields,
-        // UNCONFIRMED: a card without an open_date (no rule, none sent) is dated now.
-        open_date: fields.open_date ?? AlipayDateTime.format(env.now),
-        front_text_list: ext.front_text_list,
-        front_image_id: ext.front_image_id,
-        custom_assets: ext.custom_assets
-      })
+      const card_info = openedCardInfo(request.card_ext_info, evaluated.right, env.now)
       const [n, s1] = nextCounter(state)
       const card: CardRecord = {
         biz_card_no: no,
@@ -167,7 +177,7 @@ export const cardOpen: Handler<"cardOpen"> = (request, env, state) =>
         biz_content: {
           template_id: template.template_id,
           biz_card_no: no,
-          external_card_no: ext.external_card_no,
+          external_card_no: request.card_ext_info.external_card_no,
           success: "true",
           ...(byOpenId ? { open_id: user.open_id } : { user_id: user.user_id })
         }

@@ -12,25 +12,10 @@ import * as Ref from "effect/Ref"
 import type { DynamicCode, FormSubmission, MintedUser, ModelState } from "../../AlipayModel.js"
 import { compactDateTime, defined, pad } from "../util.js"
 import { ControlError } from "./answer.js"
-import { formOf } from "./handler.js"
+import { formOf, requiredFormValues } from "./handler.js"
 import { mintAuthCode } from "./oauth.js"
 import { nextCounter, setIn } from "./state.js"
 import { renderWallet } from "./wallet.js"
-
-const defaultFormValues: Readonly<Record<string, string>> = {
-  OPEN_FORM_FIELD_MOBILE: "13800138000",
-  OPEN_FORM_FIELD_GENDER: "男",
-  OPEN_FORM_FIELD_NAME: "张三",
-  OPEN_FORM_FIELD_BIRTHDAY: "01-01",
-  OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR: "1990-01-01",
-  OPEN_FORM_FIELD_IDCARD: "110101199001011234",
-  OPEN_FORM_FIELD_EMAIL: "user@example.com",
-  OPEN_FORM_FIELD_ADDRESS: "浙江省杭州市西湖区",
-  OPEN_FORM_FIELD_CITY: "杭州市",
-  OPEN_FORM_FIELD_IS_STUDENT: "false",
-  OPEN_FORM_FIELD_MEMBER_GRADE: "golden",
-  OPEN_FORM_FIELD_CERT_TYPE: "0"
-}
 
 /** The control actions on a model's state. */
 export const makeControl = (
@@ -84,8 +69,7 @@ export const makeControl = (
           if (userId === undefined) return failWith("unknown auth_token: mint the user first")
           const form = formOf(state, template) ?? { required: [], optional: [] }
           const given = input.values ?? {}
-          const values: Record<string, string> = {}
-          for (const code of form.required) values[code] = given[code] ?? defaultFormValues[code] ?? "value"
+          const values = requiredFormValues(form, given)
           for (const code of form.optional) {
             const value = given[code]
             if (value !== undefined) values[code] = value

@@ -107,6 +107,32 @@ export const formOf = (state: ModelState, template: TemplateRecord): FormConfig 
     : undefined
 }
 
+/** What the user types into a form field the claim page requires, unless told otherwise. */
+const defaultFormValues: Readonly<Record<string, string>> = {
+  OPEN_FORM_FIELD_MOBILE: "13800138000",
+  OPEN_FORM_FIELD_GENDER: "男",
+  OPEN_FORM_FIELD_NAME: "张三",
+  OPEN_FORM_FIELD_BIRTHDAY: "01-01",
+  OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR: "1990-01-01",
+  OPEN_FORM_FIELD_IDCARD: "110101199001011234",
+  OPEN_FORM_FIELD_EMAIL: "user@example.com",
+  OPEN_FORM_FIELD_ADDRESS: "浙江省杭州市西湖区",
+  OPEN_FORM_FIELD_CITY: "杭州市",
+  OPEN_FORM_FIELD_IS_STUDENT: "false",
+  OPEN_FORM_FIELD_MEMBER_GRADE: "golden",
+  OPEN_FORM_FIELD_CERT_TYPE: "0"
+}
+
+/** The form's required fields, each with the value `given` holds or a plausible default. */
+export const requiredFormValues = (
+  form: FormConfig,
+  given: Readonly<Record<string, string>>
+): Record<string, string> => {
+  const values: Record<string, string> = {}
+  for (const code of form.required) values[code] = given[code] ?? defaultFormValues[code] ?? "value"
+  return values
+}
+
 export const encodeTemplate = (
   env: Env,
   template: TemplateRecord

@@ -29,12 +29,12 @@ import * as Either from "effect/Either"
 import * as MutableRef from "effect/MutableRef"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import type { CardRecord, ModelState, OutboxEntry, StoredCardInfo, TemplateRecord } from "../../AlipayModel.js"
-import { compactDate, compactDateTime, defined, pad } from "../util.js"
+import type { CardRecord, ModelState, OutboxEntry, TemplateRecord } from "../../AlipayModel.js"
+import { compactDate, compactDateTime, pad } from "../util.js"
 import { ControlError } from "./answer.js"
-import { nextBizCardNo } from "./cards.js"
+import { nextBizCardNo, openedCardInfo } from "./cards.js"
 import type { Env } from "./handler.js"
-import { formOf, issuesText } from "./handler.js"
+import { formOf, issuesText, requiredFormValues } from "./handler.js"
 import { n4Notice } from "./notices.js"
 import { append, cardsOfUser, nextCounter, setIn } from "./state.js"
 
@@ -130,21 +130,6 @@ export const readReply = (
   )
 }
 
-const defaultFormValues: Readonly<Record<string, string>> = {
-  OPEN_FORM_FIELD_MOBILE: "13800138000",
-  OPEN_FORM_FIELD_GENDER: "男",
-  OPEN_FORM_FIELD_NAME: "张三",
-  OPEN_FORM_FIELD_BIRTHDAY: "01-01",
-  OPEN_FORM_FIELD_BIRTHDAY_WITH_YEAR: "1990-01-01",
-  OPEN_FORM_FIELD_IDCARD: "110101199001011234",
-  OPEN_FORM_FIELD_EMAIL: "user@example.com",
-  OPEN_FORM_FIELD_ADDRESS: "浙江省杭州市西湖区",
-  OPEN_FORM_FIELD_CITY: "杭州市",
-  OPEN_FORM_FIELD_IS_STUDENT: "false",
-  OPEN_FORM_FIELD_MEMBER_GRADE: "golden",
-  OPEN_FORM_FIELD_CERT_TYPE: "0"
-}
-
 /** An opening in progress: the numbers assigned and the request parameters. */
 interface Opening {
   readonly template: TemplateRecord
@@ -202,8 +187,7 @@ const reserve = (state: ModelState, appId: string, input: OpenCardInput, nowMs: 
   const [n, s1] = nextCounter(state)
   const form = formOf(state, template) ?? { required: [], optional: [] }
   const given = input.form ?? {}
-  const values: Record<string, string> = { ...given }
-  for (const code of form.required) values[code] = given[code] ?? defaultFormValues[code] ?? "value"
+  const values: Record<string, string> = { ...given, ...requiredFormValues(form, given) }
   // UNCONFIRMED (opencard-flows §1.2): out_serial_no is Beijing yyyyMMddHHmmss + a 16-digit sequence (30 chars).
   const out_serial_no = `${compactDateTime(env.now)}${pad(n, 16)}`
   const biz_card_no = numbered.right.no
@@ -297,16 +281,7 @@ const create = (
   const user_key = userKeyOf(user_id)
   const allowed = UpdateSemantics.checkOpen(cardsOfUser(state, user_key), template.template_id, user_key)
   if (Either.isLeft(allowed)) return failWith(allowed.left.code)
-  const fields = evaluated.right
-  const card_info: StoredCardInfo = defined({
-    external_card_no: ext.external_card_no,
-    ...fields,
-    // UNCONFIRMED: a card without an open_date (no rule, none sent) is dated now.
-    open_date: fields.open_date ?? AlipayDateTime.format(env.now),
-    front_text_list: ext.front_text_list,
-    front_image_id: ext.front_image_id,
-    custom_assets: ext.custom_assets
-  })
+  const card_info = openedCardInfo(ext, evaluated.right, env.now)
   const [n, s1] = nextCounter(state)
   const card: CardRecord = {
     biz_card_no: opening.biz_card_no,
