@@ -37,6 +37,8 @@ import { InvalidInput } from "./Validation.js"
 export const fieldNames = ["Balance", "Point", "Level", "OpenDate", "ValidDate"] as const
 
 /**
+ * A card field a rule can fill (one of `fieldNames`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -51,6 +53,8 @@ export type FieldName = typeof fieldNames[number]
 export const ruleNames = ["ASSIGN_FROM_REQUEST", "DATE_IN_FUTURE", "CONST"] as const
 
 /**
+ * A field rule Alipay documents (one of `ruleNames`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -87,6 +91,8 @@ export type CardField = typeof cardFieldOf[FieldName]
 export type FieldKind = "date" | "number" | "text"
 
 /**
+ * What kind of value each field holds (date, integer points, money, text), which decides the rules it accepts.
+ *
  * @since 0.1.0
  * @category constants
  */

@@ -26,6 +26,8 @@ import type { FieldRuleLike } from "./FieldRules.js"
 export const reasonCodes = ["USER_UNBUND", "CANCEL", "PRESENT"] as const
 
 /**
+ * Why an update was refused (one of `reasonCodes`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -51,6 +53,8 @@ export type CardStatus =
   | { readonly _tag: "Deleted"; readonly reason_code: ReasonCode }
 
 /**
+ * The status of a card in use.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -373,6 +377,8 @@ export const templateModifiableKeys = [
 ] as const
 
 /**
+ * A template field that `template.modify` may change (one of `templateModifiableKeys`).
+ *
  * @since 0.1.0
  * @category models
  */

@@ -47,6 +47,8 @@ export interface ExecuteOptions {
 }
 
 /**
+ * What `AlipayClient` offers: `execute` runs one operation of the table over the configured protocol (validate, sign, send, verify, decode, retry what is safe).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -63,6 +65,8 @@ export interface Service {
 }
 
 /**
+ * The service that executes operations against Alipay over v3 REST or the v2 gateway.
+ *
  * @since 0.1.0
  * @category services
  */

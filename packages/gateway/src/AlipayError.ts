@@ -21,12 +21,16 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
+ * Marks every error of this module (see `isAlipayError`).
+ *
  * @since 0.1.0
  * @category constants
  */
 export const TypeId: unique symbol = Symbol.for("@membercard/gateway/AlipayError")
 
 /**
+ * The type of `TypeId`.
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -362,7 +366,7 @@ export class AlipayBusinessError
 // One class per documented business sub-code (spec §7). `_tag` is Alipay's own code.
 // -----------------------------------------------------------------------------
 
-/** @since 0.1.0 @category errors */
+/** 参数有误 — Alipay judged a parameter invalid (common to every operation). @since 0.1.0 @category errors */
 export class InvalidParameter extends AnswerError<InvalidParameter>()("INVALID_PARAMETER") {}
 /** 系统繁忙 — retried for safe operations. @since 0.1.0 @category errors */
 export class SystemError extends AnswerError<SystemError>()("SYSTEM_ERROR") {}

@@ -85,33 +85,103 @@ export type ErrorOf<Name extends OperationName> =
   | AlipayError.CommonError
   | AlipayError.BusinessErrorOf<DocumentedSubCodeOf<Name>>
 
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `templateCreate` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type TemplateCreateError = ErrorOf<"templateCreate">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `templateModify` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type TemplateModifyError = ErrorOf<"templateModify">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `templateQuery` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type TemplateQueryError = ErrorOf<"templateQuery">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `templateBatchQuery` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type TemplateBatchQueryError = ErrorOf<"templateBatchQuery">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `formTemplateSet` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type FormTemplateSetError = ErrorOf<"formTemplateSet">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `activateUrlApply` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type ActivateUrlApplyError = ErrorOf<"activateUrlApply">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `activateFormQuery` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type ActivateFormQueryError = ErrorOf<"activateFormQuery">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `cardOpen` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type CardOpenError = ErrorOf<"cardOpen">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `cardQuery` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type CardQueryError = ErrorOf<"cardQuery">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `cardUpdate` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type CardUpdateError = ErrorOf<"cardUpdate">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `cardDelete` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type CardDeleteError = ErrorOf<"cardDelete">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `messageNotify` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type MessageNotifyError = ErrorOf<"messageNotify">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `imageUpload` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type ImageUploadError = ErrorOf<"imageUpload">
-/** @since 0.1.0 @category errors */
+/**
+ * Everything `systemOauthToken` can fail with: the common errors and the sub-codes its operation documents.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export type SystemOauthTokenError = ErrorOf<"systemOauthToken">
 
 /**
@@ -161,6 +231,8 @@ export declare namespace MemberCards {
 }
 
 /**
+ * The member card API as a service: one method per operation of the domain's table, each with its exact error union and no requirements.
+ *
  * @since 0.1.0
  * @category services
  */
@@ -189,6 +261,8 @@ export const make: Effect.Effect<MemberCards.Service, never, AlipayClient.Alipay
 )
 
 /**
+ * `MemberCards` over an `AlipayClient` in context (see `layerConfig` for the whole stack from configuration).
+ *
  * @since 0.1.0
  * @category layers
  */

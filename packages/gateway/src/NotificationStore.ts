@@ -46,6 +46,8 @@ export declare namespace NotificationStore {
 }
 
 /**
+ * Exactly-once bookkeeping for notifications: a delivery claims its `notify_id` with a lease, commits on success, releases on failure or interruption.
+ *
  * @since 0.1.0
  * @category services
  */

@@ -46,6 +46,8 @@ export declare namespace SpiAnswerStore {
 }
 
 /**
+ * Exactly-once bookkeeping for open-card SPI answers, keyed by app id and `out_serial_no`: the first delivery claims with a lease, its signed answer is committed and replayed byte for byte to every repeat.
+ *
  * @since 0.1.0
  * @category services
  */

@@ -8,6 +8,8 @@
 import * as Schema from "effect/Schema"
 
 /**
+ * A store (memory, SQLite, PostgreSQL) could not claim, commit, release or prune; the inbound handler answers a retryable failure so that Alipay delivers again.
+ *
  * @since 0.1.0
  * @category errors
  */

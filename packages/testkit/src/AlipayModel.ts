@@ -914,6 +914,8 @@ export declare namespace AlipayModel {
 }
 
 /**
+ * The in-memory model of Alipay's member card service that the fake layer and the wire emulator both run on.
+ *
  * @since 0.1.0
  * @category services
  */

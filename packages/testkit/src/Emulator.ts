@@ -244,6 +244,8 @@ export declare namespace Emulator {
 }
 
 /**
+ * A running wire emulator: Alipay's v2 and v3 protocols, the control API and the user pages over HTTP on loopback.
+ *
  * @since 0.1.0
  * @category services
  */
