@@ -120,11 +120,32 @@ export const parseMultipart = (contentType: string, bytes: Uint8Array): Effect.E
 export const issuesText = (error: ParseResult.ParseError): string =>
   Validation.issuesFromParseError(error).map((i) => i.path === "" ? i.message : `${i.path}: ${i.message}`).join("; ")
 
+/**
+ * The request fields naming a card type: `card_type` (template.create) and `target_card_no_type` (card.query /
+ * update / delete).
+ */
+// UNCONFIRMED: NO_CARD_TYPE's meaning is inferred from its name (spec §7 "unknown/missing card type"); a value
+// outside the operation's card types answers NO_CARD_TYPE where the operation documents it, an absent field stays
+// INVALID_PARAMETER like every missing required field.
+const cardTypeFields = ["card_type", "target_card_no_type"] as const
+
+const unknownCardType = (
+  op: Operations.AnyOperation,
+  wire: unknown,
+  error: ParseResult.ParseError
+): Wire.Refusal | undefined => {
+  if (!(op.subCodes as ReadonlyArray<string>).includes("NO_CARD_TYPE")) return undefined
+  if (typeof wire !== "object" || wire === null) return undefined
+  const paths = new Set(Validation.issuesFromParseError(error).map((i) => i.path))
+  const named = cardTypeFields.find((f) => paths.has(f) && typeof (wire as Record<string, unknown>)[f] === "string")
+  return named === undefined ? undefined : Wire.refusal("40004", "NO_CARD_TYPE", `卡类型不存在: ${named}`, op.name)
+}
+
 export const decodeRequest = (op: Operations.AnyOperation, wire: unknown): Either.Either<AnyRequest, Wire.Refusal> => {
   const schema = op.request as unknown as Schema.Schema<AnyRequest, unknown>
   return Either.mapLeft(
     Schema.decodeUnknownEither(schema, receiveOptions)(wire),
-    (error) => Wire.invalidParameter(issuesText(error))
+    (error) => unknownCardType(op, wire, error) ?? Wire.invalidParameter(issuesText(error))
   )
 }
 
