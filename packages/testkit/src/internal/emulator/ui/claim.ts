@@ -12,17 +12,9 @@ import type { ModelState, TemplateRecord } from "../../../AlipayModel.js"
 import { formOf } from "../../model/handler.js"
 import type { ServerEnv } from "../http.js"
 import { CLAIM_PATH } from "./claimUrl.js"
-import { openForm, userPicker, valuesOf } from "./form.js"
-import { type Html, html, message, page, respond } from "./html.js"
+import { userFormBody, valuesOf } from "./form.js"
+import { html, message, page, respond } from "./html.js"
 import { queryOf, readForm } from "./request.js"
-
-/** The card header of a form page: what the user is about to claim. */
-export const cardHeader = (template: TemplateRecord): Html => {
-  const style = template.body.template_style_info
-  return html`<div class="box"><p><strong>${style.card_show_name}</strong>${
-    style.brand_name === undefined ? "" : html` · ${style.brand_name}`
-  }</p><p class="muted">template_id ${template.template_id}</p></div>`
-}
 
 const formPage = (
   state: ModelState,
@@ -36,20 +28,18 @@ const formPage = (
   if (form === undefined) {
     return message("领取会员卡", `模板 ${template.template_id} 没有开卡表单 (call formtemplate.set)`, 409)
   }
-  const users = [...state.users.values()]
-  const picker = userPicker(CLAIM_PATH, { template_id: template.template_id }, users, userId)
-  const body = userId === undefined
-    ? html`${cardHeader(template)}${picker}<p class="muted">先选择一个用户 (choose a user first)</p>`
-    : html`${cardHeader(template)}${picker}${
-      openForm({
-        action: CLAIM_PATH,
-        hidden: { template_id: template.template_id, user_id: userId },
-        form,
-        values,
-        missing,
-        submitText: "领取会员卡"
-      })
-    }`
+  const body = userFormBody({
+    template,
+    action: CLAIM_PATH,
+    pickerQuery: { template_id: template.template_id },
+    users: [...state.users.values()],
+    userId,
+    form,
+    hidden: { template_id: template.template_id },
+    values,
+    missing,
+    submitText: "领取会员卡"
+  })
   return respond(page("领取会员卡", body), status)
 }
 

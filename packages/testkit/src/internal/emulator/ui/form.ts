@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type { FormConfig, MintedUser } from "../../../AlipayModel.js"
+import type { FormConfig, MintedUser, TemplateRecord } from "../../../AlipayModel.js"
 import { type Html, html } from "./html.js"
 
 interface FieldView {
@@ -111,4 +111,46 @@ ${form.required.map((c) => input(c, true, values[c]))}
 ${form.optional.map((c) => input(c, false, values[c]))}
 <p><button type="submit" class="primary" data-testid="submit">${options.submitText}</button></p>
 <p class="muted">提交即授权商家获取以上信息 (submitting authorises the merchant to read these values)</p></form>`
+}
+
+/** The card header of a form page: what the user is about to claim or open. */
+export const cardHeader = (template: TemplateRecord): Html => {
+  const style = template.body.template_style_info
+  return html`<div class="box"><p><strong>${style.card_show_name}</strong>${
+    style.brand_name === undefined ? "" : html` · ${style.brand_name}`
+  }</p><p class="muted">template_id ${template.template_id}</p></div>`
+}
+
+/**
+ * The body of a user's form page (3.0 claim, 3.1 open): the card header, the user picker, then the form once a
+ * user is chosen.
+ */
+export const userFormBody = (options: {
+  readonly template: TemplateRecord
+  readonly action: string
+  /** query parameters the picker keeps (besides `user_id`) */
+  readonly pickerQuery: Readonly<Record<string, string>>
+  readonly users: ReadonlyArray<MintedUser>
+  readonly userId: string | undefined
+  readonly form: FormConfig
+  /** hidden fields of the form besides `user_id` */
+  readonly hidden: Readonly<Record<string, string>>
+  readonly values: Readonly<Record<string, string>>
+  readonly missing: ReadonlyArray<string>
+  readonly submitText: string
+}): Html => {
+  const { action, template, userId } = options
+  const picker = userPicker(action, options.pickerQuery, options.users, userId)
+  return userId === undefined
+    ? html`${cardHeader(template)}${picker}<p class="muted">先选择一个用户 (choose a user first)</p>`
+    : html`${cardHeader(template)}${picker}${
+      openForm({
+        action,
+        hidden: { ...options.hidden, user_id: userId },
+        form: options.form,
+        values: options.values,
+        missing: options.missing,
+        submitText: options.submitText
+      })
+    }`
 }

@@ -12,8 +12,7 @@ import type { ModelState, TemplateRecord } from "../../../AlipayModel.js"
 import { formOf } from "../../model/handler.js"
 import type { ServerEnv } from "../http.js"
 import { openCard } from "../spi.js"
-import { cardHeader } from "./claim.js"
-import { openForm, userPicker, valuesOf } from "./form.js"
+import { cardHeader, userFormBody, valuesOf } from "./form.js"
 import { html, message, page, respond } from "./html.js"
 import { queryOf, readForm } from "./request.js"
 import { walletUrl } from "./wallet.js"
@@ -33,13 +32,18 @@ const formPage = (
 ) => {
   // without a configured form the user only confirms (the SPI gets no form values)
   const form = formOf(state, template) ?? { required: [], optional: [] }
-  const action = openUrl(template.template_id)
-  const picker = userPicker(action, {}, [...state.users.values()], userId)
-  const body = userId === undefined
-    ? html`${cardHeader(template)}${picker}<p class="muted">先选择一个用户 (choose a user first)</p>`
-    : html`${cardHeader(template)}${picker}${
-      openForm({ action, hidden: { user_id: userId }, form, values, missing, submitText: TITLE })
-    }`
+  const body = userFormBody({
+    template,
+    action: openUrl(template.template_id),
+    pickerQuery: {},
+    users: [...state.users.values()],
+    userId,
+    form,
+    hidden: {},
+    values,
+    missing,
+    submitText: TITLE
+  })
   return respond(page(TITLE, body), status)
 }
 
