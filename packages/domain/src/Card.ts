@@ -16,14 +16,17 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Ids from "./Ids.js"
+import * as CardRules from "./internal/cardRules.js"
 import * as Limits from "./Limits.js"
 import * as Money from "./Money.js"
-import * as TemplateValidation from "./TemplateValidation.js"
 import * as Validation from "./Validation.js"
 
 /** An optional key of a received object: absent, or `null` (read as absent). */
 const optionalReceived = <S extends Schema.Schema.All>(schema: S) =>
   Schema.optionalWith(schema, { exact: true, nullable: true })
+
+/** `optionalReceived(Schema.String)`, built once (schema construction is the cold-import cost). */
+const receivedString = optionalReceived(Schema.String)
 
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
@@ -225,10 +228,10 @@ export const MdCodeInfoDTO = Schema.Struct({
     if (info.code_status !== "SUCCESS") return undefined
     const issues: Array<Schema.FilterIssue> = []
     if (info.code_value === undefined) {
-      issues.push({ path: ["code_value"], message: TemplateValidation.cardRuleMessages.mdcodeRequiredWhenSuccess })
+      issues.push({ path: ["code_value"], message: CardRules.cardRuleMessages.mdcodeRequiredWhenSuccess })
     }
     if (info.expire_time === undefined) {
-      issues.push({ path: ["expire_time"], message: TemplateValidation.cardRuleMessages.mdcodeRequiredWhenSuccess })
+      issues.push({ path: ["expire_time"], message: CardRules.cardRuleMessages.mdcodeRequiredWhenSuccess })
     }
     return issues
   })
@@ -352,7 +355,7 @@ export type PaidOuterCardExtraInfoDTO = typeof PaidOuterCardExtraInfoDTO.Type
 
 const frontTextList = Schema.Array(CardFrontTextDTO).pipe(
   Schema.maxItems(Limits.frontTextListMax, {
-    message: () => TemplateValidation.cardRuleMessages.frontTextListMax
+    message: () => CardRules.cardRuleMessages.frontTextListMax
   })
 )
 
@@ -514,8 +517,8 @@ export const McardNotifyMessage = Schema.Struct({
  * @category schemas
  */
 export const ReceivedCardFrontText = Schema.Struct({
-  label: optionalReceived(Schema.String),
-  value: optionalReceived(Schema.String)
+  label: receivedString,
+  value: receivedString
 }).annotations({ identifier: "ReceivedCardFrontText" })
 
 /**
@@ -526,7 +529,7 @@ export const ReceivedCardFrontText = Schema.Struct({
  */
 export const ReceivedMdCodeInfo = Schema.Struct({
   code_status: optionalReceived(Validation.tolerantLiterals("SUCCESS", "FAIL_RETRY", "FAIL_NOT_RETRY")),
-  code_value: optionalReceived(Schema.String),
+  code_value: receivedString,
   expire_time: optionalReceived(AlipayDateTime.Received),
   time_stamp: optionalReceived(Schema.Union(Schema.Number, Schema.String))
 }).annotations({ identifier: "ReceivedMdCodeInfo" })
@@ -543,14 +546,14 @@ export const ReceivedMerchantCard = Schema.Struct({
   external_card_no: optionalReceived(Ids.ReceivedExternalCardNo),
   open_date: optionalReceived(AlipayDateTime.Received),
   valid_date: optionalReceived(AlipayDateTime.Received),
-  level: optionalReceived(Schema.String),
-  point: optionalReceived(Schema.String),
-  balance: optionalReceived(Schema.String),
+  level: receivedString,
+  point: receivedString,
+  balance: receivedString,
   template_id: optionalReceived(Ids.ReceivedTemplateId),
   front_text_list: optionalReceived(Schema.Array(ReceivedCardFrontText)),
   front_image_id: optionalReceived(Ids.ReceivedImageId),
   mdcode_info: optionalReceived(ReceivedMdCodeInfo),
-  custom_assets: optionalReceived(Schema.String)
+  custom_assets: receivedString
 }).annotations({ identifier: "ReceivedMerchantCard" })
 
 /**
@@ -566,7 +569,7 @@ export type ReceivedMerchantCard = typeof ReceivedMerchantCard.Type
  * @category schemas
  */
 export const ReceivedPaidOuterCardInfo = Schema.Struct({
-  action: optionalReceived(Schema.String),
+  action: receivedString,
   purchase_info: optionalReceived(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   cycle_info: optionalReceived(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 }).annotations({ identifier: "ReceivedPaidOuterCardInfo" })
@@ -623,8 +626,8 @@ export type CardOpenRequest = typeof CardOpenRequest.Type
  */
 export const CardOpenResponse = Schema.Struct({
   card_info: optionalReceived(ReceivedMerchantCard),
-  open_card_channel: optionalReceived(Schema.String),
-  open_card_channel_id: optionalReceived(Schema.String)
+  open_card_channel: receivedString,
+  open_card_channel_id: receivedString
 }).annotations({ identifier: "CardOpenResponse" })
 
 /**
@@ -676,9 +679,9 @@ export type CardQueryRequest = typeof CardQueryRequest.Type
 export const CardQueryResponse = Schema.Struct({
   card_info: optionalReceived(ReceivedMerchantCard),
   /** `alipays://` URL of the card detail page; present only if the card is in the card package. */
-  schema_url: optionalReceived(Schema.String),
+  schema_url: receivedString,
   /** pass id, parameter `p` of the schema URL. */
-  pass_id: optionalReceived(Schema.String),
+  pass_id: receivedString,
   paid_outer_card_info: optionalReceived(ReceivedPaidOuterCardInfo)
 }).annotations({ identifier: "CardQueryResponse" })
 
@@ -745,7 +748,7 @@ export type CardUpdateRequest = typeof CardUpdateRequest.Type
  * @category models
  */
 export const CardUpdateResponse = Schema.Struct({
-  result_code: optionalReceived(Schema.String)
+  result_code: receivedString
 }).annotations({ identifier: "CardUpdateResponse" })
 
 /**
@@ -792,7 +795,7 @@ export type CardDeleteRequest = typeof CardDeleteRequest.Type
  * @category models
  */
 export const CardDeleteResponse = Schema.Struct({
-  biz_serial_no: optionalReceived(Schema.String)
+  biz_serial_no: receivedString
 }).annotations({ identifier: "CardDeleteResponse" })
 
 /**
@@ -842,7 +845,7 @@ export type MessageNotifyRequest = typeof MessageNotifyRequest.Type
  * @category models
  */
 export const MessageNotifyResponse = Schema.Struct({
-  result_code: optionalReceived(Schema.String)
+  result_code: receivedString
 }).annotations({ identifier: "MessageNotifyResponse" })
 
 /**

@@ -18,6 +18,9 @@ import * as Validation from "./Validation.js"
 const optionalReceived = <S extends Schema.Schema.All>(schema: S) =>
   Schema.optionalWith(schema, { exact: true, nullable: true })
 
+/** `optionalReceived(Schema.String)`, built once (schema construction is the cold-import cost). */
+const receivedString = optionalReceived(Schema.String)
+
 /** An optional key that may be absent but not `undefined` (clean issues, `exactOptionalPropertyTypes`). */
 const optionalExact = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -392,12 +395,12 @@ export const decodeApplyCardUrl = (url: string): string =>
 export const OpenFormCallback = Schema.Struct({
   auth_code: Schema.String,
   request_id: Ids.ReceivedOpenFormRequestId,
-  app_id: optionalReceived(Schema.String),
-  isv_app_id: optionalReceived(Schema.String),
+  app_id: receivedString,
+  isv_app_id: receivedString,
   template_id: optionalReceived(Ids.ReceivedTemplateId),
-  state: optionalReceived(Schema.String),
-  scope: optionalReceived(Schema.String),
-  out_string: optionalReceived(Schema.String)
+  state: receivedString,
+  scope: receivedString,
+  out_string: receivedString
 }).annotations({ identifier: "OpenFormCallback" })
 
 /**
@@ -440,7 +443,7 @@ export type ActivateFormQueryRequest = typeof ActivateFormQueryRequest.Type
  * @category models
  */
 export const ActivateFormQueryResponse = Schema.Struct({
-  infos: optionalReceived(Schema.String)
+  infos: receivedString
 }).annotations({ identifier: "ActivateFormQueryResponse" })
 
 /**

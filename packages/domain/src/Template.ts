@@ -894,6 +894,8 @@ export interface TemplateBatchQueryRequest extends Schema.Schema.Type<typeof Tem
 
 const Str = Schema.String
 const opt = Schema.optional
+/** `opt(Str)`, built once: the most used key of the received DTOs (schema construction is the cold-import cost). */
+const optStr = opt(Str)
 
 /**
  * A boolean as received: `true`/`false`, or the strings `"true"`/`"false"` (any other string reads as false).
@@ -943,19 +945,19 @@ export const ReceivedNumber: Schema.Schema<number, number | string> = Schema.Uni
  * @category models
  */
 export const ReceivedTemplateStyleInfoDTO = Schema.Struct({
-  card_show_name: opt(Str),
+  card_show_name: optStr,
   logo_id: opt(Ids.ReceivedImageId),
-  color: opt(Str),
+  color: optStr,
   background_id: opt(Ids.ReceivedImageId),
-  bg_color: opt(Str),
+  bg_color: optStr,
   front_text_list_enable: opt(ReceivedBoolean),
   front_image_enable: opt(ReceivedBoolean),
   feature_descriptions: opt(Schema.Array(Str)),
-  slogan: opt(Str),
+  slogan: optStr,
   slogan_img_id: opt(Ids.ReceivedImageId),
-  brand_name: opt(Str),
+  brand_name: optStr,
   banner_img_id: opt(Ids.ReceivedImageId),
-  banner_url: opt(Str),
+  banner_url: optStr,
   column_info_layout: opt(Validation.tolerantLiterals("list", "grid"))
 }).annotations({ identifier: "ReceivedTemplateStyleInfoDTO" })
 
@@ -972,9 +974,9 @@ export interface ReceivedTemplateStyleInfoDTO extends Schema.Schema.Type<typeof 
  * @category models
  */
 export const ReceivedMoreInfoDTO = Schema.Struct({
-  title: opt(Str),
-  url: opt(Str),
-  params: opt(Str),
+  title: optStr,
+  url: optStr,
+  params: optStr,
   descs: opt(Schema.Array(Str))
 }).annotations({ identifier: "ReceivedMoreInfoDTO" })
 
@@ -991,14 +993,14 @@ export interface ReceivedMoreInfoDTO extends Schema.Schema.Type<typeof ReceivedM
  * @category models
  */
 export const ReceivedTemplateColumnInfoDTO = Schema.Struct({
-  code: opt(Str),
+  code: optStr,
   operate_type: opt(Validation.tolerantLiterals("openNative", "openWeb", "staticinfo")),
-  title: opt(Str),
+  title: optStr,
   value: opt(ReceivedText),
   more_info: opt(ReceivedMoreInfoDTO),
   icon_id: opt(Ids.ReceivedImageId),
-  tag: opt(Str),
-  group_title: opt(Str)
+  tag: optStr,
+  group_title: optStr
 }).annotations({ identifier: "ReceivedTemplateColumnInfoDTO" })
 
 /**
@@ -1032,14 +1034,14 @@ export interface ReceivedTemplateFieldRuleDTO extends Schema.Schema.Type<typeof 
  * @category models
  */
 export const ReceivedTemplateActionInfoDTO = Schema.Struct({
-  code: opt(Str),
-  text: opt(Str),
-  url: opt(Str),
+  code: optStr,
+  text: optStr,
+  url: optStr,
   url_type: opt(Validation.tolerantLiterals("url", "miniAppUrl")),
   mini_app_url: opt(Schema.Struct({
-    mini_app_id: opt(Str),
-    mini_page_param: opt(Str),
-    mini_query_param: opt(Str),
+    mini_app_id: optStr,
+    mini_page_param: optStr,
+    mini_query_param: optStr,
     display_on_list: opt(ReceivedText)
   }))
 }).annotations({ identifier: "ReceivedTemplateActionInfoDTO" })
@@ -1057,10 +1059,10 @@ export interface ReceivedTemplateActionInfoDTO extends Schema.Schema.Type<typeof
  * @category models
  */
 export const ReceivedTemplateCardLevelConfDTO = Schema.Struct({
-  level: opt(Str),
-  level_show_name: opt(Str),
+  level: optStr,
+  level_show_name: optStr,
   level_icon: opt(Ids.ReceivedImageId),
-  level_desc: opt(Str)
+  level_desc: optStr
 }).annotations({ identifier: "ReceivedTemplateCardLevelConfDTO" })
 
 /**
@@ -1077,7 +1079,7 @@ export interface ReceivedTemplateCardLevelConfDTO extends Schema.Schema.Type<typ
  * @category models
  */
 export const ReceivedTemplateBenefitInfoDTO = Schema.Struct({
-  title: opt(Str),
+  title: optStr,
   benefit_desc: opt(Schema.Array(Str)),
   start_date: opt(AlipayDateTime.Received),
   end_date: opt(AlipayDateTime.Received)
@@ -1098,11 +1100,11 @@ export interface ReceivedTemplateBenefitInfoDTO extends Schema.Schema.Type<typeo
 export const ReceivedTemplateOpenCardConfDTO = Schema.Struct({
   open_card_source_type: opt(Validation.tolerantLiterals("ISV", "MER")),
   source_app_id: opt(Ids.ReceivedAppId),
-  open_card_url: opt(Str),
-  conf: opt(Str),
+  open_card_url: optStr,
+  conf: optStr,
   card_rights: opt(Schema.Array(Schema.Struct({
-    title: opt(Str),
-    detail: opt(Str),
+    title: optStr,
+    detail: optStr,
     logo_id: opt(Ids.ReceivedImageId)
   })))
 }).annotations({ identifier: "ReceivedTemplateOpenCardConfDTO" })
@@ -1121,7 +1123,7 @@ export interface ReceivedTemplateOpenCardConfDTO extends Schema.Schema.Type<type
  */
 export const ReceivedPubChannelDTO = Schema.Struct({
   pub_channel: opt(Validation.tolerantLiterals("SHOP_DETAIL", "PAYMENT_RESULT")),
-  ext_info: opt(Str)
+  ext_info: optStr
 }).annotations({ identifier: "ReceivedPubChannelDTO" })
 
 /**
@@ -1137,8 +1139,8 @@ export interface ReceivedPubChannelDTO extends Schema.Schema.Type<typeof Receive
  * @category models
  */
 export const ReceivedTemplateMdcodeNotifyConfDTO = Schema.Struct({
-  url: opt(Str),
-  ext_params: opt(Str)
+  url: optStr,
+  ext_params: optStr
 }).annotations({ identifier: "ReceivedTemplateMdcodeNotifyConfDTO" })
 
 /**
@@ -1177,27 +1179,27 @@ export interface ReceivedTemplateFormConfig extends Schema.Schema.Type<typeof Re
  */
 export const ReceivedPaidOuterCardTemplateConfDTO = Schema.Struct({
   open_selling_conf: opt(Schema.Struct({
-    start_date: opt(Str),
-    end_date: opt(Str),
-    selling_url: opt(Str),
+    start_date: optStr,
+    end_date: optStr,
+    selling_url: optStr,
     price_detail: opt(Schema.Array(Schema.Struct({
-      price_type: opt(Str),
+      price_type: optStr,
       price: opt(ReceivedText),
       worth: opt(ReceivedText),
-      desc: opt(Str)
+      desc: optStr
     })))
   })),
   cycle_selling_conf: opt(Schema.Struct({
     support_cycle_sell: opt(ReceivedBoolean),
     cycle_type: opt(Schema.Array(Str)),
-    cycle_selling_url: opt(Str)
+    cycle_selling_url: optStr
   })),
   manage_url_conf: opt(Schema.Struct({
-    upgrade_url: opt(Str),
-    downgrade_url: opt(Str),
-    refund_url: opt(Str),
-    renew_url: opt(Str),
-    cycle_manage_url: opt(Str)
+    upgrade_url: optStr,
+    downgrade_url: optStr,
+    refund_url: optStr,
+    renew_url: optStr,
+    cycle_manage_url: optStr
   }))
 }).annotations({ identifier: "ReceivedPaidOuterCardTemplateConfDTO" })
 
@@ -1258,7 +1260,7 @@ export interface TemplateModifyResponse extends Schema.Schema.Type<typeof Templa
  */
 export const TemplateQueryResponse = Schema.Struct({
   card_type: opt(Validation.tolerantLiterals("OUT_MEMBER_CARD")),
-  biz_no_prefix: opt(Str),
+  biz_no_prefix: optStr,
   biz_no_suffix_len: opt(ReceivedText),
   template_style_info: opt(ReceivedTemplateStyleInfoDTO),
   template_benefit_info: list(ReceivedTemplateBenefitInfoDTO),
@@ -1271,9 +1273,9 @@ export const TemplateQueryResponse = Schema.Struct({
   card_action_list: list(ReceivedTemplateActionInfoDTO),
   card_level_confs: list(ReceivedTemplateCardLevelConfDTO),
   mdcode_notify_conf: opt(ReceivedTemplateMdcodeNotifyConfDTO),
-  card_spec_tag: opt(Str),
+  card_spec_tag: optStr,
   spi_app_id: opt(Ids.ReceivedAppId),
-  access_version: opt(Str),
+  access_version: optStr,
   template_form_config: opt(ReceivedTemplateFormConfig),
   paid_outer_card_conf: opt(ReceivedPaidOuterCardTemplateConfDTO)
 }).annotations({ identifier: "TemplateQueryResponse" })
@@ -1292,7 +1294,7 @@ export interface TemplateQueryResponse extends Schema.Schema.Type<typeof Templat
  */
 export const McardTemplate = Schema.Struct({
   template_id: opt(Ids.ReceivedTemplateId),
-  card_type: opt(Str),
+  card_type: optStr,
   gmt_create: opt(AlipayDateTime.Received),
   gmt_modified: opt(AlipayDateTime.Received),
   template_style_info: opt(ReceivedTemplateStyleInfoDTO)

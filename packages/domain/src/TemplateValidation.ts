@@ -13,6 +13,7 @@ import * as Either from "effect/Either"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as CardNumber from "./CardNumber.js"
 import * as FieldRules from "./FieldRules.js"
+import * as CardRules from "./internal/cardRules.js"
 import * as Limits from "./Limits.js"
 import * as OpenForm from "./OpenForm.js"
 import type { Issue } from "./Validation.js"
@@ -460,10 +461,7 @@ export interface CardInfoLike {
  * @since 0.1.0
  * @category constants
  */
-export const cardRuleMessages = {
-  frontTextListMax: `must have at most ${Limits.frontTextListMax} items (card-face text lines)`,
-  mdcodeRequiredWhenSuccess: "is required when code_status is SUCCESS"
-} as const
+export const cardRuleMessages = CardRules.cardRuleMessages
 
 /**
  * Issues of a card payload at `base` (`card_ext_info` / `card_info`): at most `Limits.frontTextListMax`

@@ -6,7 +6,7 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Aes from "@membercard/signing/Aes"
-import * as Cert from "@membercard/signing/Cert"
+import type * as Cert from "@membercard/signing/Cert"
 import * as Keys from "@membercard/signing/Keys"
 import type { SignType } from "@membercard/signing/Signer"
 import * as Config from "effect/Config"
@@ -227,6 +227,9 @@ const fail = (field: Field, reason: string, fromEnv: boolean) =>
     fromEnv ? { field, variable: envVariables[field], reason } : { field, reason }
   )
 
+/** Certificate mode only: `Cert` (and its DER reader) load on first use, off the cold-import path of key mode. */
+const loadCert: Effect.Effect<typeof Cert> = Effect.promise(() => import("@membercard/signing/Cert"))
+
 const resolveWith = (options: Options, fromEnv: boolean): Effect.Effect<Resolved, AlipayConfigError> =>
   Effect.gen(function*() {
     if (options.appId.trim().length === 0) return yield* fail("appId", "must not be empty", fromEnv)
@@ -253,20 +256,21 @@ const resolveWith = (options: Options, fromEnv: boolean): Effect.Effect<Resolved
       )
     } else if (options.certificates !== undefined) {
       const certs = options.certificates
+      const cert = yield* loadCert
       const appCertSn = yield* Either.mapLeft(
-        Cert.certSn(certs.appCert),
+        cert.certSn(certs.appCert),
         (e) => fail("appCert", `the app certificate is unusable: ${e.message}`, fromEnv)
       )
       const alipayCertSn = yield* Either.mapLeft(
-        Cert.certSn(certs.alipayPublicCert),
+        cert.certSn(certs.alipayPublicCert),
         (e) => fail("alipayPublicCert", `Alipay's public certificate is unusable: ${e.message}`, fromEnv)
       )
       const alipayRootCertSn = yield* Either.mapLeft(
-        Cert.rootCertSn(certs.alipayRootCert),
+        cert.rootCertSn(certs.alipayRootCert),
         (e) => fail("alipayRootCert", `Alipay's root certificate bundle is unusable: ${e.message}`, fromEnv)
       )
       alipayPublicKey = yield* Either.mapLeft(
-        Cert.publicKeyFromCert(certs.alipayPublicCert),
+        cert.publicKeyFromCert(certs.alipayPublicCert),
         (e) => fail("alipayPublicCert", `Alipay's public certificate has no usable key: ${e.message}`, fromEnv)
       )
       certSns = Option.some({ appCertSn, alipayCertSn, alipayRootCertSn })
