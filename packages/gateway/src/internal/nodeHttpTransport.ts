@@ -1,0 +1,461 @@
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as Http from "node:http"
+import * as Https from "node:https"
+
+/** @internal */
+export interface Options {
+  readonly maxSockets?: number | undefined
+  readonly idleTimeoutMillis?: number | undefined
+  readonly maxResponseBytes?: number | undefined
+  readonly maxRequestStreamBytes?: number | undefined
+}
+
+/** @internal */
+export const DEFAULT_IDLE_TIMEOUT_MILLIS = 4_000
+
+/** @internal */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+/** @internal */
+export const DEFAULT_MAX_REQUEST_STREAM_BYTES = 16 * 1024 * 1024
+
+interface Resolved {
+  readonly maxSockets: number
+  readonly idleTimeoutMillis: number
+  readonly maxResponseBytes: number
+  readonly maxRequestStreamBytes: number
+}
+
+const positiveInt = (value: number | undefined, fallback: number): number =>
+  value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : fallback
+
+const resolve = (options: Options): Resolved => ({
+  maxSockets: options.maxSockets === Infinity ? Infinity : positiveInt(options.maxSockets, Infinity),
+  idleTimeoutMillis: positiveInt(options.idleTimeoutMillis, DEFAULT_IDLE_TIMEOUT_MILLIS),
+  maxResponseBytes: positiveInt(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
+  maxRequestStreamBytes: positiveInt(options.maxRequestStreamBytes, DEFAULT_MAX_REQUEST_STREAM_BYTES)
+})
+
+// -----------------------------------------------------------------------------------------------------------------
+// the response: status, headers and the whole body, already read
+// -----------------------------------------------------------------------------------------------------------------
+
+const EMPTY: ReadonlyArray<Buffer> = []
+
+class NodeResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  /** The body chunks as received; set once the body ended. */
+  chunks: ReadonlyArray<Buffer> = EMPTY
+  private cachedHeaders: Headers.Headers | undefined
+  private cachedCookies: Cookies.Cookies | undefined
+  private cachedBody: Buffer | undefined
+  private cachedText: Effect.Effect<string, HttpClientError.ResponseError> | undefined
+  private cachedArrayBuffer: ArrayBuffer | undefined
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    private readonly source: Http.IncomingHttpHeaders,
+    readonly remoteAddress: Option.Option<string>
+  ) {
+    super()
+  }
+
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= Headers.fromInput(this.source)
+  }
+
+  get cookies(): Cookies.Cookies {
+    if (this.cachedCookies !== undefined) return this.cachedCookies
+    const header = this.source["set-cookie"]
+    return this.cachedCookies = header === undefined ? Cookies.empty : Cookies.fromSetCookie(header)
+  }
+
+  /** The whole body (one chunk is used as is; several are joined once). */
+  body(): Buffer {
+    if (this.cachedBody !== undefined) return this.cachedBody
+    const chunks = this.chunks
+    return this.cachedBody = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+  }
+
+  /** UTF-8, invalid sequences replaced and a leading BOM dropped, as `Response.text()` does. */
+  private decoded(): string {
+    const text = this.body().toString("utf8")
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  }
+
+  private decodeError(cause: unknown, description?: string): HttpClientError.ResponseError {
+    return new HttpClientError.ResponseError({
+      request: this.request,
+      response: this,
+      reason: "Decode",
+      cause,
+      ...(description === undefined ? {} : { description })
+    })
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    if (this.cachedText !== undefined) return this.cachedText
+    let memo: string | undefined
+    return this.cachedText = Effect.sync(() => memo ??= this.decoded())
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: (): unknown => text === "" ? null : JSON.parse(text),
+        catch: (cause) => this.decodeError(cause, "the body is not JSON")
+      }))
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => UrlParams.fromInput(new URLSearchParams(text)),
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.sync(() => {
+      if (this.cachedArrayBuffer !== undefined) return this.cachedArrayBuffer
+      const body = this.body()
+      const copy = new ArrayBuffer(body.byteLength)
+      new Uint8Array(copy).set(body)
+      return this.cachedArrayBuffer = copy
+    })
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.tryPromise({
+      try: () => {
+        const contentType = this.source["content-type"]
+        return new Response(new Uint8Array(this.body()), {
+          headers: contentType === undefined ? {} : { "content-type": contentType }
+        }).formData()
+      },
+      catch: (cause) => this.decodeError(cause, "the body is not form data")
+    })
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.suspend(() => Stream.fromIterable(this.chunks))
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// the request body, as bytes
+// -----------------------------------------------------------------------------------------------------------------
+
+interface Payload {
+  readonly bytes: Uint8Array | undefined
+  readonly contentType: string | undefined
+}
+
+const NO_PAYLOAD: Payload = { bytes: undefined, contentType: undefined }
+
+const encodeError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description?: string) =>
+  new HttpClientError.RequestError({
+    request,
+    reason: "Encode",
+    cause,
+    ...(description === undefined ? {} : { description })
+  })
+
+/** Bodies already in memory: no effect needed. `undefined` for the ones that must be produced (form data, stream). */
+const payloadNow = (
+  request: HttpClientRequest.HttpClientRequest
+): Payload | HttpClientError.RequestError | undefined => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return NO_PAYLOAD
+    case "Uint8Array":
+      return { bytes: body.body, contentType: body.contentType }
+    case "Raw": {
+      const raw = body.body
+      if (typeof raw === "string") return { bytes: Buffer.from(raw, "utf8"), contentType: body.contentType }
+      if (raw instanceof Uint8Array) return { bytes: raw, contentType: body.contentType }
+      return encodeError(request, undefined, "a Raw body must be a string or a Uint8Array")
+    }
+    case "FormData":
+    case "Stream":
+      return undefined
+  }
+}
+
+const payloadLater = (
+  request: HttpClientRequest.HttpClientRequest,
+  maxStreamBytes: number
+): Effect.Effect<Payload, HttpClientError.RequestError> => {
+  const body = request.body
+  if (body._tag === "FormData") {
+    // multipart is rare here (image upload): the platform's own serializer gives the bytes and the boundary
+    return Effect.tryPromise({
+      try: async () => {
+        const web = new Response(body.formData)
+        const bytes = new Uint8Array(await web.arrayBuffer())
+        return { bytes, contentType: web.headers.get("content-type") ?? undefined }
+      },
+      catch: (cause) => encodeError(request, cause, "the form data could not be serialized")
+    })
+  }
+  if (body._tag === "Stream") {
+    return body.stream.pipe(
+      Stream.mapError((cause) => encodeError(request, cause)),
+      Stream.runFoldEffect({ chunks: [] as Array<Uint8Array>, size: 0 }, (acc, chunk) => {
+        acc.size += chunk.byteLength
+        if (acc.size > maxStreamBytes) {
+          return Effect.fail(
+            encodeError(request, undefined, `the streamed body exceeds maxRequestStreamBytes (${maxStreamBytes} bytes)`)
+          )
+        }
+        acc.chunks.push(chunk)
+        return Effect.succeed(acc)
+      }),
+      Effect.map(({ chunks }) => ({ bytes: Buffer.concat(chunks), contentType: body.contentType }))
+    )
+  }
+  const now = payloadNow(request)
+  return now === undefined
+    ? Effect.succeed(NO_PAYLOAD)
+    : now instanceof HttpClientError.RequestError
+    ? Effect.fail(now)
+    : Effect.succeed(now)
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// one call: one Effect.async, the answer read whole (bounded) before it resumes
+// -----------------------------------------------------------------------------------------------------------------
+
+type Target = { readonly url: string | URL; readonly secure: boolean }
+
+const schemeOf = (url: string): "http" | "https" | undefined => {
+  const head = url.slice(0, 8).toLowerCase()
+  return head.startsWith("https://") ? "https" : head.startsWith("http://") ? "http" : undefined
+}
+
+const targetOf = (request: HttpClientRequest.HttpClientRequest): Target | HttpClientError.RequestError => {
+  if (request.urlParams.length === 0 && request.hash._tag === "None") {
+    const scheme = schemeOf(request.url)
+    if (scheme !== undefined) return { url: request.url, secure: scheme === "https" }
+    return new HttpClientError.RequestError({
+      request,
+      reason: "InvalidUrl",
+      description: "the URL must be absolute, http: or https:"
+    })
+  }
+  const made = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  if (Either.isLeft(made)) return new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: made.left })
+  const url = made.right
+  if (url.protocol === "http:" || url.protocol === "https:") return { url, secure: url.protocol === "https:" }
+  return new HttpClientError.RequestError({
+    request,
+    reason: "InvalidUrl",
+    description: "the URL must be absolute, http: or https:"
+  })
+}
+
+const errorCode = (cause: unknown): unknown =>
+  typeof cause === "object" && cause !== null && "code" in cause ? cause.code : undefined
+
+const INVALID_URL_CODES: ReadonlySet<unknown> = new Set([
+  "ERR_INVALID_URL",
+  "ERR_INVALID_PROTOCOL",
+  "ERR_UNESCAPED_CHARACTERS"
+])
+
+interface Agents {
+  readonly http: Http.Agent
+  readonly https: Https.Agent
+}
+
+const send = (
+  request: HttpClientRequest.HttpClientRequest,
+  target: Target,
+  payload: Payload,
+  agents: Agents,
+  maxResponseBytes: number
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+  Effect.async((resume) => {
+    let done = false
+    let current: Http.ClientRequest | undefined
+    const finish = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
+      done = true
+      resume(effect)
+    }
+    let headers: Http.OutgoingHttpHeaders = request.headers
+    const bytes = payload.bytes
+    if (bytes !== undefined) {
+      headers = { ...request.headers, "content-length": bytes.byteLength }
+      if (payload.contentType !== undefined && request.headers["content-type"] === undefined) {
+        headers["content-type"] = payload.contentType
+      }
+    }
+    const options: Http.RequestOptions = {
+      method: request.method,
+      headers,
+      agent: target.secure ? agents.https : agents.http
+    }
+
+    const receive = (req: Http.ClientRequest, res: Http.IncomingMessage) => {
+      const response = new NodeResponse(
+        request,
+        res.statusCode ?? 0,
+        res.headers,
+        Option.fromNullable(res.socket?.remoteAddress)
+      )
+      const tooLarge = () => {
+        req.destroy()
+        finish(Effect.fail(
+          new HttpClientError.ResponseError({
+            request,
+            response,
+            reason: "Decode",
+            description: `the response body exceeds maxResponseBytes (${maxResponseBytes} bytes)`
+          })
+        ))
+      }
+      const failed = (cause: unknown, description: string) => {
+        if (done) return
+        req.destroy()
+        finish(
+          Effect.fail(new HttpClientError.ResponseError({ request, response, reason: "Decode", cause, description }))
+        )
+      }
+      const declared = res.headers["content-length"]
+      if (declared !== undefined && Number(declared) > maxResponseBytes) return tooLarge()
+      const chunks: Array<Buffer> = []
+      let size = 0
+      res.on("data", (chunk: Buffer) => {
+        if (done) return
+        size += chunk.byteLength
+        if (size > maxResponseBytes) return tooLarge()
+        chunks.push(chunk)
+      })
+      res.on("end", () => {
+        if (done) return
+        response.chunks = chunks
+        finish(Effect.succeed(response))
+      })
+      res.on("error", (cause) => failed(cause, "the response body could not be read"))
+      res.on("close", () => {
+        if (!done && !res.complete) failed(undefined, "the connection closed before the response body ended")
+      })
+      req.on("error", (cause) => failed(cause, "the response body could not be read"))
+    }
+
+    const attempt = (retried: boolean): void => {
+      let req: Http.ClientRequest
+      try {
+        req = target.secure
+          ? Https.request(target.url, options)
+          : Http.request(target.url, options)
+      } catch (cause) {
+        return finish(Effect.fail(
+          new HttpClientError.RequestError({
+            request,
+            reason: INVALID_URL_CODES.has(errorCode(cause)) ? "InvalidUrl" : "Encode",
+            cause
+          })
+        ))
+      }
+      current = req
+      let responded = false
+      const onError = (cause: unknown) => {
+        // after the response, `receive` owns the errors (they fail the body read)
+        if (done || responded || current !== req) return
+        const code = errorCode(cause)
+        // Node's advice: a request that met a kept-alive socket the server closed meanwhile is sent again, once
+        if (!retried && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) return attempt(true)
+        finish(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
+      }
+      req.on("error", onError)
+      req.once("response", (res: Http.IncomingMessage) => {
+        responded = true
+        if (done) {
+          res.resume()
+          return
+        }
+        receive(req, res)
+      })
+      try {
+        if (bytes === undefined) req.end()
+        else req.end(bytes)
+      } catch (cause) {
+        req.destroy()
+        finish(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause })))
+      }
+    }
+
+    attempt(false)
+    return Effect.sync(() => {
+      if (done) return
+      done = true
+      current?.destroy()
+    })
+  })
+
+/** @internal */
+export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.sync((): Agents & Resolved => {
+        const resolved = resolve(options)
+        const agentOptions: Http.AgentOptions = {
+          keepAlive: true,
+          maxSockets: resolved.maxSockets,
+          // the idle time of a free socket before the agent closes it (lowered further by a server's Keep-Alive hint)
+          timeout: resolved.idleTimeoutMillis
+        }
+        return { ...resolved, http: new Http.Agent(agentOptions), https: new Https.Agent(agentOptions) }
+      }),
+      (agents) =>
+        Effect.sync(() => {
+          agents.http.destroy()
+          agents.https.destroy()
+        })
+    ),
+    (agents) => {
+      const execute = (
+        request: HttpClientRequest.HttpClientRequest
+      ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+        const target = targetOf(request)
+        if (target instanceof HttpClientError.RequestError) return Effect.fail(target)
+        const now = payloadNow(request)
+        if (now instanceof HttpClientError.RequestError) return Effect.fail(now)
+        return now !== undefined
+          ? send(request, target, now, agents, agents.maxResponseBytes)
+          : Effect.flatMap(
+            payloadLater(request, agents.maxRequestStreamBytes),
+            (payload) => send(request, target, payload, agents, agents.maxResponseBytes)
+          )
+      }
+      return HttpClient.makeWith(
+        (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, execute),
+        Effect.succeed
+      )
+    }
+  )
