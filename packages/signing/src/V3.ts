@@ -117,14 +117,18 @@ export const uuidFromBytes = (bytes: ReadonlyArray<number>): string => {
 
 const UINT32 = 0x1_0000_0000
 
-const bytesOf = (words: ReadonlyArray<number>): Array<number> => {
-  const bytes: Array<number> = []
-  for (const w of words) bytes.push((w >>> 24) & 0xff, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff)
-  return bytes
+const hex8 = (word: number): string => (word >>> 0).toString(16).padStart(8, "0")
+
+/** `uuidFromBytes` of the 16 big-endian bytes of four 32-bit words, without the byte arrays. */
+const uuidFromWords = (a: number, b: number, c: number, d: number): string => {
+  // byte 6 (third byte of b): version 4; byte 8 (first byte of c): variant 10
+  const hb = hex8(((b & 0xffff00ff) | ((((b >>> 8) & 0x0f) | 0x40) << 8)) >>> 0)
+  const hc = hex8(((c & 0x00ffffff) | ((((c >>> 24) & 0x3f) | 0x80) << 24)) >>> 0)
+  return `${hex8(a)}-${hb.slice(0, 4)}-${hb.slice(4)}-${hc.slice(0, 4)}-${hc.slice(4)}${hex8(d)}`
 }
 
 /**
- * A fresh nonce from `Random`: four 32-bit draws make the 16 bytes of a UUID v4.
+ * A fresh nonce from `Random`: four 32-bit draws make the 16 bytes of a UUID v4 (as `uuidFromBytes` formats them).
  *
  * @since 0.1.0
  * @category constructors
@@ -136,7 +140,7 @@ export const makeNonce: Effect.Effect<string> = Random.randomWith((random) =>
       Effect.flatMap(random.nextIntBetween(0, UINT32), (b) =>
         Effect.flatMap(random.nextIntBetween(0, UINT32), (c) =>
           Effect.map(random.nextIntBetween(0, UINT32), (d) =>
-            uuidFromBytes(bytesOf([a, b, c, d])))))
+            uuidFromWords(a, b, c, d))))
   )
 )
 

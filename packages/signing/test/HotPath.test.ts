@@ -299,6 +299,18 @@ describe("makeNonce", () => {
     return a === b && /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(a)
   })
 
+  it.prop("formats the four 32-bit draws exactly as uuidFromBytes formats their 16 big-endian bytes", [
+    FastCheck.string()
+  ], ([seed]) => {
+    const words = Effect.runSync(
+      Effect.all(Array.from({ length: 4 }, () => Random.nextIntBetween(0, 0x1_0000_0000))).pipe(
+        Effect.withRandom(Random.make(seed))
+      )
+    )
+    const bytes = words.flatMap((w) => [(w >>> 24) & 0xff, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff])
+    return Effect.runSync(V3.makeNonce.pipe(Effect.withRandom(Random.make(seed)))) === V3.uuidFromBytes(bytes)
+  })
+
   it("differs between draws of one generator", () => {
     const nonces = Effect.runSync(
       Effect.all(Array.from({ length: 50 }, () => V3.makeNonce)).pipe(Effect.withRandom(Random.make("seed")))

@@ -8,7 +8,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
@@ -19,7 +18,7 @@ import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
 import * as V2 from "./v2.js"
 import * as V3 from "./v3.js"
-import type { Answer, Call } from "./wire.js"
+import type { Call } from "./wire.js"
 
 /**
  * Runs one operation: reads the per-call overrides, validates, runs the attempts (timeout each, retried by the
@@ -62,43 +61,40 @@ const MAX_TIMER_MILLIS = 2 ** 31 - 1
  * `Effect.timeoutFail`, cheaper on the live clock: `self` runs in one child fiber and a single timer of the live
  * clock's kind (`setTimeout`, as the live clock's `sleep`) races it, instead of a second fiber sleeping. On any
  * other clock (`TestClock`, a custom one) it is `Effect.timeoutFail` itself, so the clock's `sleep` decides.
- * Same outcome either way: `self`'s exit (its fiber refs inherited) or, once `duration` has passed, `self`
- * interrupted (awaited) and the failure from `onTimeout`.
+ * Same outcome either way: `self`'s exit or, once `duration` has passed, `self` interrupted (awaited) and the
+ * failure from `onTimeout`. (An attempt sets no fiber ref its caller needs, so the child's are not joined back.)
  */
 const timeoutFail = <A, E>(
   self: Effect.Effect<A, E>,
+  clock: Clock.Clock,
   duration: Duration.Duration,
   onTimeout: () => E
-): Effect.Effect<A, E> =>
-  Effect.clockWith((clock) => {
-    if (clock !== liveClock) return Effect.timeoutFail(self, { duration, onTimeout })
-    const millis = Duration.toMillis(duration)
-    // Like the live clock's scheduler: a delay beyond the timer range never elapses.
-    if (!(millis <= MAX_TIMER_MILLIS)) return self
-    return Effect.flatMap(Effect.fork(self), (fiber) =>
-      Effect.zipLeft(
-        Effect.async<A, E>((resume) => {
-          let done = false
-          const timer = setTimeout(() => {
-            if (done) return
-            done = true
-            resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
-          }, millis)
-          fiber.addObserver((exit) => {
-            if (done) return
-            done = true
-            clearTimeout(timer)
-            resume(exit)
-          })
-          return Effect.suspend(() => {
-            done = true
-            clearTimeout(timer)
-            return Fiber.interrupt(fiber)
-          })
-        }),
-        fiber.inheritAll
-      ))
-  })
+): Effect.Effect<A, E> => {
+  if (clock !== liveClock) return Effect.timeoutFail(self, { duration, onTimeout })
+  const millis = Duration.toMillis(duration)
+  // Like the live clock's scheduler: a delay beyond the timer range never elapses.
+  if (!(millis <= MAX_TIMER_MILLIS)) return self
+  return Effect.flatMap(Effect.fork(self), (fiber) =>
+    Effect.async<A, E>((resume) => {
+      let done = false
+      const timer = setTimeout(() => {
+        if (done) return
+        done = true
+        resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+      }, millis)
+      fiber.addObserver((exit) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        resume(exit)
+      })
+      return Effect.suspend(() => {
+        done = true
+        clearTimeout(timer)
+        return Fiber.interrupt(fiber)
+      })
+    }))
+}
 
 /**
  * `Effect.retry(attempt, policy)`, with the retry machinery (the schedule's driver) made only after a first
@@ -155,52 +151,56 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
 
   const execute: Execute = (operation, request, userAuthToken) => {
     const op = prepared(operation)
-    return Effect.flatMap(FiberRef.get(currentOverrides), (overrides) => {
+    // The overrides and the clock are read in place from the calling fiber (no fiber steps for them).
+    return Effect.withFiberRuntime((fiber) => {
+      const overrides = fiber.getFiberRef(currentOverrides)
       const protocol: Protocol = overrides.protocol ?? config.protocol
-      const run = Effect.suspend((): Effect.Effect<unknown, AlipayError.AlipayError> => {
-        if (overrides.invalidTimeout !== undefined) {
-          return Effect.fail(
-            new AlipayError.AlipayRequestRejected({
-              operation: op.name,
-              issues: [{ path: "timeout", message: `"${overrides.invalidTimeout}" is not a positive duration` }]
-            })
+      return Effect.useSpan(
+        op.spanName,
+        protocol === "v2" ? op.spanOptions.v2 : op.spanOptions.v3,
+        (span): Effect.Effect<unknown, AlipayError.AlipayError> => {
+          if (overrides.invalidTimeout !== undefined) {
+            return Either.left(
+              new AlipayError.AlipayRequestRejected({
+                operation: op.name,
+                issues: [{ path: "timeout", message: `"${overrides.invalidTimeout}" is not a positive duration` }]
+              })
+            )
+          }
+          const userToken = userAuthToken === undefined ? undefined : Redacted.value(userAuthToken)
+          const checked = checkUserAuthToken(op, userToken)
+          if (Either.isLeft(checked)) return checked
+          const encoded = op.encode(request)
+          if (Either.isLeft(encoded)) return encoded
+          const wire = encoded.right
+          const appAuthToken = overrides.appAuthToken === undefined
+            ? configuredAppAuthToken
+            : Redacted.value(overrides.appAuthToken)
+          const helpers = helpersOf(op)
+          const timeout = overrides.timeout ?? config.timeout
+          const clock = Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
+          const onTimeout = overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
+          const call: Call = {
+            op,
+            wire,
+            userAuthToken: checked.right,
+            appAuthToken,
+            secrets: secretsOf(operation, wire, [checked.right, appAuthToken]),
+            span,
+            exchange: (self) => timeoutFail(self, clock, timeout, onTimeout)
+          }
+          const attempt = Effect.tapError(
+            protocol === "v2" ? V2.attempt(config, client, signer, call) : V3.attempt(config, client, signer, call),
+            helpers.logFailure
           )
-        }
-        const userToken = userAuthToken === undefined ? undefined : Redacted.value(userAuthToken)
-        const checked = checkUserAuthToken(op, userToken)
-        if (Either.isLeft(checked)) return checked
-        const encoded = op.encode(request)
-        if (Either.isLeft(encoded)) return encoded
-        const wire = encoded.right
-        const appAuthToken = overrides.appAuthToken === undefined
-          ? configuredAppAuthToken
-          : Redacted.value(overrides.appAuthToken)
-        const call: Call = {
-          op,
-          wire,
-          userAuthToken: checked.right,
-          appAuthToken,
-          secrets: secretsOf(operation, wire, [checked.right, appAuthToken])
-        }
-        const helpers = helpersOf(op)
-        const timeout = overrides.timeout ?? config.timeout
-        const attempt: Effect.Effect<Answer, AlipayError.AlipayError> = (protocol === "v2"
-          ? V2.attempt(config, client, signer, call)
-          : V3.attempt(config, client, signer, call)).pipe(
-            (self) =>
-              timeoutFail(
-                self,
-                timeout,
-                overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
-              ),
-            Effect.tapError(helpers.logFailure)
+          const answered = Effect.flatMap(
+            op.retries ? retryAfterFailure(attempt, policy) : attempt,
+            (answer) => op.decode(answer.node, answer.traceId, call.secrets)
           )
-        return Effect.flatMap(
-          op.retries ? retryAfterFailure(attempt, policy) : attempt,
-          (answer) => op.decode(answer.node, answer.traceId, call.secrets)
-        )
-      })
-      return Effect.withSpan(run, op.spanName, protocol === "v2" ? op.spanOptions.v2 : op.spanOptions.v3)
+          // The span is the parent of whatever the attempt traces (e.g. a transformed client's own spans).
+          return Effect.withParentSpan(answered, span)
+        }
+      )
     })
   }
   return execute

@@ -133,10 +133,15 @@ export const attempt = (
         toFormData(Object.entries(signed.body).map(([name, value]) => ({ name, value })), files)
       )
       : HttpClientRequest.bodyText(base, signed.formBody, "application/x-www-form-urlencoded;charset=utf-8")
-    const response = yield* client.execute(request).pipe(Effect.mapError(fromHttpClientError(call)))
+    const toFailure = fromHttpClientError(call)
+    const { raw, response } = yield* call.exchange(
+      Effect.flatMap(
+        Effect.mapError(client.execute(request), toFailure),
+        (response) => Effect.map(Effect.mapError(response.text, toFailure), (raw) => ({ response, raw }))
+      )
+    )
     const traceId = headerOf(response, "trace_id") ?? headerOf(response, "alipay-trace-id")
-    yield* annotateTrace(traceId)
-    const raw = yield* response.text.pipe(Effect.mapError(fromHttpClientError(call)))
+    annotateTrace(call, traceId)
     if (response.status !== 200) return yield* httpError(call, traceId, response.status, raw)
     const verifyOptions: V2Response.VerifyOptions = {
       method: op.method,

@@ -4,7 +4,6 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Aes from "@membercard/signing/Aes"
 import * as Signer from "@membercard/signing/Signer"
 import * as V3 from "@membercard/signing/V3"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -64,9 +63,125 @@ const verifyFailure = (name: string, traceId: string | undefined) => (error: Ver
   }
 }
 
+/** The request of an attempt, everything but the signature: computed once per call (attempts re-sign only). */
+interface Unsigned {
+  readonly target: string
+  readonly bodyText: string
+  readonly files: ReadonlyArray<FilePart>
+  readonly encrypt: boolean
+}
+
+const unsignedOf = (config: Resolved, call: Call): Unsigned => {
+  const op = call.op
+  let query = ""
+  let bodyText = ""
+  let files: ReadonlyArray<FilePart> = []
+  const encrypt = Option.isSome(config.aesKey) && op.v3Encoding === "json"
+  const queryParams: Record<string, string> = op.v3Encoding === "query" ? stringParams(call.wire) : {}
+  if (op.v3Encoding === "multipart") {
+    const split = splitFiles(call.wire)
+    files = split.files
+    bodyText = V3.multipartData(split.fields)
+  } else if (op.v3Encoding === "json") {
+    bodyText = JSON.stringify(call.wire)
+  }
+  if (call.userAuthToken !== undefined) queryParams["auth_token"] = call.userAuthToken
+  for (const _ in queryParams) {
+    query = new URLSearchParams(queryParams).toString()
+    break
+  }
+  if (encrypt && Option.isSome(config.aesKey)) bodyText = Aes.encrypt(bodyText, config.aesKey.value)
+  return { target: query === "" ? op.path : `${op.path}?${query}`, bodyText, files, encrypt }
+}
+
+/** The signed HTTP request of one attempt (nonce, timestamp and request id drawn by the caller). */
+const requestOf = (
+  config: Resolved,
+  call: Call,
+  unsigned: Unsigned,
+  signed: V3.SignedRequest,
+  requestIdValue: string
+): HttpClientRequest.HttpClientRequest => {
+  const op = call.op
+  // All headers in one record (one copy of the request instead of one per header).
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    authorization: signed.authorization,
+    "alipay-request-id": requestIdValue
+  }
+  if (call.appAuthToken !== undefined) headers["alipay-app-auth-token"] = call.appAuthToken
+  if (Option.isSome(config.certSns)) headers["alipay-root-cert-sn"] = config.certSns.value.alipayRootCertSn
+  if (unsigned.encrypt) {
+    headers["alipay-encrypt-type"] = "AES"
+    headers["alipay-encryption-algm"] = "AES"
+  }
+  const request = HttpClientRequest.setHeaders(
+    HttpClientRequest.make(op.verb)(`${config.endpoint}${unsigned.target}`),
+    headers
+  )
+  switch (op.v3Encoding) {
+    case "multipart":
+      return HttpClientRequest.bodyFormData(
+        request,
+        toFormData([{ name: "data", value: unsigned.bodyText, type: "application/json" }], unsigned.files)
+      )
+    case "json":
+      return HttpClientRequest.bodyText(
+        request,
+        unsigned.bodyText,
+        unsigned.encrypt ? "text/plain" : "application/json"
+      )
+    default:
+      return request
+  }
+}
+
+/** The answer of an attempt, read: verified over the raw bytes before anything is parsed, then mapped. */
+const answerOf = (
+  config: Resolved,
+  call: Call,
+  unsigned: Unsigned,
+  status: number,
+  traceId: string | undefined,
+  raw: string,
+  verified: Either.Either<unknown, VerifyError>
+): Either.Either<Answer, Failure> => {
+  const name = call.op.name
+  if (Either.isLeft(verified)) return Either.left(verifyFailure(name, traceId)(verified.left))
+  if (status >= 400) {
+    const body = Either.getOrUndefined(parseJson(raw))
+    const v3Code = isRecord(body) ? str(body["code"]) : undefined
+    if (!isRecord(body) || v3Code === undefined) return Either.left(httpError(call, traceId, status, raw))
+    return Either.left(AlipayError.fromAlipayAnswer({
+      protocol: "v3",
+      operation: name,
+      traceId,
+      code: echo(call, v3Code) ?? "",
+      message: echo(call, str(body["message"])) ?? "",
+      httpStatus: status,
+      links: linksOf(call, body["links"])
+    }, call.op.documented))
+  }
+  let content = raw
+  if (unsigned.encrypt && Option.isSome(config.aesKey) && raw.trim() !== "" && !raw.trimStart().startsWith("{")) {
+    const decrypted = Aes.decrypt(raw.trim(), config.aesKey.value)
+    if (Either.isLeft(decrypted)) return Either.left(decodeError(name, traceId, "Decrypt", decrypted.left.reason))
+    content = decrypted.right
+  }
+  if (content.trim() === "") return Either.right({ node: {}, traceId })
+  const node = parseJson(content)
+  return Either.isLeft(node)
+    ? Either.left(decodeError(name, traceId, "NotJson", node.left))
+    : Either.right({ node: node.right, traceId })
+}
+
 /**
  * One v3 attempt (REST): JSON body, query string or multipart as the table says, `authorization` signature, the
  * raw answer verified before it is parsed, ≥ 400 answers mapped to typed errors.
+ *
+ * The hot path is a short chain, not a generator: one step draws the nonce, the request id and the time, the
+ * signing and the request are built synchronously (node:crypto), then the HTTP exchange, then one synchronous
+ * step verifies, parses and maps the answer. A `Signer` other than node:crypto's runs as an effect.
  *
  * @internal
  */
@@ -75,112 +190,72 @@ export const attempt = (
   client: HttpClient.HttpClient,
   signer: Signer.Service,
   call: Call
-): Effect.Effect<Answer, Failure> =>
-  Effect.gen(function*() {
-    const op = call.op
-    const name = op.name
-    const queryParams: Record<string, string> = {}
-    let bodyText = ""
-    let files: ReadonlyArray<FilePart> = []
-    const encrypt = Option.isSome(config.aesKey) && op.v3Encoding === "json"
-    if (op.v3Encoding === "query") {
-      Object.assign(queryParams, stringParams(call.wire))
-    } else if (op.v3Encoding === "multipart") {
-      const split = splitFiles(call.wire)
-      files = split.files
-      bodyText = V3.multipartData(split.fields)
-    } else {
-      bodyText = JSON.stringify(call.wire)
-    }
-    if (call.userAuthToken !== undefined) queryParams["auth_token"] = call.userAuthToken
-    const query = new URLSearchParams(queryParams).toString()
-    const target = query === "" ? op.path : `${op.path}?${query}`
-    if (encrypt && Option.isSome(config.aesKey)) bodyText = Aes.encrypt(bodyText, config.aesKey.value)
-    const signOptions: V3.SignRequestOptions = {
-      appId: config.appId,
-      privateKey: config.privateKey,
-      method: op.verb,
-      target,
-      body: bodyText,
-      appAuthToken: call.appAuthToken,
-      appCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.appCertSn))
-    }
-    let signed: V3.SignedRequest
-    if (Signer.isNode(signer)) {
-      // Same draws in the same order as `V3.signRequest` (nonce from `Random`, then the clock), signed in place.
-      const nonce = yield* V3.makeNonce
-      const timestampMs = yield* Clock.currentTimeMillis
-      signed = yield* Either.mapLeft(V3.signRequestSync({ ...signOptions, nonce, timestampMs }), signingFailed(name))
-    } else {
-      signed = yield* V3.signRequest(signOptions).pipe(
-        Effect.mapError(signingFailed(name)),
-        Effect.provideService(Signer.Signer, signer)
-      )
-    }
-    // All headers in one record (one copy of the request instead of one per header).
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      authorization: signed.authorization,
-      "alipay-request-id": yield* requestId
-    }
-    if (call.appAuthToken !== undefined) headers["alipay-app-auth-token"] = call.appAuthToken
-    if (Option.isSome(config.certSns)) headers["alipay-root-cert-sn"] = config.certSns.value.alipayRootCertSn
-    let request = HttpClientRequest.setHeaders(HttpClientRequest.make(op.verb)(`${config.endpoint}${target}`), headers)
-    if (op.v3Encoding === "multipart") {
-      request = HttpClientRequest.bodyFormData(
-        request,
-        toFormData([{ name: "data", value: bodyText, type: "application/json" }], files)
-      )
-    } else if (op.v3Encoding === "json") {
-      request = encrypt
-        ? request.pipe(
-          HttpClientRequest.setHeader("alipay-encrypt-type", "AES"),
-          HttpClientRequest.setHeader("alipay-encryption-algm", "AES"),
-          HttpClientRequest.bodyText(bodyText, "text/plain")
-        )
-        : HttpClientRequest.bodyText(request, bodyText, "application/json")
-    }
-    const response = yield* client.execute(request).pipe(Effect.mapError(fromHttpClientError(call)))
-    // the platform's node client builds a new `Headers` on every `response.headers` read: read them once
-    const responseHeaders = response.headers
-    const traceId = Option.getOrUndefined(Headers.get(responseHeaders, "alipay-trace-id"))
-    yield* annotateTrace(traceId)
-    const raw = yield* response.text.pipe(Effect.mapError(fromHttpClientError(call)))
-    const status = response.status
-    if (status >= 300 && status < 400) return yield* httpError(call, traceId, status, raw)
-    const verifyOptions: V3.VerifyResponseOptions = {
-      headers: responseHeaders,
-      body: raw,
-      publicKey: config.alipayPublicKey,
-      status,
-      alipayCertSn: Option.getOrUndefined(Option.map(config.certSns, (sns) => sns.alipayCertSn))
-    }
-    const verifiedOrError = Signer.isNode(signer)
-      ? V3.verifyResponseSync(verifyOptions)
-      : yield* Effect.either(Effect.provideService(V3.verifyResponse(verifyOptions), Signer.Signer, signer))
-    yield* Either.mapLeft(verifiedOrError, verifyFailure(name, traceId))
-    if (status >= 400) {
-      const body = Either.getOrUndefined(parseJson(raw))
-      const v3Code = isRecord(body) ? str(body["code"]) : undefined
-      if (!isRecord(body) || v3Code === undefined) return yield* httpError(call, traceId, status, raw)
-      return yield* Effect.fail(AlipayError.fromAlipayAnswer({
-        protocol: "v3",
-        operation: name,
-        traceId,
-        code: echo(call, v3Code) ?? "",
-        message: echo(call, str(body["message"])) ?? "",
-        httpStatus: status,
-        links: linksOf(call, body["links"])
-      }, op.documented))
-    }
-    let content = raw
-    if (encrypt && Option.isSome(config.aesKey) && raw.trim() !== "" && !raw.trimStart().startsWith("{")) {
-      content = yield* Either.mapLeft(
-        Aes.decrypt(raw.trim(), config.aesKey.value),
-        (error) => decodeError(name, traceId, "Decrypt", error.reason)
-      )
-    }
-    if (content.trim() === "") return { node: {}, traceId }
-    const node = yield* Either.mapLeft(parseJson(content), (reason) => decodeError(name, traceId, "NotJson", reason))
-    return { node, traceId }
+): Effect.Effect<Answer, Failure> => {
+  const op = call.op
+  const name = op.name
+  const unsigned = unsignedOf(config, call)
+  const appCertSn = Option.isSome(config.certSns) ? config.certSns.value.appCertSn : undefined
+  const signOptions = (nonce: string, timestampMs: number) => ({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    method: op.verb,
+    target: unsigned.target,
+    body: unsigned.bodyText,
+    appAuthToken: call.appAuthToken,
+    appCertSn,
+    nonce,
+    timestampMs
   })
+  const isNode = Signer.isNode(signer)
+  // Same draws in the same order as `V3.signRequest` (nonce from `Random`, then the clock), then the request id.
+  const request: Effect.Effect<HttpClientRequest.HttpClientRequest, Failure> = Effect.flatMap(
+    V3.makeNonce,
+    (nonce) =>
+      Effect.clockWith((clock) => {
+        const timestampMs = clock.unsafeCurrentTimeMillis()
+        if (isNode) {
+          const signed = V3.signRequestSync(signOptions(nonce, timestampMs))
+          if (Either.isLeft(signed)) return Either.left(signingFailed(name)(signed.left))
+          return Effect.map(requestId, (id) => requestOf(config, call, unsigned, signed.right, id))
+        }
+        return Effect.flatMap(
+          V3.signRequest(signOptions(nonce, timestampMs)).pipe(
+            Effect.mapError(signingFailed(name)),
+            Effect.provideService(Signer.Signer, signer)
+          ),
+          (signed) => Effect.map(requestId, (id) => requestOf(config, call, unsigned, signed, id))
+        )
+      })
+  )
+  const toFailure = fromHttpClientError(call)
+  const exchange = (httpRequest: HttpClientRequest.HttpClientRequest) =>
+    call.exchange(
+      Effect.flatMap(
+        Effect.mapError(client.execute(httpRequest), toFailure),
+        (response) => Effect.map(Effect.mapError(response.text, toFailure), (raw) => ({ response, raw }))
+      )
+    )
+  return Effect.flatMap(request, (httpRequest) =>
+    Effect.flatMap(exchange(httpRequest), ({ raw, response }) => {
+      // the platform's node client builds a new `Headers` on every `response.headers` read: read them once
+      const responseHeaders = response.headers
+      const traceId = Option.getOrUndefined(Headers.get(responseHeaders, "alipay-trace-id"))
+      annotateTrace(call, traceId)
+      const status = response.status
+      if (status >= 300 && status < 400) return Either.left(httpError(call, traceId, status, raw))
+      const verifyOptions: V3.VerifyResponseOptions = {
+        headers: responseHeaders,
+        body: raw,
+        publicKey: config.alipayPublicKey,
+        status,
+        alipayCertSn: Option.isSome(config.certSns) ? config.certSns.value.alipayCertSn : undefined
+      }
+      if (isNode) {
+        return answerOf(config, call, unsigned, status, traceId, raw, V3.verifyResponseSync(verifyOptions))
+      }
+      return Effect.flatMap(
+        Effect.either(Effect.provideService(V3.verifyResponse(verifyOptions), Signer.Signer, signer)),
+        (verified) => answerOf(config, call, unsigned, status, traceId, raw, verified)
+      )
+    }))
+}

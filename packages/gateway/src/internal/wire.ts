@@ -6,6 +6,7 @@ import * as V3 from "@membercard/signing/V3"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
 import * as AlipayError from "../AlipayError.js"
 import { depthExceeds, MAX_ANSWER_DEPTH } from "./jsonDepth.js"
 import type { Prepared } from "./operation.js"
@@ -23,6 +24,13 @@ export interface Call {
   readonly appAuthToken: string | undefined
   /** Every secret of this call (tokens, secret request fields), scrubbed from whatever Alipay echoes. */
   readonly secrets: ReadonlyArray<string>
+  /** The call's span (one per call, across its attempts). */
+  readonly span: Tracer.Span
+  /**
+   * Bounds one HTTP exchange (send, answer, body) by the call's timeout: past it the exchange is interrupted (its
+   * socket closed) and the attempt fails with `AlipayTimeoutError`.
+   */
+  readonly exchange: <A>(self: Effect.Effect<A, Failure>) => Effect.Effect<A, Failure>
 }
 
 /**
@@ -167,9 +175,14 @@ export const fromHttpClientError = (call: Call) =>
 export const headerOf = (response: HttpClientResponse.HttpClientResponse, name: string): string | undefined =>
   Option.getOrUndefined(Headers.get(response.headers, name))
 
-/** @internal */
-export const annotateTrace = (traceId: string | undefined) =>
-  traceId === undefined ? Effect.void : Effect.annotateCurrentSpan("alipay.trace_id", traceId)
+/**
+ * Records Alipay's trace id on the call's span (in place: no fiber step).
+ *
+ * @internal
+ */
+export const annotateTrace = (call: Call, traceId: string | undefined): void => {
+  if (traceId !== undefined) call.span.attribute("alipay.trace_id", traceId)
+}
 
 /**
  * Alipay's echo (a sub-code, a message, a link), scrubbed of this call's secrets.
