@@ -11,8 +11,9 @@
  */
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as handlers from "./internal/handlers.js"
 import * as internal from "./internal/leaseStore.js"
 import type { StoreError } from "./StoreError.js"
 
@@ -66,12 +67,14 @@ export const defaultCapacity: number = internal.defaultCapacity
 
 /**
  * An in-memory store (one process; forgets on restart). Lease expiry follows `Clock`, so `TestClock` drives it.
+ * Building it also loads the notification handlers' implementation (`Notifications`),
+ * so that no request waits on a module load.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeMemory = (capacity: number = defaultCapacity): Effect.Effect<NotificationStore.Service> =>
-  internal.makeMemory(capacity)
+  Effect.zipRight(handlers.preload.notifications, internal.makeMemory(capacity))
 
 /**
  * The in-memory store as a layer.

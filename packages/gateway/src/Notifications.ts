@@ -13,20 +13,18 @@
  * )
  * ```
  *
+ * The handlers' implementation loads on first use (or when a `NotificationStore` is built), not with this module.
+ *
  * @since 0.1.0
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Notification from "@membercard/domain/Notification"
-import * as Keys from "@membercard/signing/Keys"
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import { AlipayConfig } from "./AlipayConfig.js"
-import { InboundLimits } from "./InboundLimits.js"
-import * as inbound from "./internal/inbound.js"
-import { NotificationStore } from "./NotificationStore.js"
+import type * as Keys from "@membercard/signing/Keys"
+import type * as Effect from "effect/Effect"
+import type { AlipayConfig } from "./AlipayConfig.js"
+import * as internal from "./internal/handlers.js"
+import type { NotificationStore } from "./NotificationStore.js"
 
 /**
  * A verified, decoded notification: N1 open-card result, N2 SPI request, N3 dynamic-code request, or any other
@@ -52,53 +50,7 @@ export const ACK = Notification.ACK
  * @since 0.1.0
  * @category constants
  */
-export const FAIL = inbound.FAIL
-
-/** Longest `notify_id` accepted (spec: 50; some margin). */
-const MAX_NOTIFY_ID = 128
-
-const answer = <E>(
-  notifyId: string,
-  outcome: Either.Either<inbound.Outcome<E>, unknown>
-): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
-  if (Either.isLeft(outcome)) {
-    return Effect.as(
-      Effect.logError("Alipay notification store unavailable").pipe(Effect.annotateLogs({ notifyId })),
-      inbound.retryLater
-    )
-  }
-  const o = outcome.right
-  switch (o._tag) {
-    case "Ran":
-    case "Replayed":
-      return Effect.succeed(HttpServerResponse.text(ACK))
-    case "Busy":
-      return Effect.as(
-        Effect.logInfo("Alipay notification is being processed by another delivery").pipe(
-          Effect.annotateLogs({ notifyId })
-        ),
-        inbound.retryLater
-      )
-    case "Failed":
-      return Effect.as(
-        Effect.logError("Alipay notification handler failed").pipe(
-          Effect.annotateLogs({ notifyId, cause: Cause.pretty(o.cause) })
-        ),
-        HttpServerResponse.text(FAIL, { status: 500 })
-      )
-  }
-}
-
-const runOnce = <E, R>(
-  notifyId: string,
-  work: Effect.Effect<void, E, R>
-): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | NotificationStore> =>
-  Effect.gen(function*() {
-    const store = yield* NotificationStore
-    const limits = yield* InboundLimits
-    const outcome = yield* Effect.either(inbound.exactlyOnce(store, notifyId, limits.lease, Effect.as(work, ACK)))
-    return yield* answer(notifyId, outcome)
-  })
+export const FAIL = internal.FAIL
 
 /**
  * The handler of notifications posted to `notify_url` / the application gateway (N1 and any other message).
@@ -127,30 +79,7 @@ export const httpApp = <E, R>(
   HttpServerResponse.HttpServerResponse,
   never,
   R | HttpServerRequest.HttpServerRequest | AlipayConfig | NotificationStore
-> =>
-  Effect.gen(function*() {
-    const config = yield* AlipayConfig
-    const limits = yield* InboundLimits
-    const checked = yield* Effect.either(Effect.gen(function*() {
-      const decoded = yield* inbound.receive(limits, { publicKey: config.alipayPublicKey })
-      const params = decoded.params
-      const notifyId = yield* inbound.required(params, "notify_id", MAX_NOTIFY_ID)
-      const appId = yield* inbound.required(params, "app_id", 64)
-      if (appId !== config.appId) return yield* new inbound.Rejected({ status: 400, reason: "app_id is not ours" })
-      yield* inbound.checkFresh(params, limits, true)
-      const event = Notification.decode(params)
-      if (Either.isLeft(event)) return yield* new inbound.Rejected({ status: 400, reason: "malformed notification" })
-      if (event.right._tag === "OpenCardGetSpi") {
-        return yield* new inbound.Rejected({ status: 400, reason: "open-card SPI: serve it with OpenCardSpi.httpApp" })
-      }
-      return { notifyId, event: event.right, name: Notification.nameOf(params) ?? "unknown" }
-    }))
-    if (Either.isLeft(checked)) return yield* inbound.rejectedResponse(checked.left)
-    const { event, name, notifyId } = checked.right
-    return yield* runOnce(notifyId, handler(event)).pipe(
-      Effect.withSpan("Notifications.handle", { attributes: { "alipay.notification": name } })
-    )
-  })
+> => internal.onFirstUse(internal.notifications, (impl) => impl.httpApp(handler))
 
 /**
  * Options of {@link mdcodeHttpApp}.
@@ -185,43 +114,4 @@ export const mdcodeHttpApp = <E, R>(
   HttpServerResponse.HttpServerResponse,
   never,
   R | HttpServerRequest.HttpServerRequest | NotificationStore
-> => {
-  const key = Keys.parsePublicKey(options.publicKey ?? Notification.MDCODE_NOTIFY_PUBLIC_KEY)
-  return Effect.gen(function*() {
-    if (Either.isLeft(key)) {
-      return yield* inbound.rejectedResponse(
-        new inbound.Rejected({ status: 500, reason: "mdcode public key unusable" })
-      )
-    }
-    const limits = yield* InboundLimits
-    const checked = yield* Effect.either(Effect.gen(function*() {
-      const decoded = yield* inbound.receive(limits, {
-        publicKey: key.right,
-        fallbackCharset: Notification.MDCODE_NOTIFY_CHARSET,
-        rule: "V1",
-        signType: "RSA2"
-      })
-      const params = decoded.params
-      const notifyId = params["notify_id"]
-      if (notifyId !== undefined) yield* inbound.required(params, "notify_id", MAX_NOTIFY_ID)
-      yield* inbound.checkFresh(params, limits, false)
-      const event = Notification.decode(params)
-      if (Either.isLeft(event) || event.right._tag !== "MdCodeNotify") {
-        return yield* new inbound.Rejected({ status: 400, reason: "malformed notification" })
-      }
-      return { notifyId, request: event.right.request }
-    }))
-    if (Either.isLeft(checked)) return yield* inbound.rejectedResponse(checked.left)
-    const { notifyId, request } = checked.right
-    const work = handler(request)
-    if (notifyId === undefined) {
-      // UNCONFIRMED: N3 may carry no notify_id; then the handler runs per delivery (it only records the request)
-      const exit = yield* Effect.exit(work)
-      return yield* answer(
-        "",
-        Either.right(Exit.isSuccess(exit) ? { _tag: "Ran", answer: ACK } : { _tag: "Failed", cause: exit.cause })
-      )
-    }
-    return yield* runOnce(notifyId, work)
-  }).pipe(Effect.withSpan("Notifications.mdcode"))
-}
+> => internal.onFirstUse(internal.notifications, (impl) => impl.mdcodeHttpApp(handler, options))

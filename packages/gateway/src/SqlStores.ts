@@ -23,6 +23,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { InboundLimits } from "./InboundLimits.js"
+import * as handlers from "./internal/handlers.js"
 import type { Claim, LeaseStore } from "./internal/leaseStore.js"
 import { busy, claimed, done } from "./internal/leaseStore.js"
 import { NotificationStore } from "./NotificationStore.js"
@@ -147,7 +148,8 @@ RETURNING id`
   })
 
 /**
- * Both stores over the `SqlClient` in context; the migrations run first.
+ * Both stores over the `SqlClient` in context; the migrations run first, and the inbound handlers' implementation
+ * loads (so that no request waits on a module load).
  *
  * @since 0.1.0
  * @category layers
@@ -156,6 +158,7 @@ export const layer: Layer.Layer<NotificationStore | SpiAnswerStore, StoreError, 
   .effectContext(
     Effect.gen(function*() {
       yield* migrate
+      yield* Effect.zip(handlers.preload.notifications, handlers.preload.spiAnswers, { concurrent: true })
       const notify = yield* make("notify")
       const spi = yield* make("spi")
       return Context.add(NotificationStore.context(notify), SpiAnswerStore, spi)

@@ -1,11 +1,10 @@
 /**
- * The gateway as one namespace barrel, for convenience: importing it loads every module of the package (the
- * outbound client and the inbound notification / SPI handlers with their stores and the platform's server
- * modules). The fast path, and the one to use in a program that only calls Alipay, is the deep imports:
- * `@membercard/gateway/MemberCards`, `@membercard/gateway/AlipayClient`, `@membercard/gateway/AlipayConfig`
- * (and `@membercard/gateway/Notifications` / `@membercard/gateway/OpenCardSpi` where the inbound handlers are
- * served): only the modules a call needs are then on the import path, and the handlers load with the module that
- * serves them (`bench/cold.ts` measures both paths).
+ * The gateway as one namespace barrel, for convenience: importing it loads the outbound client's modules and the
+ * public inbound modules (types, errors, store tags, small helpers); the inbound handlers' implementation (the
+ * notification / SPI / callback pipelines, signing's notify and SPI verification, the platform's server modules)
+ * loads on first use, or when a `NotificationStore` / `SpiAnswerStore` is built. The deep imports
+ * (`@membercard/gateway/MemberCards`, `@membercard/gateway/AlipayClient`, `@membercard/gateway/AlipayConfig`)
+ * load only what a call needs (`bench/cold.ts` measures both paths).
  *
  * @since 0.1.0
  */

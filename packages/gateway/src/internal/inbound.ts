@@ -25,6 +25,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { Limits } from "../InboundLimits.js"
 import type { StoreError } from "../StoreError.js"
+import { FAIL } from "./handlers.js"
 import { depthExceeds } from "./jsonDepth.js"
 import type { Claim, LeaseStore } from "./leaseStore.js"
 
@@ -43,6 +44,9 @@ const reject = (status: number, reason: string) => new Rejected({ status, reason
 // -------------------------------------------------------------------------------------------------------------
 
 export { depthExceeds }
+
+/** Retryable failure text (Alipay delivers again on anything but `success`). */
+export { FAIL }
 
 // -------------------------------------------------------------------------------------------------------------
 // bounded read
@@ -301,9 +305,6 @@ export const rejectedResponse = (rejected: Rejected): Effect.Effect<HttpServerRe
       headers: rejected.status === 413 ? { connection: "close" } : {}
     })
   )
-
-/** Retryable failure text (Alipay delivers again on anything but `success`). */
-export const FAIL = "fail"
 
 /** Busy (a duplicate while the original runs) or the store unavailable: 503 `fail`, Alipay delivers again. */
 export const retryLater: HttpServerResponse.HttpServerResponse = HttpServerResponse.text(FAIL, { status: 503 })
