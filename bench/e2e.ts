@@ -1,7 +1,7 @@
 /**
- * End to end: `MemberCards` (v3, over FetchHttpClient and over NodeHttpClient.layerUndici), alipay-sdk 4.14.0
- * (`curl`, answers verified) and a raw baseline client (node:http keep-alive, pre-parsed KeyObjects, same signing
- * and verification, no framework) doing the same operations — card query and card update, alternating — against
+ * End to end: `MemberCards` (v3, over FetchHttpClient, NodeHttpClient.layerUndici and our NodeHttpTransport),
+ * alipay-sdk 4.14.0 (`curl`, answers verified), a raw baseline client (node:http keep-alive, pre-parsed KeyObjects,
+ * same signing and verification, no framework) and the same raw client over `fetch` (what fetch alone costs) doing the same operations — card query and card update, alternating — against
  * the same wire emulator running in a CHILD process (so the client and the server use separate cores, and the
  * client's CPU time, process.cpuUsage of this process, excludes the server's). Calls per second at concurrency
  * 1, 8 and 32 (+ v2 at 8, without the raw client), each the median of several rounds, every client in every round
@@ -16,6 +16,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
+import * as NodeHttpTransport from "@membercard/gateway/NodeHttpTransport"
 import { AlipaySdk } from "alipay-sdk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -45,11 +46,13 @@ export interface E2eOptions {
   readonly concurrency?: ReadonlyArray<number>
   /** calls per round and client at concurrency 1 (more at higher concurrency) */
   readonly calls?: number
-  /** profile one client alone (`--only raw|ours|ours-undici|sdk`): no comparison, no v2 */
-  readonly only?: "raw" | "ours" | "ours-undici" | "sdk"
+  /** profile one client alone (`--only raw|raw-fetch|ours|ours-undici|ours-node|sdk`): no comparison, no v2 */
+  readonly only?: Only
   /** `--only` runs: spans off (`Effect.withTracerEnabled(false)`), to see what tracing costs */
   readonly tracing?: boolean
 }
+
+type Only = "raw" | "raw-fetch" | "ours" | "ours-undici" | "ours-node" | "sdk"
 
 /** Results. */
 export interface E2eResults {
@@ -192,6 +195,44 @@ export const makeRawClient = (options: {
   return (target: string, body: unknown): Promise<unknown> => call(target, body, true)
 }
 
+/**
+ * The raw baseline over `fetch` instead of `node:http`: the same request, signing and checks, no framework. What
+ * `fetch` itself costs per call is the floor for any client built on it.
+ */
+export const makeRawFetchClient = (options: {
+  readonly endpoint: string
+  readonly appId: string
+  readonly appPrivateKey: KeyObject
+  readonly alipayPublicKey: KeyObject
+}) =>
+async (target: string, body: unknown): Promise<unknown> => {
+  const text = JSON.stringify(body)
+  const auth = `app_id=${options.appId},nonce=${randomUUID()},timestamp=${Date.now()}`
+  const signature = rsaSign("sha256", Buffer.from(`${auth}\nPOST\n${target}\n${text}\n`), options.appPrivateKey)
+  const response = await fetch(`${options.endpoint}${target}`, {
+    method: "POST",
+    body: text,
+    headers: {
+      accept: "application/json",
+      authorization: `ALIPAY-SHA256withRSA ${auth},sign=${signature.toString("base64")}`,
+      "alipay-request-id": randomUUID().replaceAll("-", ""),
+      "content-type": "application/json"
+    }
+  })
+  const raw = await response.text()
+  if (response.status >= 400) throw new Error(`raw fetch client: HTTP ${response.status}: ${raw}`)
+  const h = response.headers
+  const content = `${h.get("alipay-timestamp")}\n${h.get("alipay-nonce")}\n${raw}\n`
+  const signed = h.get("alipay-signature")
+  if (
+    signed === null ||
+    !rsaVerify("sha256", Buffer.from(content), options.alipayPublicKey, Buffer.from(signed, "base64"))
+  ) {
+    throw new Error("raw fetch client: the answer's signature does not verify")
+  }
+  return JSON.parse(raw)
+}
+
 const pool = async (n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> => {
   let next = 0
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -219,17 +260,23 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       appPrivateKey: Redacted.make(appPrivatePem),
       alipayPublicKey: Redacted.make(alipayPublicPem)
     }
-    const runtimeWith = (transport: "fetch" | "undici") =>
+    type Transport = "fetch" | "undici" | "node"
+    const transports = {
+      fetch: FetchHttpClient.layer,
+      undici: NodeHttpClient.layerUndici,
+      node: NodeHttpTransport.layer
+    }
+    const runtimeWith = (transport: Transport) =>
       ManagedRuntime.make(
         MemberCards.layer.pipe(
           Layer.provide(AlipayClient.layer),
           Layer.provide(AlipayConfig.layer(config)),
-          Layer.provide(transport === "undici" ? NodeHttpClient.layerUndici : FetchHttpClient.layer)
+          Layer.provide(transports[transport])
         )
       )
     // never disposed: destroying undici's dispatcher trips urllib's diagnostics hook (installed by alipay-sdk) with
     // an uncaught "Cannot redefine property: Symbol(socket of error)"; the process exits when done
-    const runtimes = { fetch: runtimeWith("fetch"), undici: runtimeWith("undici") }
+    const runtimes = { fetch: runtimeWith("fetch"), undici: runtimeWith("undici"), node: runtimeWith("node") }
     const sdk = new AlipaySdk({
       appId: emulator.appId,
       privateKey: appPrivatePem,
@@ -277,15 +324,17 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       card_info: { point: "321", balance: "12.34" }
     }
 
-    const raw = makeRawClient({
+    const rawOptions = {
       endpoint: emulator.endpoint,
       appId: emulator.appId,
       appPrivateKey: createPrivateKey(appPrivatePem),
       alipayPublicKey: createPublicKey(alipayPublicPem)
-    })
+    }
+    const raw = makeRawClient(rawOptions)
+    const rawFetch = makeRawFetchClient(rawOptions)
 
-    type Client = "raw" | "ours" | "ours_undici" | "alipay_sdk"
-    const ours = (transport: "fetch" | "undici") => (n: number, c: number, protocol: "v3" | "v2") =>
+    type Client = "raw" | "raw_fetch" | "ours" | "ours_undici" | "ours_node" | "alipay_sdk"
+    const ours = (transport: Transport) => (n: number, c: number, protocol: "v3" | "v2") =>
       runtimes[transport].runPromise(
         Effect.gen(function*() {
           const cards = yield* MemberCards.MemberCards
@@ -319,17 +368,20 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
           if (result.code !== "10000") throw new Error(`alipay-sdk v2 call failed: ${JSON.stringify(result)}`)
         }
       })
-    const rawRun = (n: number, c: number, protocol: "v3" | "v2") => {
-      if (protocol !== "v3") return Promise.reject(new Error("the raw client speaks v3 only"))
+    const rawRunWith = (client: typeof raw) => (n: number, c: number, protocol: "v3" | "v2") => {
+      if (protocol !== "v3") return Promise.reject(new Error("the raw clients speak v3 only"))
       return pool(n, c, (i) =>
         i % 2 === 0
-          ? raw("/v3/alipay/marketing/card/query", queryBody)
-          : raw("/v3/alipay/marketing/card/update", updateBody))
+          ? client("/v3/alipay/marketing/card/query", queryBody)
+          : client("/v3/alipay/marketing/card/update", updateBody))
     }
+    const rawRun = rawRunWith(raw)
     const clients: Record<Client, (n: number, c: number, protocol: "v3" | "v2") => Promise<void>> = {
       raw: rawRun,
+      raw_fetch: rawRunWith(rawFetch),
       ours: ours("fetch"),
       ours_undici: ours("undici"),
+      ours_node: ours("node"),
       alipay_sdk: theirs
     }
 
@@ -350,13 +402,15 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     if (options.only !== undefined) {
       const n = baseCalls * 10
       const c = levels[0] ?? 8
-      const client = options.only === "sdk"
-        ? theirs
-        : options.only === "raw"
-        ? rawRun
-        : options.only === "ours-undici"
-        ? clients.ours_undici
-        : clients.ours
+      const byName: Record<Only, Client> = {
+        raw: "raw",
+        "raw-fetch": "raw_fetch",
+        ours: "ours",
+        "ours-undici": "ours_undici",
+        "ours-node": "ours_node",
+        sdk: "alipay_sdk"
+      }
+      const client = clients[byName[options.only]]
       await client(n, c, "v3")
       const m = await measure(() => client(n, c, "v3"), n)
       return {
@@ -373,7 +427,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     progress("e2e: warming up")
     for (const [client, run] of Object.entries(clients)) {
       await run(300, 8, "v3")
-      if (client !== "raw") await run(40, 8, "v2")
+      if (!client.startsWith("raw")) await run(40, 8, "v2")
     }
 
     const figures: Record<string, number> = {}
@@ -384,17 +438,33 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     for (const { c, protocol } of configs) {
       // the raw baseline speaks v3 only
       const order: ReadonlyArray<Client> = protocol === "v3"
-        ? ["raw", "ours", "ours_undici", "alipay_sdk"]
-        : ["ours", "ours_undici", "alipay_sdk"]
+        ? ["raw", "raw_fetch", "ours", "ours_undici", "ours_node", "alipay_sdk"]
+        : ["ours", "ours_undici", "ours_node", "alipay_sdk"]
       const n = c === 1 ? baseCalls : baseCalls * 2
-      const runs: Record<Client, Array<Measure>> = { raw: [], ours: [], ours_undici: [], alipay_sdk: [] }
-      const ratios: Record<"ours" | "ours_undici", Array<number>> = { ours: [], ours_undici: [] }
+      const runs: Record<Client, Array<Measure>> = {
+        raw: [],
+        raw_fetch: [],
+        ours: [],
+        ours_undici: [],
+        ours_node: [],
+        alipay_sdk: []
+      }
+      const ratios: Record<"ours" | "ours_undici" | "ours_node", Array<number>> = {
+        ours: [],
+        ours_undici: [],
+        ours_node: []
+      }
       // client CPU per call, ours ÷ the raw baseline and ours ÷ alipay-sdk's, per round (same round, same server)
       const cpuRatios: Record<string, Array<number>> = {
         vs_raw_fetch: [],
         vs_raw_undici: [],
+        vs_raw_node: [],
         vs_alipay_sdk_fetch: [],
-        vs_alipay_sdk_undici: []
+        vs_alipay_sdk_undici: [],
+        vs_alipay_sdk_node: [],
+        // the floor of fetch: the raw client over fetch ÷ the raw client over node:http; and ours over fetch ÷ it
+        raw_fetch_vs_raw: [],
+        vs_raw_fetch_client: []
       }
       for (let r = 0; r < rounds; r++) {
         // rotate who goes first, so that no client always meets a warmer (or busier) server
@@ -406,13 +476,18 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         for (const client of order) runs[client].push(round_[client]!)
         ratios.ours.push(round_.ours!.perSecond / round_.alipay_sdk!.perSecond)
         ratios.ours_undici.push(round_.ours_undici!.perSecond / round_.alipay_sdk!.perSecond)
+        ratios.ours_node.push(round_.ours_node!.perSecond / round_.alipay_sdk!.perSecond)
         const cpu = (client: Client) => round_[client]!.clientCpuPerCall
         if (round_.raw !== undefined) {
           cpuRatios["vs_raw_fetch"]!.push(cpu("ours") / cpu("raw"))
           cpuRatios["vs_raw_undici"]!.push(cpu("ours_undici") / cpu("raw"))
+          cpuRatios["vs_raw_node"]!.push(cpu("ours_node") / cpu("raw"))
+          cpuRatios["raw_fetch_vs_raw"]!.push(cpu("raw_fetch") / cpu("raw"))
+          cpuRatios["vs_raw_fetch_client"]!.push(cpu("ours") / cpu("raw_fetch"))
         }
         cpuRatios["vs_alipay_sdk_fetch"]!.push(cpu("ours") / cpu("alipay_sdk"))
         cpuRatios["vs_alipay_sdk_undici"]!.push(cpu("ours_undici") / cpu("alipay_sdk"))
+        cpuRatios["vs_alipay_sdk_node"]!.push(cpu("ours_node") / cpu("alipay_sdk"))
       }
       const at = protocol === "v3" ? `c${c}` : `v2_c${c}`
       for (const client of order) {
@@ -420,6 +495,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       }
       figures[`e2e_vs_alipay_sdk_ratio_${at}`] = round(median(ratios.ours), 2)
       figures[`e2e_vs_alipay_sdk_ratio_undici_${at}`] = round(median(ratios.ours_undici), 2)
+      figures[`e2e_vs_alipay_sdk_ratio_node_${at}`] = round(median(ratios.ours_node), 2)
       for (const [key, values] of Object.entries(cpuRatios)) {
         if (values.length > 0) figures[`e2e_client_cpu_${key}_${at}`] = round(median(values), 2)
       }
@@ -436,7 +512,9 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       progress(
         `e2e ${protocol} c=${c}: ours ${figures[`e2e_calls_per_s_ours_${at}`]}/s (undici ${
           figures[`e2e_calls_per_s_ours_undici_${at}`]
-        }/s), alipay-sdk ${figures[`e2e_calls_per_s_alipay_sdk_${at}`]}/s` +
+        }/s, node ${figures[`e2e_calls_per_s_ours_node_${at}`]}/s), alipay-sdk ${
+          figures[`e2e_calls_per_s_alipay_sdk_${at}`]
+        }/s` +
           (protocol === "v3" ? `, raw ${figures[`e2e_calls_per_s_raw_${at}`]}/s` : "") +
           `; client CPU ms/call: ${
             order.map((client) => `${client} ${figures[`e2e_client_cpu_ms_per_call_${client}_${at}`]}`).join(", ")
@@ -457,10 +535,12 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         figures[`e2e_calls_per_s_ours_undici_c${c}`]! / bound,
         3
       )
+      figures[`e2e_share_of_crypto_bound_node_c${c}`] = round(figures[`e2e_calls_per_s_ours_node_c${c}`]! / bound, 3)
     }
 
-    // client CPU per call (c8 = 8 calls in flight): ours within 1.3× (undici) / 1.5× (fetch) of the raw baseline,
-    // and at most half of alipay-sdk's
+    // client CPU per call (c8 = 8 calls in flight): ours within 1.3× (undici, and our own node:http transport) /
+    // 1.5× (fetch) of the raw baseline, and at most half of alipay-sdk's. (`e2e_client_cpu_raw_fetch_vs_raw_c8` is
+    // what fetch alone costs: the raw client over fetch ÷ the raw client over node:http.)
     const targets: Record<string, Verdict> = {}
     if (levels.includes(8)) {
       for (
@@ -468,14 +548,16 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
           ["e2e_client_cpu_vs_raw_undici_c8", 1.3],
           ["e2e_client_cpu_vs_raw_fetch_c8", 1.5],
           ["e2e_client_cpu_vs_alipay_sdk_undici_c8", 0.5],
-          ["e2e_client_cpu_vs_alipay_sdk_fetch_c8", 0.5]
+          ["e2e_client_cpu_vs_alipay_sdk_fetch_c8", 0.5],
+          ["e2e_client_cpu_vs_raw_node_c8", 1.3],
+          ["e2e_client_cpu_vs_alipay_sdk_node_c8", 0.5]
         ] as const
       ) {
         targets[key] = verdict(figures[key]!, { atMost })
       }
     }
     for (const c of levels) {
-      for (const v of ["", "undici_"]) {
+      for (const v of ["", "undici_", "node_"]) {
         targets[`e2e_vs_alipay_sdk_ratio_${v}c${c}`] = verdict(figures[`e2e_vs_alipay_sdk_ratio_${v}c${c}`]!, {
           atLeast: 2
         })
@@ -494,6 +576,8 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
           "before JSON.parse, no framework",
         ours: "MemberCards over FetchHttpClient (the README's wiring), answers verified",
         ours_undici: "MemberCards over NodeHttpClient.layerUndici, answers verified",
+        ours_node: "MemberCards over our NodeHttpTransport.layer (node:http keep-alive agent), answers verified",
+        raw_fetch: "the raw baseline over global fetch instead of node:http: the floor of any fetch-based client",
         alipay_sdk: "alipay-sdk 4.14.0 curl (v3, answers verified) / exec with validateSign (v2)",
         emulator: "child process: node --import tsx packages/testkit/src/bin/emulator.ts --port 0",
         crypto_bound: "cores / (2 RSA-2048 signatures + 2 verifications per call: client and server)",
@@ -512,7 +596,7 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const quick = process.argv.includes("--quick")
   const onlyAt = process.argv.indexOf("--only")
-  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1] as "raw" | "ours" | "ours-undici" | "sdk"
+  const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1] as Only
   runE2e({
     ...(quick ? { rounds: 3, calls: 60 } : {}),
     ...(only === undefined ? {} : { only, concurrency: [8] }),
