@@ -1,5 +1,6 @@
 /**
- * Wiring the layers into an application: an `HttpClient` (here `fetch`), the configuration from `ALIPAY_*`
+ * Wiring the layers into an application: an `HttpClient` (here the gateway's lean `node:http` transport; any
+ * `@effect/platform` `HttpClient` works, e.g. `FetchHttpClient.layer` off Node), the configuration from `ALIPAY_*`
  * environment variables, the `AlipayClient` (signing, verification, retries, timeouts) and `MemberCards` (one
  * typed method per member card API).
  *
@@ -9,10 +10,10 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Undici from "@effect/platform-node/Undici"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
+import * as NodeHttpTransport from "@membercard/gateway/NodeHttpTransport"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -24,7 +25,7 @@ import * as Requests from "./requests.js"
 export const MemberCardsLive = MemberCards.layer.pipe(
   Layer.provide(AlipayClient.layer),
   Layer.provide(AlipayConfig.layerFromEnv),
-  Layer.provide(FetchHttpClient.layer)
+  Layer.provide(NodeHttpTransport.layer)
 )
 
 /**
@@ -34,7 +35,7 @@ export const MemberCardsLive = MemberCards.layer.pipe(
  */
 export const MemberCardsAndConfigLive = MemberCards.layer.pipe(
   Layer.provide(AlipayClient.layer),
-  Layer.provide(FetchHttpClient.layer),
+  Layer.provide(NodeHttpTransport.layer),
   Layer.provideMerge(AlipayConfig.layerFromEnv)
 )
 
