@@ -128,12 +128,14 @@ const uuidFromWords = (a: number, b: number, c: number, d: number): string => {
 }
 
 /**
- * A fresh nonce from `Random`: four 32-bit draws make the 16 bytes of a UUID v4 (as `uuidFromBytes` formats them).
+ * A fresh nonce from the given `Random` service: four 32-bit draws make the 16 bytes of a UUID v4 (as
+ * `uuidFromBytes` formats them). For callers that already hold the service (one lookup per call instead of per
+ * nonce); {@link makeNonce} reads it from the context.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeNonce: Effect.Effect<string> = Random.randomWith((random) =>
+export const makeNonceWith = (random: Random.Random): Effect.Effect<string> =>
   Effect.flatMap(
     random.nextIntBetween(0, UINT32),
     (a) =>
@@ -142,7 +144,14 @@ export const makeNonce: Effect.Effect<string> = Random.randomWith((random) =>
           Effect.map(random.nextIntBetween(0, UINT32), (d) =>
             uuidFromWords(a, b, c, d))))
   )
-)
+
+/**
+ * A fresh nonce from `Random`: four 32-bit draws make the 16 bytes of a UUID v4 (as `uuidFromBytes` formats them).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeNonce: Effect.Effect<string> = Random.randomWith(makeNonceWith)
 
 /**
  * Options of {@link signRequest}.

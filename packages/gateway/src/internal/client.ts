@@ -8,9 +8,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
+import { constTrue } from "effect/Function"
 import * as Option from "effect/Option"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
+import * as Tracer from "effect/Tracer"
 import { AlipayConfig, type Protocol } from "../AlipayConfig.js"
 import * as AlipayError from "../AlipayError.js"
 import { checkUserAuthToken, type Prepared, prepared } from "./operation.js"
@@ -57,32 +61,49 @@ const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.C
 /** The longest delay a JS timer takes (the live clock's scheduler never fires for a longer one either). */
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
+/** What the exchange of a call runs with: the HttpClient's own span off, the call's span as the parent. */
+const guarded = <A, E>(self: Effect.Effect<A, E>, span: Tracer.Span): Effect.Effect<A, E> =>
+  Effect.withParentSpan(Effect.locally(self, HttpClient.currentTracerDisabledWhen, constTrue), span)
+
 /**
- * `Effect.timeoutFail`, cheaper on the live clock: `self` runs in one child fiber and a single timer of the live
- * clock's kind (`setTimeout`, as the live clock's `sleep`) races it, instead of a second fiber sleeping. On any
- * other clock (`TestClock`, a custom one) it is `Effect.timeoutFail` itself, so the clock's `sleep` decides.
- * Same outcome either way: `self`'s exit or, once `duration` has passed, `self` interrupted (awaited) and the
- * failure from `onTimeout`. (An attempt sets no fiber ref its caller needs, so the child's are not joined back.)
+ * Runs one HTTP exchange of a call, bounded by `duration`: `Effect.timeoutFail` semantics, built for the hot path.
+ *
+ * On the live clock the exchange runs in one child fiber whose first step sets, in its own refs only, the call's
+ * span as the parent span and `HttpClient.currentTracerDisabledWhen` (the HttpClient's own span would carry the URL,
+ * whose query holds tokens, and the request headers) — instead of `withParentSpan` / `locally` around each
+ * exchange — and a single `setTimeout` races it (the live clock's own kind of timer). Past `duration` the exchange
+ * is interrupted (awaited: its socket closed) and the attempt fails with `onTimeout()`; interrupting the caller
+ * interrupts the exchange. The exchange sets no fiber ref its caller needs, so none are joined back. On any other
+ * clock (`TestClock`, a custom one) it is `Effect.timeoutFail` itself, so the clock's `sleep` decides.
  */
-const timeoutFail = <A, E>(
+const exchangeWithin = <A, E>(
+  span: Tracer.Span,
   self: Effect.Effect<A, E>,
   clock: Clock.Clock,
   duration: Duration.Duration,
   onTimeout: () => E
 ): Effect.Effect<A, E> => {
-  if (clock !== liveClock) return Effect.timeoutFail(self, { duration, onTimeout })
   const millis = Duration.toMillis(duration)
-  // Like the live clock's scheduler: a delay beyond the timer range never elapses.
-  if (!(millis <= MAX_TIMER_MILLIS)) return self
-  return Effect.flatMap(Effect.fork(self), (fiber) =>
+  if (clock !== liveClock || !(millis <= MAX_TIMER_MILLIS)) {
+    // (Like the live clock's scheduler, a delay beyond the timer range never elapses.)
+    return Effect.timeoutFail(guarded(self, span), { duration, onTimeout })
+  }
+  const inChild = Effect.zipRight(
+    Effect.zipRight(
+      FiberRef.set(HttpClient.currentTracerDisabledWhen, constTrue),
+      FiberRef.update(FiberRef.currentContext, (context) => Context.add(context, Tracer.ParentSpan, span))
+    ),
+    self
+  )
+  return Effect.flatMap(Effect.fork(inChild), (exchange) =>
     Effect.async<A, E>((resume) => {
       let done = false
       const timer = setTimeout(() => {
         if (done) return
         done = true
-        resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
+        resume(Effect.zipRight(Fiber.interrupt(exchange), Effect.fail(onTimeout())))
       }, millis)
-      fiber.addObserver((exit) => {
+      exchange.addObserver((exit) => {
         if (done) return
         done = true
         clearTimeout(timer)
@@ -91,7 +112,7 @@ const timeoutFail = <A, E>(
       return Effect.suspend(() => {
         done = true
         clearTimeout(timer)
-        return Fiber.interrupt(fiber)
+        return Fiber.interrupt(exchange)
       })
     }))
 }
@@ -128,9 +149,10 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
   const signer = Option.getOrElse(yield* Effect.serviceOption(Signer.Signer), () => Signer.node)
   const base = yield* HttpClient.HttpClient
   const transformed = Option.isSome(config.transformClient) ? config.transformClient.value(base) : base
-  // One span per call, ours. The HttpClient's own span is off: it would carry the URL (v2 and v3 put tokens in the
-  // query string) and, when a call fails, the request with its headers (`alipay-app-auth-token`, `authorization`).
-  const client = HttpClient.withTracerDisabledWhen(transformed, () => true)
+  // One span per call, ours. The HttpClient's own span is off (see `exchangeWithin`): it would carry the URL (v2 and
+  // v3 put tokens in the query string) and, when a call fails, the request with its headers
+  // (`alipay-app-auth-token`, `authorization`).
+  const client = transformed
   const policy = Retry.policy(config.retrySchedule)
   const configuredAppAuthToken = Option.getOrUndefined(Option.map(config.appAuthToken, Redacted.value))
   const timeoutError = (name: string, timeout: Duration.Duration) => () =>
@@ -178,7 +200,8 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
             : Redacted.value(overrides.appAuthToken)
           const helpers = helpersOf(op)
           const timeout = overrides.timeout ?? config.timeout
-          const clock = Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
+          const services = fiber.getFiberRef(DefaultServices.currentServices)
+          const clock = Context.get(services, Clock.Clock)
           const onTimeout = overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
           const call: Call = {
             op,
@@ -187,18 +210,21 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
             appAuthToken,
             secrets: secretsOf(operation, wire, [checked.right, appAuthToken]),
             span,
-            exchange: (self) => timeoutFail(self, clock, timeout, onTimeout)
+            clock,
+            random: Context.get(services, Random.Random),
+            exchange: (self) => exchangeWithin(span, self, clock, timeout, onTimeout)
           }
           const attempt = Effect.tapError(
             protocol === "v2" ? V2.attempt(config, client, signer, call) : V3.attempt(config, client, signer, call),
-            helpers.logFailure
+            // a failed attempt's log line belongs to the call's span
+            (error) => Effect.withParentSpan(helpers.logFailure(error), span)
           )
           const answered = Effect.flatMap(
             op.retries ? retryAfterFailure(attempt, policy) : attempt,
             (answer) => op.decode(answer.node, answer.traceId, call.secrets)
           )
-          // The span is the parent of whatever the attempt traces (e.g. a transformed client's own spans).
-          return Effect.withParentSpan(answered, span)
+          // The span is the exchange's parent span (set in `exchangeWithin`), e.g. of a transformed client's spans.
+          return answered
         }
       )
     })

@@ -21,7 +21,7 @@ import {
   httpError,
   isRecord,
   parseJson,
-  requestId,
+  requestIdOf,
   signatureError,
   signingFailed,
   str,
@@ -125,7 +125,7 @@ export const attempt = (
       )
     const base = HttpClientRequest.setHeaders(
       HttpClientRequest.post(`${config.gatewayUrl}?${signed.queryString}`),
-      { accept: "application/json", "alipay-request-id": yield* requestId }
+      { accept: "application/json", "alipay-request-id": yield* requestIdOf(call) }
     )
     const request = op.v2Encoding === "multipart-form"
       ? HttpClientRequest.bodyFormData(

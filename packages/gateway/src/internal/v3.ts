@@ -21,7 +21,7 @@ import {
   httpError,
   isRecord,
   parseJson,
-  requestId,
+  requestIdFromNonce,
   signatureError,
   signingFailed,
   str,
@@ -207,25 +207,24 @@ export const attempt = (
     timestampMs
   })
   const isNode = Signer.isNode(signer)
-  // Same draws in the same order as `V3.signRequest` (nonce from `Random`, then the clock), then the request id.
+  // The nonce from the call's `Random` (its dash-less form is also the request id), the time from its `Clock`.
   const request: Effect.Effect<HttpClientRequest.HttpClientRequest, Failure> = Effect.flatMap(
-    V3.makeNonce,
-    (nonce) =>
-      Effect.clockWith((clock) => {
-        const timestampMs = clock.unsafeCurrentTimeMillis()
-        if (isNode) {
-          const signed = V3.signRequestSync(signOptions(nonce, timestampMs))
-          if (Either.isLeft(signed)) return Either.left(signingFailed(name)(signed.left))
-          return Effect.map(requestId, (id) => requestOf(config, call, unsigned, signed.right, id))
-        }
-        return Effect.flatMap(
-          V3.signRequest(signOptions(nonce, timestampMs)).pipe(
-            Effect.mapError(signingFailed(name)),
-            Effect.provideService(Signer.Signer, signer)
-          ),
-          (signed) => Effect.map(requestId, (id) => requestOf(config, call, unsigned, signed, id))
-        )
-      })
+    V3.makeNonceWith(call.random),
+    (nonce) => {
+      const timestampMs = call.clock.unsafeCurrentTimeMillis()
+      const id = requestIdFromNonce(nonce)
+      if (isNode) {
+        const signed = V3.signRequestSync(signOptions(nonce, timestampMs))
+        return Either.isLeft(signed)
+          ? Either.left(signingFailed(name)(signed.left))
+          : Either.right(requestOf(config, call, unsigned, signed.right, id))
+      }
+      return V3.signRequest(signOptions(nonce, timestampMs)).pipe(
+        Effect.mapError(signingFailed(name)),
+        Effect.provideService(Signer.Signer, signer),
+        Effect.map((signed) => requestOf(config, call, unsigned, signed, id))
+      )
+    }
   )
   const toFailure = fromHttpClientError(call)
   const exchange = (httpRequest: HttpClientRequest.HttpClientRequest) =>

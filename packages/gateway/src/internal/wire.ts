@@ -3,9 +3,11 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as SigningError from "@membercard/signing/SigningError"
 import * as V3 from "@membercard/signing/V3"
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type * as Random from "effect/Random"
 import type * as Tracer from "effect/Tracer"
 import * as AlipayError from "../AlipayError.js"
 import { depthExceeds, MAX_ANSWER_DEPTH } from "./jsonDepth.js"
@@ -26,6 +28,9 @@ export interface Call {
   readonly secrets: ReadonlyArray<string>
   /** The call's span (one per call, across its attempts). */
   readonly span: Tracer.Span
+  /** The calling fiber's `Clock` and `Random` (a `TestClock` / seeded `Random` in tests), read once per call. */
+  readonly clock: Clock.Clock
+  readonly random: Random.Random
   /**
    * Bounds one HTTP exchange (send, answer, body) by the call's timeout: past it the exchange is interrupted (its
    * socket closed) and the attempt fails with `AlipayTimeoutError`.
@@ -204,8 +209,17 @@ export const stringParams = (wire: Readonly<Record<string, unknown>>): Record<st
 }
 
 /**
- * A fresh `alipay-request-id` (a nonce without dashes).
+ * A fresh `alipay-request-id` (a nonce without dashes) from the call's `Random`.
  *
  * @internal
  */
-export const requestId: Effect.Effect<string> = Effect.map(V3.makeNonce, (nonce) => nonce.replaceAll("-", ""))
+export const requestIdOf = (call: Call): Effect.Effect<string> =>
+  Effect.map(V3.makeNonceWith(call.random), (nonce) => nonce.replaceAll("-", ""))
+
+/**
+ * The `alipay-request-id` of a v3 attempt: its signing nonce without dashes (one draw per attempt serves both; a
+ * retry draws a new one).
+ *
+ * @internal
+ */
+export const requestIdFromNonce = (nonce: string): string => nonce.replaceAll("-", "")
