@@ -88,7 +88,14 @@ const timedPost = (port: number, size: number, chunk: Buffer): Promise<{ status:
     let sent = 0
     let answered = false
     let data = ""
-    socket.on("error", (e) => answered ? undefined : reject(e))
+    // The server may answer 413 and close while the body is still being written: the write then fails (EPIPE,
+    // ECONNRESET) although the answer is on its way or already read. Stop writing, and decide on "close".
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      if (answered) return
+      if (e.code === "EPIPE" || e.code === "ECONNRESET") sent = size
+      else reject(e)
+    })
+    socket.on("close", () => answered ? undefined : reject(new Error(`the server closed without an answer`)))
     socket.on("data", (d) => {
       data += d.toString("latin1")
       const m = /^HTTP\/1\.1 (\d+)/.exec(data)

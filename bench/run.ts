@@ -97,8 +97,21 @@ for (const step of steps) {
   }
 }
 
+// the seconds of the steps not run now come from the summary they were written with (`--only` merges)
+const previous = fs.existsSync(path.join(RESULTS_DIR, "summary.json"))
+  ? (JSON.parse(fs.readFileSync(path.join(RESULTS_DIR, "summary.json"), "utf8")) as {
+    readonly meta?: { readonly seconds?: Readonly<Record<string, number>> }
+  })
+  : undefined
 const summary = {
-  meta: { ...machine(), quick, seconds, total_seconds: round((nowMs() - started) / 1000, 1), failed },
+  meta: {
+    ...machine(),
+    quick,
+    seconds: { ...previous?.meta?.seconds, ...seconds },
+    steps_this_run: selected.map((step) => step.name),
+    total_seconds: round((nowMs() - started) / 1000, 1),
+    failed
+  },
   targets,
   figures
 }
