@@ -13,6 +13,9 @@
  * v2 (`code=40004` + `sub_code`) and v3 (HTTP ≥ 400 + `code`) answers map to the same classes.
  * No class ever holds a key, a token or an `authorization` header.
  *
+ * The module is a table (one class per documented sub-code, each a few lines), hence its length: the error set has
+ * this one owner.
+ *
  * @since 0.1.0
  */
 import * as AlipayCode from "@membercard/domain/AlipayCode"
