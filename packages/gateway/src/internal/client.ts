@@ -22,7 +22,7 @@ import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
 import * as V2 from "./v2.js"
 import * as V3 from "./v3.js"
-import type { Call } from "./wire.js"
+import { type Call, send } from "./wire.js"
 
 /**
  * Runs one operation: reads the per-call overrides, validates, runs the attempts (timeout each, retried by the
@@ -148,11 +148,10 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
   const config = yield* AlipayConfig
   const signer = Option.getOrElse(yield* Effect.serviceOption(Signer.Signer), () => Signer.node)
   const base = yield* HttpClient.HttpClient
-  const transformed = Option.isSome(config.transformClient) ? config.transformClient.value(base) : base
   // One span per call, ours. The HttpClient's own span is off (see `exchangeWithin`): it would carry the URL (v2 and
   // v3 put tokens in the query string) and, when a call fails, the request with its headers
   // (`alipay-app-auth-token`, `authorization`).
-  const client = transformed
+  const client = Option.isSome(config.transformClient) ? config.transformClient.value(base) : base
   const policy = Retry.policy(config.retrySchedule)
   const configuredAppAuthToken = Option.getOrUndefined(Option.map(config.appAuthToken, Redacted.value))
   const timeoutError = (name: string, timeout: Duration.Duration) => () =>
@@ -212,19 +211,18 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
             span,
             clock,
             random: Context.get(services, Random.Random),
-            exchange: (self) => exchangeWithin(span, self, clock, timeout, onTimeout)
+            exchange: (request) => exchangeWithin(span, send(client, call, request), clock, timeout, onTimeout)
           }
           const attempt = Effect.tapError(
-            protocol === "v2" ? V2.attempt(config, client, signer, call) : V3.attempt(config, client, signer, call),
+            protocol === "v2" ? V2.attempt(config, signer, call) : V3.attempt(config, signer, call),
             // a failed attempt's log line belongs to the call's span
             (error) => Effect.withParentSpan(helpers.logFailure(error), span)
           )
-          const answered = Effect.flatMap(
+          // (The span is the exchange's parent span, set in `exchangeWithin`, e.g. of a transformed client's spans.)
+          return Effect.flatMap(
             op.retries ? retryAfterFailure(attempt, policy) : attempt,
             (answer) => op.decode(answer.node, answer.traceId, call.secrets)
           )
-          // The span is the exchange's parent span (set in `exchangeWithin`), e.g. of a transformed client's spans.
-          return answered
         }
       )
     })

@@ -1,4 +1,3 @@
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Signer from "@membercard/signing/Signer"
 import * as V2 from "@membercard/signing/V2"
@@ -16,7 +15,6 @@ import {
   decodeError,
   echo,
   type Failure,
-  fromHttpClientError,
   headerOf,
   httpError,
   isRecord,
@@ -67,7 +65,6 @@ const verifyFailure = (name: string, traceId: string | undefined, raw: string) =
  */
 export const attempt = (
   config: Resolved,
-  client: HttpClient.HttpClient,
   signer: Signer.Service,
   call: Call
 ): Effect.Effect<Answer, Failure> =>
@@ -133,13 +130,7 @@ export const attempt = (
         toFormData(Object.entries(signed.body).map(([name, value]) => ({ name, value })), files)
       )
       : HttpClientRequest.bodyText(base, signed.formBody, "application/x-www-form-urlencoded;charset=utf-8")
-    const toFailure = fromHttpClientError(call)
-    const { raw, response } = yield* call.exchange(
-      Effect.flatMap(
-        Effect.mapError(client.execute(request), toFailure),
-        (response) => Effect.map(Effect.mapError(response.text, toFailure), (raw) => ({ response, raw }))
-      )
-    )
+    const { raw, response } = yield* call.exchange(request)
     const traceId = headerOf(response, "trace_id") ?? headerOf(response, "alipay-trace-id")
     annotateTrace(call, traceId)
     if (response.status !== 200) return yield* httpError(call, traceId, response.status, raw)

@@ -1,5 +1,4 @@
 import * as Headers from "@effect/platform/Headers"
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Aes from "@membercard/signing/Aes"
 import * as Signer from "@membercard/signing/Signer"
@@ -17,7 +16,6 @@ import {
   decodeError,
   echo,
   type Failure,
-  fromHttpClientError,
   httpError,
   isRecord,
   parseJson,
@@ -73,7 +71,6 @@ interface Unsigned {
 
 const unsignedOf = (config: Resolved, call: Call): Unsigned => {
   const op = call.op
-  let query = ""
   let bodyText = ""
   let files: ReadonlyArray<FilePart> = []
   const encrypt = Option.isSome(config.aesKey) && op.v3Encoding === "json"
@@ -86,10 +83,7 @@ const unsignedOf = (config: Resolved, call: Call): Unsigned => {
     bodyText = JSON.stringify(call.wire)
   }
   if (call.userAuthToken !== undefined) queryParams["auth_token"] = call.userAuthToken
-  for (const _ in queryParams) {
-    query = new URLSearchParams(queryParams).toString()
-    break
-  }
+  const query = Object.keys(queryParams).length === 0 ? "" : new URLSearchParams(queryParams).toString()
   if (encrypt && Option.isSome(config.aesKey)) bodyText = Aes.encrypt(bodyText, config.aesKey.value)
   return { target: query === "" ? op.path : `${op.path}?${query}`, bodyText, files, encrypt }
 }
@@ -187,7 +181,6 @@ const answerOf = (
  */
 export const attempt = (
   config: Resolved,
-  client: HttpClient.HttpClient,
   signer: Signer.Service,
   call: Call
 ): Effect.Effect<Answer, Failure> => {
@@ -226,16 +219,8 @@ export const attempt = (
       )
     }
   )
-  const toFailure = fromHttpClientError(call)
-  const exchange = (httpRequest: HttpClientRequest.HttpClientRequest) =>
-    call.exchange(
-      Effect.flatMap(
-        Effect.mapError(client.execute(httpRequest), toFailure),
-        (response) => Effect.map(Effect.mapError(response.text, toFailure), (raw) => ({ response, raw }))
-      )
-    )
   return Effect.flatMap(request, (httpRequest) =>
-    Effect.flatMap(exchange(httpRequest), ({ raw, response }) => {
+    Effect.flatMap(call.exchange(httpRequest), ({ raw, response }) => {
       // the platform's node client builds a new `Headers` on every `response.headers` read: read them once
       const responseHeaders = response.headers
       const traceId = Option.getOrUndefined(Headers.get(responseHeaders, "alipay-trace-id"))

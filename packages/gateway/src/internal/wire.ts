@@ -1,5 +1,7 @@
 import * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as SigningError from "@membercard/signing/SigningError"
 import * as V3 from "@membercard/signing/V3"
@@ -32,10 +34,20 @@ export interface Call {
   readonly clock: Clock.Clock
   readonly random: Random.Random
   /**
-   * Bounds one HTTP exchange (send, answer, body) by the call's timeout: past it the exchange is interrupted (its
-   * socket closed) and the attempt fails with `AlipayTimeoutError`.
+   * One HTTP exchange of an attempt ({@link send}) over the call's client, bounded by the call's timeout: past it the
+   * exchange is interrupted (its socket closed) and the attempt fails with `AlipayTimeoutError`.
    */
-  readonly exchange: <A>(self: Effect.Effect<A, Failure>) => Effect.Effect<A, Failure>
+  readonly exchange: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<Exchanged, Failure>
+}
+
+/**
+ * What one HTTP exchange gave: the response and its whole body as text (not yet verified).
+ *
+ * @internal
+ */
+export interface Exchanged {
+  readonly response: HttpClientResponse.HttpClientResponse
+  readonly raw: string
 }
 
 /**
@@ -174,6 +186,24 @@ export const fromHttpClientError = (call: Call) =>
     reason: error._tag === "RequestError" ? error.reason : "ReadBody",
     description: scrub(description, call.secrets)
   })
+}
+
+/**
+ * Sends a request and reads the answer's body; the HttpClient's failures become ours, scrubbed of the call's
+ * secrets ({@link fromHttpClientError}).
+ *
+ * @internal
+ */
+export const send = (
+  client: HttpClient.HttpClient,
+  call: Call,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<Exchanged, Failure> => {
+  const toFailure = fromHttpClientError(call)
+  return Effect.flatMap(
+    Effect.mapError(client.execute(request), toFailure),
+    (response) => Effect.map(Effect.mapError(response.text, toFailure), (raw) => ({ response, raw }))
+  )
 }
 
 /** @internal */
