@@ -14,7 +14,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { APP_ID, keys } from "./fake.js"
 import { n1, signedBody } from "./support/forms.js"
-import { isCi, pgBin, type PgServer, skipNotice, startPg } from "./support/pgServer.js"
+import { pgBin, type PgServer, requirePg, startPg } from "./support/pgServer.js"
 import { type Child, postForm, startServer } from "./support/spawn.js"
 
 const dir = mkdtempSync(join(tmpdir(), "membercard-procs-"))
@@ -115,16 +115,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe("two instances on one PostgreSQL", () => {
-  if (pgBin === undefined) {
-    if (isCi) it("PostgreSQL binaries are required under CI", () => expect.fail(skipNotice))
-    else {
-      console.warn(`\n*** ${skipNotice} ***\n`)
-      it.skip("SKIPPED: no PostgreSQL binaries", () => {})
-    }
-    return
-  }
-
+describe.skipIf(!requirePg())("two instances on one PostgreSQL", () => {
   it("the same notification 50 times at once on two instances: the handler runs once, every answer right", async () => {
     const form = body("burst-1")
     const answers = await Promise.all(

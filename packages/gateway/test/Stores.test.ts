@@ -14,7 +14,7 @@ import { NotificationStore } from "../src/NotificationStore.js"
 import * as PgStores from "../src/PgStores.js"
 import { SpiAnswerStore } from "../src/SpiAnswerStore.js"
 import * as SqliteStores from "../src/SqliteStores.js"
-import { isCi, pgBin, pgServer, skipNotice } from "./support/pgServer.js"
+import { pgServer, requirePg } from "./support/pgServer.js"
 import * as StoreLayers from "./support/storeLayers.js"
 
 let counter = 0
@@ -138,20 +138,9 @@ const suite = (name: string, stores: Layer.Layer<StoreLayers.Stores>) =>
 suite("memory", StoreLayers.memory)
 suite("SQLite", StoreLayers.sqlite)
 
-if (pgBin !== undefined) {
-  suite("PostgreSQL", StoreLayers.pg)
-} else if (isCi) {
-  describe("PostgreSQL store", () => {
-    it("PostgreSQL binaries are required under CI", () => {
-      expect.fail(skipNotice)
-    })
-  })
-} else {
-  console.warn(`\n*** ${skipNotice} ***\n`)
-  describe.skip("PostgreSQL store (SKIPPED: no PostgreSQL binaries)", () => {
-    it("skipped", () => {})
-  })
-}
+const pgAvailable = requirePg()
+
+describe.skipIf(!pgAvailable)("PostgreSQL", () => suite("PostgreSQL", StoreLayers.pg))
 
 describe("the ready-made SQL layers", () => {
   const roundTrip = Effect.gen(function*() {
@@ -173,18 +162,16 @@ describe("the ready-made SQL layers", () => {
       expect(yield* roundTrip.pipe(Effect.provide(layer))).toEqual({ _tag: "Done", answer: "success" })
     }).pipe(Effect.scoped))
 
-  if (pgBin !== undefined) {
-    it.live(
-      "PgStores.layer migrates an empty database; two layers (instances) share the claims",
-      () =>
-        Effect.gen(function*() {
-          const server = yield* pgServer
-          const layer = PgStores.layer({ url: Redacted.make(server.url), maxConnections: 2 })
-          const first = yield* roundTrip.pipe(Effect.provide(layer))
-          const second = yield* roundTrip.pipe(Effect.provide(layer))
-          expect([first._tag, second._tag]).toEqual(["Claimed", "Busy"])
-        }).pipe(Effect.scoped),
-      60_000
-    )
-  }
+  it.live.skipIf(!pgAvailable)(
+    "PgStores.layer migrates an empty database; two layers (instances) share the claims",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* pgServer
+        const layer = PgStores.layer({ url: Redacted.make(server.url), maxConnections: 2 })
+        const first = yield* roundTrip.pipe(Effect.provide(layer))
+        const second = yield* roundTrip.pipe(Effect.provide(layer))
+        expect([first._tag, second._tag]).toEqual(["Claimed", "Busy"])
+      }).pipe(Effect.scoped),
+    60_000
+  )
 })

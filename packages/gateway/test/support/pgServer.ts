@@ -5,6 +5,7 @@
  *
  * Without the binaries the PG suites are skipped LOUDLY; under `CI=true` a skip is a failure.
  */
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { execFileSync } from "node:child_process"
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
@@ -34,6 +35,25 @@ export const isCi = process.env["CI"] === "true"
 
 export const skipNotice = "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin: PG store suites SKIPPED " +
   "(install Debian's `postgresql` package to run them; under CI=true this is a failure)"
+
+/**
+ * Whether a file's PostgreSQL suites run (call it once per file that has some). Without the binaries, under CI a
+ * failing test says so; elsewhere a loud warning, and the suites (`describe.skipIf(!requirePg())`) show their
+ * real tests as skipped.
+ */
+export const requirePg = (): boolean => {
+  if (pgBin !== undefined) return true
+  if (isCi) {
+    describe("PostgreSQL", () => {
+      it("PostgreSQL binaries are required under CI", () => {
+        expect.fail(skipNotice)
+      })
+    })
+  } else {
+    console.warn(`\n*** ${skipNotice} ***\n`)
+  }
+  return false
+}
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
