@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import { createServer } from "node:net"
@@ -236,5 +237,44 @@ describe("MemberCards.layerConfig: the whole stack from config in one line", () 
         )
       )
       expect(error._tag).toBe("CARD_NOT_EXIT")
+    }))
+})
+
+describe("v3 nonces: from the program's Random when it set one, else node:crypto", () => {
+  const nonceOf = (authorization: string | undefined) => /nonce=([^,]+)/.exec(authorization ?? "")?.[1] ?? ""
+  const threeCalls = (cards: MemberCards.MemberCards.Service) =>
+    Effect.forEach([1, 2, 3], () => cards.cardQuery(sampleRequest("cardQuery") as MemberCards.RequestOf<"cardQuery">))
+  const sentNonces = (seed: string | undefined) =>
+    Effect.gen(function*() {
+      const run = withFake(() => v3Success({}), threeCalls)
+      const { result, sent } = yield* seed === undefined ? run : Effect.withRandom(run, Random.make(seed))
+      expect(result._tag).toBe("Right")
+      return sent.map((received) => ({
+        nonce: nonceOf(received.headers["authorization"]),
+        requestId: received.headers["alipay-request-id"]
+      }))
+    })
+  const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+  it.effect("a seeded Random: the same nonces on every run; each a UUID v4, the request id without its dashes", () =>
+    Effect.gen(function*() {
+      const first = yield* sentNonces("seed")
+      const again = yield* sentNonces("seed")
+      expect(again).toEqual(first)
+      expect(new Set(first.map((sent) => sent.nonce)).size).toBe(3)
+      for (const sent of first) {
+        expect(sent.nonce).toMatch(UUID_V4)
+        expect(sent.requestId).toBe(sent.nonce.replaceAll("-", ""))
+      }
+    }))
+
+  it.live("the runtime's own Random: UUID v4 nonces, fresh on every call, the request id without dashes", () =>
+    Effect.gen(function*() {
+      const sent = [...yield* sentNonces(undefined), ...yield* sentNonces(undefined)]
+      expect(new Set(sent.map((s) => s.nonce)).size).toBe(6)
+      for (const s of sent) {
+        expect(s.nonce).toMatch(UUID_V4)
+        expect(s.requestId).toBe(s.nonce.replaceAll("-", ""))
+      }
     }))
 })

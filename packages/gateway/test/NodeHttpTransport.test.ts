@@ -16,13 +16,22 @@ import * as FastCheck from "effect/FastCheck"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import * as TestServices from "effect/TestServices"
 import { EventEmitter } from "node:events"
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import * as AlipayClient from "../src/AlipayClient.js"
+import * as AlipayConfig from "../src/AlipayConfig.js"
+import * as Deadline from "../src/internal/deadline.js"
+import * as MemberCards from "../src/MemberCards.js"
 import * as NodeHttpTransport from "../src/NodeHttpTransport.js"
+import { APP_ID, keys } from "./fake.js"
+import { callByName } from "./samples.js"
 
 // -----------------------------------------------------------------------------------------------------------------
 // the test server
@@ -457,6 +466,87 @@ describe("NodeHttpTransport", () => {
   })
 
   layer(ServerLive, { timeout: 30_000 })((it) => {
+    it.scoped("its bounded exchange (used by the gateway): the answer and its text; past the bound onTimeout", () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer
+        const client = yield* NodeHttpTransport.make()
+        const exchange = Deadline.exchangeOf(client)
+        if (exchange === undefined) return expect.fail("the transport as made offers its bounded exchange")
+        // a client derived from it is another client: its behaviour is never skipped
+        expect(Deadline.exchangeOf(HttpClient.mapRequest(client, (r) => r))).toBeUndefined()
+        const onError = (error: HttpClientError.HttpClientError) => `error ${error._tag} ${error.reason}`
+        const ok = yield* exchange(HttpClientRequest.get(`${server.base}/chunks`), 5_000, () => "timeout", onError)
+        expect(ok.raw).toBe("one,two,three")
+        expect(ok.response.status).toBe(200)
+        // past the bound: onTimeout, and the socket is closed
+        const before = (yield* server.arrived("/hang", 0)).length
+        const started = performance.now()
+        const late = yield* Effect.flip(
+          exchange(HttpClientRequest.get(`${server.base}/hang`), 150, () => "timeout", onError)
+        )
+        expect(late).toBe("timeout")
+        expect(performance.now() - started).toBeLessThan(5_000)
+        const arrived = yield* server.arrived("/hang", before + 1)
+        yield* server.closed(arrived[before]!.socket)
+        // the transport's own failures go through onError
+        const invalid = yield* Effect.flip(
+          exchange(HttpClientRequest.get("ftp://example.com/"), 5_000, () => "timeout", onError)
+        )
+        expect(invalid).toBe("error RequestError InvalidUrl")
+        // interrupted: the socket is closed too
+        const fiber = yield* Effect.fork(
+          exchange(HttpClientRequest.get(`${server.base}/hang`), 60_000, () => "timeout", onError)
+        )
+        const second = yield* server.arrived("/hang", before + 2)
+        yield* Fiber.interrupt(fiber)
+        yield* server.closed(second[before + 1]!.socket)
+        expect(Exit.isInterrupted(yield* Fiber.await(fiber))).toBe(true)
+      }))
+
+    it.scoped("the gateway over it, live clock: a hanging answer is AlipayTimeoutError at the timeout, socket closed", () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer
+        const transport = yield* NodeHttpTransport.make()
+        const run = <A, E>(
+          self: Effect.Effect<A, E, MemberCards.MemberCards>,
+          options: Partial<AlipayConfig.Options>
+        ) =>
+          Effect.provide(
+            self,
+            MemberCards.layer.pipe(
+              Layer.provide(AlipayClient.layer),
+              Layer.provide(AlipayConfig.layer({
+                appId: APP_ID,
+                appPrivateKey: Redacted.make(keys.appPrivate),
+                alipayPublicKey: Redacted.make(keys.alipayPublic),
+                endpoint: `${server.base}/hang`,
+                retrySchedule: Schedule.stop,
+                ...options
+              })),
+              Layer.provide(Layer.succeed(HttpClient.HttpClient, transport))
+            )
+          )
+        for (
+          const transformClient of [
+            undefined,
+            (client: HttpClient.HttpClient) => HttpClient.mapRequest(client, (r) => r)
+          ]
+        ) {
+          const before = (yield* server.arrived("/hang/v3/alipay/marketing/card/query", 0)).length
+          const started = performance.now()
+          // (on the live clock: the bound is a real timer)
+          const error = yield* TestServices.provideLive(run(
+            Effect.flip(Effect.flatMap(MemberCards.MemberCards, (cards) => callByName(cards, "cardQuery"))),
+            { timeout: "200 millis", ...(transformClient === undefined ? {} : { transformClient }) }
+          ))
+          expect(error._tag).toBe("AlipayTimeoutError")
+          expect(error).toMatchObject({ _tag: "AlipayTimeoutError", timeoutMillis: 200 })
+          expect(performance.now() - started).toBeLessThan(5_000)
+          const arrived = yield* server.arrived("/hang/v3/alipay/marketing/card/query", before + 1)
+          yield* server.closed(arrived[before]!.socket)
+        }
+      }))
+
     it.scoped("a body over maxResponseBytes (declared or read) is ResponseError Decode; the limit itself passes", () =>
       Effect.gen(function*() {
         const client = yield* NodeHttpTransport.make({ maxResponseBytes: 1024 })

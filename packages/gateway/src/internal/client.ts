@@ -1,4 +1,5 @@
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Operations from "@membercard/domain/Operations"
 import * as Signer from "@membercard/signing/Signer"
 import * as Clock from "effect/Clock"
@@ -17,12 +18,13 @@ import type * as Schedule from "effect/Schedule"
 import * as Tracer from "effect/Tracer"
 import { AlipayConfig, type Protocol } from "../AlipayConfig.js"
 import * as AlipayError from "../AlipayError.js"
+import * as Deadline from "./deadline.js"
 import { checkUserAuthToken, type Prepared, prepared } from "./operation.js"
 import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
 import * as V2 from "./v2.js"
 import * as V3 from "./v3.js"
-import { type Call, send } from "./wire.js"
+import { type Call, type Exchanged, fromHttpClientError, send } from "./wire.js"
 
 /**
  * Runs one operation: reads the per-call overrides, validates, runs the attempts (timeout each, retried by the
@@ -68,7 +70,9 @@ const guarded = <A, E>(self: Effect.Effect<A, E>, span: Tracer.Span): Effect.Eff
 /**
  * Runs one HTTP exchange of a call, bounded by `duration`: `Effect.timeoutFail` semantics, built for the hot path.
  *
- * On the live clock the exchange runs in one child fiber whose first step sets, in its own refs only, the call's
+ * On the live clock, a transport that bounds an exchange itself (ours: `NodeHttpTransport`, used as made) does it in
+ * one asynchronous step with one `setTimeout` (`Deadline.Exchange`): no fiber, and no span to parent (it makes none).
+ * For any other client the exchange runs in one child fiber whose first step sets, in its own refs only, the call's
  * span as the parent span and `HttpClient.currentTracerDisabledWhen` (the HttpClient's own span would carry the URL,
  * whose query holds tokens, and the request headers) — instead of `withParentSpan` / `locally` around each
  * exchange — and a single `setTimeout` races it (the live clock's own kind of timer). Past `duration` the exchange
@@ -76,18 +80,23 @@ const guarded = <A, E>(self: Effect.Effect<A, E>, span: Tracer.Span): Effect.Eff
  * interrupts the exchange. The exchange sets no fiber ref its caller needs, so none are joined back. On any other
  * clock (`TestClock`, a custom one) it is `Effect.timeoutFail` itself, so the clock's `sleep` decides.
  */
-const exchangeWithin = <A, E>(
-  span: Tracer.Span,
-  self: Effect.Effect<A, E>,
-  clock: Clock.Clock,
+const exchangeWithin = (
+  client: HttpClient.HttpClient,
+  bounded: Deadline.Exchange | undefined,
+  call: Call,
+  request: HttpClientRequest.HttpClientRequest,
   duration: Duration.Duration,
-  onTimeout: () => E
-): Effect.Effect<A, E> => {
+  onTimeout: () => AlipayError.AlipayError
+): Effect.Effect<Exchanged, AlipayError.AlipayError> => {
   const millis = Duration.toMillis(duration)
-  if (clock !== liveClock || !(millis <= MAX_TIMER_MILLIS)) {
+  if (call.clock !== liveClock || !(millis <= MAX_TIMER_MILLIS)) {
     // (Like the live clock's scheduler, a delay beyond the timer range never elapses.)
-    return Effect.timeoutFail(guarded(self, span), { duration, onTimeout })
+    return Effect.timeoutFail(guarded(send(client, call, request), call.span), { duration, onTimeout })
   }
+  // (our transport makes no span of its own and needs no parent)
+  if (bounded !== undefined) return bounded(request, millis, onTimeout, fromHttpClientError(call))
+  const span = call.span
+  const self = send(client, call, request)
   const inChild = Effect.zipRight(
     Effect.zipRight(
       FiberRef.set(HttpClient.currentTracerDisabledWhen, constTrue),
@@ -95,26 +104,29 @@ const exchangeWithin = <A, E>(
     ),
     self
   )
-  return Effect.flatMap(Effect.fork(inChild), (exchange) =>
-    Effect.async<A, E>((resume) => {
-      let done = false
-      const timer = setTimeout(() => {
-        if (done) return
-        done = true
-        resume(Effect.zipRight(Fiber.interrupt(exchange), Effect.fail(onTimeout())))
-      }, millis)
-      exchange.addObserver((exit) => {
-        if (done) return
-        done = true
-        clearTimeout(timer)
-        resume(exit)
+  return Effect.flatMap(
+    Effect.fork(inChild),
+    (exchange) =>
+      Effect.async<Exchanged, AlipayError.AlipayError>((resume) => {
+        let done = false
+        const timer = setTimeout(() => {
+          if (done) return
+          done = true
+          resume(Effect.zipRight(Fiber.interrupt(exchange), Effect.fail(onTimeout())))
+        }, millis)
+        exchange.addObserver((exit) => {
+          if (done) return
+          done = true
+          clearTimeout(timer)
+          resume(exit)
+        })
+        return Effect.suspend(() => {
+          done = true
+          clearTimeout(timer)
+          return Fiber.interrupt(exchange)
+        })
       })
-      return Effect.suspend(() => {
-        done = true
-        clearTimeout(timer)
-        return Fiber.interrupt(exchange)
-      })
-    }))
+  )
 }
 
 /**
@@ -152,6 +164,8 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
   // v3 put tokens in the query string) and, when a call fails, the request with its headers
   // (`alipay-app-auth-token`, `authorization`).
   const client = Option.isSome(config.transformClient) ? config.transformClient.value(base) : base
+  // the transport's own bounded exchange, when the client is one of ours as made (not transformed)
+  const bounded = client === base ? Deadline.exchangeOf(base) : undefined
   const policy = Retry.policy(config.retrySchedule)
   const configuredAppAuthToken = Option.getOrUndefined(Option.map(config.appAuthToken, Redacted.value))
   const timeoutError = (name: string, timeout: Duration.Duration) => () =>
@@ -211,7 +225,7 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
             span,
             clock,
             random: Context.get(services, Random.Random),
-            exchange: (request) => exchangeWithin(span, send(client, call, request), clock, timeout, onTimeout)
+            exchange: (request) => exchangeWithin(client, bounded, call, request, timeout, onTimeout)
           }
           const attempt = Effect.tapError(
             protocol === "v2" ? V2.attempt(config, signer, call) : V3.attempt(config, signer, call),

@@ -14,6 +14,8 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Https from "node:https"
+import * as Deadline from "./deadline.js"
+import type { Exchanged } from "./wire.js"
 
 /** @internal */
 export interface Options {
@@ -93,7 +95,7 @@ class NodeResponse extends Inspectable.Class implements HttpClientResponse.HttpC
   }
 
   /** UTF-8, invalid sequences replaced and a leading BOM dropped, as `Response.text()` does. */
-  private decoded(): string {
+  decodedText(): string {
     const text = this.body().toString("utf8")
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   }
@@ -111,7 +113,7 @@ class NodeResponse extends Inspectable.Class implements HttpClientResponse.HttpC
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     if (this.cachedText !== undefined) return this.cachedText
     let memo: string | undefined
-    return this.cachedText = Effect.sync(() => memo ??= this.decoded())
+    return this.cachedText = Effect.sync(() => memo ??= this.decodedText())
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
@@ -292,6 +294,138 @@ interface Agents {
   readonly https: Https.Agent
 }
 
+type Outcome = NodeResponse | HttpClientError.HttpClientError
+
+/**
+ * Starts one exchange: sends the request and reads the whole answer (bounded by `maxResponseBytes`), then calls
+ * `settle` once, with the response or the failure. Returns the canceller: it destroys the request (and its socket)
+ * and `settle` is then never called.
+ */
+const start = (
+  request: HttpClientRequest.HttpClientRequest,
+  target: Target,
+  payload: Payload,
+  agents: Agents,
+  maxResponseBytes: number,
+  settle: (outcome: Outcome) => void
+): () => void => {
+  let done = false
+  let current: Http.ClientRequest | undefined
+  const finish = (outcome: Outcome) => {
+    done = true
+    settle(outcome)
+  }
+  let headers: Http.OutgoingHttpHeaders = request.headers
+  const bytes = payload.bytes
+  if (bytes !== undefined) {
+    headers = { ...request.headers, "content-length": bytes.byteLength }
+    if (payload.contentType !== undefined && request.headers["content-type"] === undefined) {
+      headers["content-type"] = payload.contentType
+    }
+  }
+  const options: Http.RequestOptions = {
+    method: request.method,
+    headers,
+    agent: target.secure ? agents.https : agents.http
+  }
+
+  const receive = (req: Http.ClientRequest, res: Http.IncomingMessage) => {
+    const response = new NodeResponse(
+      request,
+      res.statusCode ?? 0,
+      res.headers,
+      Option.fromNullable(res.socket?.remoteAddress)
+    )
+    const tooLarge = () => {
+      req.destroy()
+      finish(
+        new HttpClientError.ResponseError({
+          request,
+          response,
+          reason: "Decode",
+          description: `the response body exceeds maxResponseBytes (${maxResponseBytes} bytes)`
+        })
+      )
+    }
+    const failed = (cause: unknown, description: string) => {
+      if (done) return
+      req.destroy()
+      finish(new HttpClientError.ResponseError({ request, response, reason: "Decode", cause, description }))
+    }
+    const declared = res.headers["content-length"]
+    if (declared !== undefined && Number(declared) > maxResponseBytes) return tooLarge()
+    const chunks: Array<Buffer> = []
+    let size = 0
+    res.on("data", (chunk: Buffer) => {
+      if (done) return
+      size += chunk.byteLength
+      if (size > maxResponseBytes) return tooLarge()
+      chunks.push(chunk)
+    })
+    res.on("end", () => {
+      if (done) return
+      response.chunks = chunks
+      finish(response)
+    })
+    res.on("error", (cause) => failed(cause, "the response body could not be read"))
+    res.on("close", () => {
+      if (!done && !res.complete) failed(undefined, "the connection closed before the response body ended")
+    })
+    req.on("error", (cause) => failed(cause, "the response body could not be read"))
+  }
+
+  const attempt = (retried: boolean): void => {
+    let req: Http.ClientRequest
+    try {
+      req = target.secure
+        ? Https.request(target.url, options)
+        : Http.request(target.url, options)
+    } catch (cause) {
+      return finish(
+        new HttpClientError.RequestError({
+          request,
+          reason: INVALID_URL_CODES.has(errorCode(cause)) ? "InvalidUrl" : "Encode",
+          cause
+        })
+      )
+    }
+    current = req
+    let responded = false
+    const onError = (cause: unknown) => {
+      // after the response, `receive` owns the errors (they fail the body read)
+      if (done || responded || current !== req) return
+      const code = errorCode(cause)
+      // Node's advice: a request that met a kept-alive socket the server closed meanwhile is sent again, once
+      if (!retried && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) return attempt(true)
+      finish(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
+    }
+    req.on("error", onError)
+    req.once("response", (res: Http.IncomingMessage) => {
+      responded = true
+      if (done) {
+        res.resume()
+        return
+      }
+      receive(req, res)
+    })
+    try {
+      if (bytes === undefined) req.end()
+      else req.end(bytes)
+    } catch (cause) {
+      req.destroy()
+      finish(new HttpClientError.RequestError({ request, reason: "Encode", cause }))
+    }
+  }
+
+  attempt(false)
+  return () => {
+    if (done) return
+    done = true
+    current?.destroy()
+  }
+}
+
+/** One exchange as `execute` gives it: one `Effect.async`, interruption destroys the request. */
 const send = (
   request: HttpClientRequest.HttpClientRequest,
   target: Target,
@@ -300,121 +434,42 @@ const send = (
   maxResponseBytes: number
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.async((resume) => {
-    let done = false
-    let current: Http.ClientRequest | undefined
-    const finish = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => {
-      done = true
-      resume(effect)
-    }
-    let headers: Http.OutgoingHttpHeaders = request.headers
-    const bytes = payload.bytes
-    if (bytes !== undefined) {
-      headers = { ...request.headers, "content-length": bytes.byteLength }
-      if (payload.contentType !== undefined && request.headers["content-type"] === undefined) {
-        headers["content-type"] = payload.contentType
-      }
-    }
-    const options: Http.RequestOptions = {
-      method: request.method,
-      headers,
-      agent: target.secure ? agents.https : agents.http
-    }
+    const cancel = start(request, target, payload, agents, maxResponseBytes, (outcome) => {
+      resume(outcome instanceof NodeResponse ? Either.right(outcome) : Either.left(outcome))
+    })
+    return Effect.sync(cancel)
+  })
 
-    const receive = (req: Http.ClientRequest, res: Http.IncomingMessage) => {
-      const response = new NodeResponse(
-        request,
-        res.statusCode ?? 0,
-        res.headers,
-        Option.fromNullable(res.socket?.remoteAddress)
+/**
+ * One exchange bounded by the transport itself (`Deadline.Exchange`): one `Effect.async` and one `setTimeout`; past
+ * `millis` the request is destroyed and the exchange fails with `onTimeout()`. The answer's text is decoded here.
+ */
+const sendWithin = <E>(
+  request: HttpClientRequest.HttpClientRequest,
+  target: Target,
+  payload: Payload,
+  agents: Agents,
+  maxResponseBytes: number,
+  millis: number,
+  onTimeout: () => E,
+  onError: (error: HttpClientError.HttpClientError) => E
+): Effect.Effect<Exchanged, E> =>
+  Effect.async((resume) => {
+    const timer = setTimeout(() => {
+      cancel()
+      resume(Either.left(onTimeout()))
+    }, millis)
+    const cancel = start(request, target, payload, agents, maxResponseBytes, (outcome) => {
+      clearTimeout(timer)
+      resume(
+        outcome instanceof NodeResponse
+          ? Either.right({ response: outcome, raw: outcome.decodedText() })
+          : Either.left(onError(outcome))
       )
-      const tooLarge = () => {
-        req.destroy()
-        finish(Effect.fail(
-          new HttpClientError.ResponseError({
-            request,
-            response,
-            reason: "Decode",
-            description: `the response body exceeds maxResponseBytes (${maxResponseBytes} bytes)`
-          })
-        ))
-      }
-      const failed = (cause: unknown, description: string) => {
-        if (done) return
-        req.destroy()
-        finish(
-          Effect.fail(new HttpClientError.ResponseError({ request, response, reason: "Decode", cause, description }))
-        )
-      }
-      const declared = res.headers["content-length"]
-      if (declared !== undefined && Number(declared) > maxResponseBytes) return tooLarge()
-      const chunks: Array<Buffer> = []
-      let size = 0
-      res.on("data", (chunk: Buffer) => {
-        if (done) return
-        size += chunk.byteLength
-        if (size > maxResponseBytes) return tooLarge()
-        chunks.push(chunk)
-      })
-      res.on("end", () => {
-        if (done) return
-        response.chunks = chunks
-        finish(Effect.succeed(response))
-      })
-      res.on("error", (cause) => failed(cause, "the response body could not be read"))
-      res.on("close", () => {
-        if (!done && !res.complete) failed(undefined, "the connection closed before the response body ended")
-      })
-      req.on("error", (cause) => failed(cause, "the response body could not be read"))
-    }
-
-    const attempt = (retried: boolean): void => {
-      let req: Http.ClientRequest
-      try {
-        req = target.secure
-          ? Https.request(target.url, options)
-          : Http.request(target.url, options)
-      } catch (cause) {
-        return finish(Effect.fail(
-          new HttpClientError.RequestError({
-            request,
-            reason: INVALID_URL_CODES.has(errorCode(cause)) ? "InvalidUrl" : "Encode",
-            cause
-          })
-        ))
-      }
-      current = req
-      let responded = false
-      const onError = (cause: unknown) => {
-        // after the response, `receive` owns the errors (they fail the body read)
-        if (done || responded || current !== req) return
-        const code = errorCode(cause)
-        // Node's advice: a request that met a kept-alive socket the server closed meanwhile is sent again, once
-        if (!retried && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) return attempt(true)
-        finish(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
-      }
-      req.on("error", onError)
-      req.once("response", (res: Http.IncomingMessage) => {
-        responded = true
-        if (done) {
-          res.resume()
-          return
-        }
-        receive(req, res)
-      })
-      try {
-        if (bytes === undefined) req.end()
-        else req.end(bytes)
-      } catch (cause) {
-        req.destroy()
-        finish(Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode", cause })))
-      }
-    }
-
-    attempt(false)
+    })
     return Effect.sync(() => {
-      if (done) return
-      done = true
-      current?.destroy()
+      clearTimeout(timer)
+      cancel()
     })
   })
 
@@ -453,9 +508,26 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
             (payload) => send(request, target, payload, agents, agents.maxResponseBytes)
           )
       }
-      return HttpClient.makeWith(
-        (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, execute),
-        Effect.succeed
+      const exchange: Deadline.Exchange = (request, millis, onTimeout, onError) => {
+        const target = targetOf(request)
+        if (target instanceof HttpClientError.RequestError) return Effect.fail(onError(target))
+        const now = payloadNow(request)
+        if (now instanceof HttpClientError.RequestError) return Effect.fail(onError(now))
+        // (a form-data or stream body is produced first, in memory; the bound starts when it is sent)
+        return now !== undefined
+          ? sendWithin(request, target, now, agents, agents.maxResponseBytes, millis, onTimeout, onError)
+          : Effect.flatMap(
+            Effect.mapError(payloadLater(request, agents.maxRequestStreamBytes), onError),
+            (payload) =>
+              sendWithin(request, target, payload, agents, agents.maxResponseBytes, millis, onTimeout, onError)
+          )
+      }
+      return Deadline.withExchange(
+        HttpClient.makeWith(
+          (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, execute),
+          Effect.succeed
+        ),
+        exchange
       )
     }
   )
