@@ -3,10 +3,12 @@ import * as Image from "@membercard/domain/Image"
 import * as Operations from "@membercard/domain/Operations"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as AlipayConfig from "../src/AlipayConfig.js"
+import { answerDecoder } from "../src/internal/operation.js"
 import * as MemberCards from "../src/MemberCards.js"
 import { type Received, type Reply, responseKey, v2Reply, v3Reply, withFake } from "./fake.js"
 
@@ -157,5 +159,46 @@ describe("the operation table", () => {
     for (const name of names) {
       expect(responseKey(operations[name].method)).toBe(Operations.v2ResponseKey(Operations.byName[name]))
     }
+  })
+})
+
+describe("answers decode on the type side when that gives the full decode's result", () => {
+  const options = { errors: "all", onExcessProperty: "ignore" } as const
+  for (const name of names) {
+    const response = opOf(name).response
+    const full = Schema.decodeUnknownEither(response, options)
+    const decoder = answerDecoder(response)
+    // answers as Alipay may send them: the encoded side (with `null` for "absent"), plus unknown fields
+    const answers = Arbitrary.make(Schema.encodedSchema(response))
+    it.prop(`${name}: the same result as the full decode, for any answer`, [answers], ([answer]) => {
+      const expected = full(answer)
+      const actual = decoder(answer)
+      expect(actual._tag).toBe(expected._tag)
+      if (expected._tag === "Right" && actual._tag === "Right") expect(actual.right).toStrictEqual(expected.right)
+    }, { fastCheck: { numRuns: 60 } })
+  }
+
+  it("a transformation that changes a value, or a renamed key, is decoded in full", () => {
+    const upper = Schema.transform(Schema.String, Schema.String, {
+      strict: true,
+      decode: (s) => s.toUpperCase(),
+      encode: (s) => s
+    })
+    const schema = Schema.Struct({
+      up: Schema.optional(upper),
+      renamed: Schema.optional(Schema.String).pipe(Schema.fromKey("wire_name")),
+      absent: Schema.optionalWith(Schema.String, { exact: true, nullable: true })
+    })
+    const decode = answerDecoder(schema)
+    // (the type side alone would accept these and keep "abc", without `renamed`)
+    expect(decode({ up: "abc", wire_name: "x" })).toStrictEqual(Either.right({ up: "ABC", renamed: "x" }))
+    expect(decode({ up: "abc", absent: null })).toStrictEqual(Either.right({ up: "ABC" }))
+    // the received kind alone: a null for "absent" falls back to the full decode, which drops it
+    const received = answerDecoder(
+      Schema.Struct({ a: Schema.optionalWith(Schema.String, { exact: true, nullable: true }) })
+    )
+    expect(received({ a: null, extra: 1 })).toStrictEqual(Either.right({}))
+    expect(received({ a: "x" })).toStrictEqual(Either.right({ a: "x" }))
+    expect(Either.isLeft(received({ a: 1 }))).toBe(true)
   })
 })

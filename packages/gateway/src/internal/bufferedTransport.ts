@@ -67,7 +67,8 @@ export class BufferedResponse extends Inspectable.Class implements HttpClientRes
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
     readonly status: number,
-    private readonly source: Http.IncomingHttpHeaders,
+    /** The headers as received (names in lower case; a repeated one as an array). */
+    readonly source: Http.IncomingHttpHeaders,
     readonly remoteAddress: Option.Option<string>
   ) {
     super()
@@ -350,7 +351,7 @@ const sendWithin = <E>(
       clearTimeout(timer)
       resume(
         outcome instanceof BufferedResponse
-          ? Either.right({ response: outcome, raw: outcome.decodedText() })
+          ? Either.right({ response: outcome, raw: outcome.decodedText(), headers: outcome.source })
           : Either.left(onError(outcome))
       )
     })

@@ -130,8 +130,8 @@ export const attempt = (
         toFormData(Object.entries(signed.body).map(([name, value]) => ({ name, value })), files)
       )
       : HttpClientRequest.bodyText(base, signed.formBody, "application/x-www-form-urlencoded;charset=utf-8")
-    const { raw, response } = yield* call.exchange(request)
-    const traceId = headerOf(response, "trace_id") ?? headerOf(response, "alipay-trace-id")
+    const { headers, raw, response } = yield* call.exchange(request)
+    const traceId = headerOf(headers, "trace_id") ?? headerOf(headers, "alipay-trace-id")
     annotateTrace(call, traceId)
     if (response.status !== 200) return yield* httpError(call, traceId, response.status, raw)
     const verifyOptions: V2Response.VerifyOptions = {

@@ -1,4 +1,3 @@
-import * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Aes from "@membercard/signing/Aes"
 import * as Signer from "@membercard/signing/Signer"
@@ -20,6 +19,7 @@ import {
   decodeError,
   echo,
   type Failure,
+  headerOf,
   httpError,
   isRecord,
   parseJson,
@@ -229,27 +229,28 @@ export const attempt = (
   const request: Effect.Effect<HttpClientRequest.HttpClientRequest, Failure> = call.random === liveRandom
     ? Effect.suspend(() => signed(randomUUID()))
     : Effect.flatMap(V3.makeNonceWith(call.random), signed)
-  return Effect.flatMap(request, (httpRequest) =>
-    Effect.flatMap(call.exchange(httpRequest), ({ raw, response }) => {
-      // the platform's node client builds a new `Headers` on every `response.headers` read: read them once
-      const responseHeaders = response.headers
-      const traceId = Option.getOrUndefined(Headers.get(responseHeaders, "alipay-trace-id"))
-      annotateTrace(call, traceId)
-      const status = response.status
-      if (status >= 300 && status < 400) return Either.left(httpError(call, traceId, status, raw))
-      const verifyOptions: V3.VerifyResponseOptions = {
-        headers: responseHeaders,
-        body: raw,
-        publicKey: config.alipayPublicKey,
-        status,
-        alipayCertSn: Option.isSome(config.certSns) ? config.certSns.value.alipayCertSn : undefined
-      }
-      if (isNode) {
-        return answerOf(config, call, unsigned, status, traceId, raw, V3.verifyResponseSync(verifyOptions))
-      }
-      return Effect.flatMap(
-        Effect.either(Effect.provideService(V3.verifyResponse(verifyOptions), Signer.Signer, signer)),
-        (verified) => answerOf(config, call, unsigned, status, traceId, raw, verified)
-      )
-    }))
+  return Effect.flatMap(
+    request,
+    (httpRequest) =>
+      Effect.flatMap(call.exchange(httpRequest), ({ headers: responseHeaders, raw, response }) => {
+        const traceId = headerOf(responseHeaders, "alipay-trace-id")
+        annotateTrace(call, traceId)
+        const status = response.status
+        if (status >= 300 && status < 400) return Either.left(httpError(call, traceId, status, raw))
+        const verifyOptions: V3.VerifyResponseOptions = {
+          headers: responseHeaders,
+          body: raw,
+          publicKey: config.alipayPublicKey,
+          status,
+          alipayCertSn: Option.isSome(config.certSns) ? config.certSns.value.alipayCertSn : undefined
+        }
+        if (isNode) {
+          return answerOf(config, call, unsigned, status, traceId, raw, V3.verifyResponseSync(verifyOptions))
+        }
+        return Effect.flatMap(
+          Effect.either(Effect.provideService(V3.verifyResponse(verifyOptions), Signer.Signer, signer)),
+          (verified) => answerOf(config, call, unsigned, status, traceId, raw, verified)
+        )
+      })
+  )
 }

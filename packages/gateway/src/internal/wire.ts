@@ -1,4 +1,3 @@
-import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -8,7 +7,6 @@ import * as V3 from "@membercard/signing/V3"
 import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import type * as Random from "effect/Random"
 import type * as Tracer from "effect/Tracer"
 import * as AlipayError from "../AlipayError.js"
@@ -48,6 +46,11 @@ export interface Call {
 export interface Exchanged {
   readonly response: HttpClientResponse.HttpClientResponse
   readonly raw: string
+  /**
+   * The answer's headers, names in lower case: our transports give them as received (no copy into a platform
+   * `Headers`); any other client, `response.headers`.
+   */
+  readonly headers: V3.Headers
 }
 
 /**
@@ -202,13 +205,20 @@ export const send = (
   const toFailure = fromHttpClientError(call)
   return Effect.flatMap(
     Effect.mapError(client.execute(request), toFailure),
-    (response) => Effect.map(Effect.mapError(response.text, toFailure), (raw) => ({ response, raw }))
+    (response) =>
+      Effect.map(Effect.mapError(response.text, toFailure), (raw) => ({ response, raw, headers: response.headers }))
   )
 }
 
-/** @internal */
-export const headerOf = (response: HttpClientResponse.HttpClientResponse, name: string): string | undefined =>
-  Option.getOrUndefined(Headers.get(response.headers, name))
+/**
+ * A header of an answer by its lower-case name (a repeated header: its first value).
+ *
+ * @internal
+ */
+export const headerOf = (headers: V3.Headers, name: string): string | undefined => {
+  const value = headers[name]
+  return typeof value === "string" ? value : value?.[0]
+}
 
 /**
  * Records Alipay's trace id on the call's span (in place: no fiber step).
