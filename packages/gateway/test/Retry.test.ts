@@ -2,6 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Fiber from "effect/Fiber"
+import * as HashMap from "effect/HashMap"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import { type Behaviour, v3Success, withFake } from "./fake.js"
@@ -59,5 +62,45 @@ describe("retries follow the configured schedule exactly", () => {
       const r = yield* Fiber.join(fiber)
       expect(r.result._tag).toBe("Left")
       expect(r.attempts).toBe(3)
+    }))
+})
+
+describe("every failed attempt is logged once, at debug level", () => {
+  const logged = (name: Name, failures: number, schedule: Schedule.Schedule<unknown, unknown>) =>
+    Effect.gen(function*() {
+      const lines: Array<{ readonly message: unknown; readonly annotations: Record<string, unknown> }> = []
+      const logger = Logger.make(({ annotations, message }) => {
+        lines.push({ message, annotations: Object.fromEntries(HashMap.toEntries(annotations)) })
+      })
+      const r = yield* run(
+        name,
+        (_received, attempt) => attempt <= failures ? { _tag: "Reset" } : v3Success(successFields(name)),
+        schedule
+      ).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+        Logger.withMinimumLogLevel(LogLevel.Debug)
+      )
+      const failed = lines.filter((line) => Array.isArray(line.message) && line.message[0] === "Alipay call failed")
+      return { r, failed }
+    })
+
+  it.effect("a read failing twice, then answered: two lines, each naming the operation and the error", () =>
+    Effect.gen(function*() {
+      const { failed, r } = yield* logged(READ, 2, Schedule.recurs(3))
+      expect(r.result._tag).toBe("Right")
+      expect(r.attempts).toBe(3)
+      expect(failed.length).toBe(2)
+      for (const line of failed) {
+        expect(line.annotations).toMatchObject({ operation: READ, error: "AlipayTransportError", retryable: true })
+      }
+    }))
+
+  it.effect("an unsafe write failing once: one line, not retried; a call that succeeds logs nothing", () =>
+    Effect.gen(function*() {
+      const unsafe = yield* logged(UNSAFE, 1, Schedule.recurs(3))
+      expect(unsafe.r.attempts).toBe(1)
+      expect(unsafe.failed.length).toBe(1)
+      const fine = yield* logged(READ, 0, Schedule.recurs(3))
+      expect(fine.failed.length).toBe(0)
     }))
 })

@@ -130,23 +130,29 @@ const exchangeWithin = (
 }
 
 /**
- * `Effect.retry(attempt, policy)`, with the retry machinery (the schedule's driver) made only after a first
- * failure: that failure is replayed into `Effect.retry` as its first attempt, so delays and decisions are the
- * schedule's, as before, and a call that succeeds at once pays nothing for it.
+ * `Effect.retry(tapError(attempt, onFailure), policy)`, with the retry machinery (the schedule's driver) made only
+ * after a first failure: that failure is logged and replayed into `Effect.retry` as its first attempt, so delays and
+ * decisions are the schedule's, as before, and a call that succeeds at once pays nothing for it (not even the
+ * `tapError`).
  */
 const retryAfterFailure = <A>(
   attempt: Effect.Effect<A, AlipayError.AlipayError>,
-  policy: Schedule.Schedule<unknown, AlipayError.AlipayError>
+  policy: Schedule.Schedule<unknown, AlipayError.AlipayError>,
+  onFailure: (error: AlipayError.AlipayError) => Effect.Effect<void>
 ): Effect.Effect<A, AlipayError.AlipayError> =>
   Effect.catchAll(attempt, (first) => {
     let replay = true
-    return Effect.retry(
-      Effect.suspend(() => {
-        if (!replay) return attempt
-        replay = false
-        return Effect.fail(first)
-      }),
-      policy
+    const again = Effect.tapError(attempt, onFailure)
+    return Effect.zipRight(
+      onFailure(first),
+      Effect.retry(
+        Effect.suspend(() => {
+          if (!replay) return again
+          replay = false
+          return Effect.fail(first)
+        }),
+        policy
+      )
     )
   })
 
@@ -227,14 +233,12 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
             random: Context.get(services, Random.Random),
             exchange: (request) => exchangeWithin(client, bounded, call, request, timeout, onTimeout)
           }
-          const attempt = Effect.tapError(
-            protocol === "v2" ? V2.attempt(config, signer, call) : V3.attempt(config, signer, call),
-            // a failed attempt's log line belongs to the call's span
-            (error) => Effect.withParentSpan(helpers.logFailure(error), span)
-          )
+          const attempt = protocol === "v2" ? V2.attempt(config, signer, call) : V3.attempt(config, signer, call)
+          // a failed attempt's log line belongs to the call's span
+          const logFailure = (error: AlipayError.AlipayError) => Effect.withParentSpan(helpers.logFailure(error), span)
           // (The span is the exchange's parent span, set in `exchangeWithin`, e.g. of a transformed client's spans.)
           return Effect.flatMap(
-            op.retries ? retryAfterFailure(attempt, policy) : attempt,
+            op.retries ? retryAfterFailure(attempt, policy, logFailure) : Effect.tapError(attempt, logFailure),
             (answer) => op.decode(answer.node, answer.traceId, call.secrets)
           )
         }
