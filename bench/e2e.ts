@@ -1,6 +1,6 @@
 /**
- * End to end: `MemberCards` (v3, over FetchHttpClient, our UndiciHttpTransport and NodeHttpTransport, and the
- * platform's NodeHttpClient.layerUndici),
+ * End to end: `MemberCards` (v3, over our FetchHttpTransport, UndiciHttpTransport and NodeHttpTransport, and the
+ * platform's FetchHttpClient and NodeHttpClient.layerUndici),
  * alipay-sdk 4.14.0 (`curl`, answers verified), a raw baseline client (node:http keep-alive, pre-parsed KeyObjects,
  * same signing and verification, no framework) and the same raw client over `fetch` (what fetch alone costs) doing the same operations — card query and card update, alternating — against
  * the same wire emulator running in a CHILD process (so the client and the server use separate cores, and the
@@ -16,6 +16,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
+import * as FetchHttpTransport from "@membercard/gateway/FetchHttpTransport"
 import * as MemberCards from "@membercard/gateway/MemberCards"
 import * as NodeHttpTransport from "@membercard/gateway/NodeHttpTransport"
 import * as UndiciHttpTransport from "@membercard/gateway/UndiciHttpTransport"
@@ -48,13 +49,21 @@ export interface E2eOptions {
   readonly concurrency?: ReadonlyArray<number>
   /** calls per round and client at concurrency 1 (more at higher concurrency) */
   readonly calls?: number
-  /** profile one client alone (`--only raw|raw-fetch|ours|ours-undici|ours-node|ours-platform-undici|sdk`): no comparison, no v2 */
+  /** profile one client alone (`--only raw|raw-fetch|ours|ours-undici|ours-node|ours-platform-fetch|ours-platform-undici|sdk`): no comparison, no v2 */
   readonly only?: Only
   /** `--only` runs: spans off (`Effect.withTracerEnabled(false)`), to see what tracing costs */
   readonly tracing?: boolean
 }
 
-type Only = "raw" | "raw-fetch" | "ours" | "ours-undici" | "ours-node" | "ours-platform-undici" | "sdk"
+type Only =
+  | "raw"
+  | "raw-fetch"
+  | "ours"
+  | "ours-undici"
+  | "ours-node"
+  | "ours-platform-fetch"
+  | "ours-platform-undici"
+  | "sdk"
 
 /** Results. */
 export interface E2eResults {
@@ -262,9 +271,10 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       appPrivateKey: Redacted.make(appPrivatePem),
       alipayPublicKey: Redacted.make(alipayPublicPem)
     }
-    type Transport = "fetch" | "undici" | "node" | "platform_undici"
+    type Transport = "fetch" | "undici" | "node" | "platform_fetch" | "platform_undici"
     const transports = {
-      fetch: FetchHttpClient.layer,
+      fetch: FetchHttpTransport.layer,
+      platform_fetch: FetchHttpClient.layer,
       undici: UndiciHttpTransport.layer,
       node: NodeHttpTransport.layer,
       platform_undici: NodeHttpClient.layerUndici
@@ -283,6 +293,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       fetch: runtimeWith("fetch"),
       undici: runtimeWith("undici"),
       node: runtimeWith("node"),
+      platform_fetch: runtimeWith("platform_fetch"),
       platform_undici: runtimeWith("platform_undici")
     }
     const sdk = new AlipaySdk({
@@ -347,6 +358,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       | "ours"
       | "ours_undici"
       | "ours_node"
+      | "ours_platform_fetch"
       | "ours_platform_undici"
       | "alipay_sdk"
     const ours = (transport: Transport) => (n: number, c: number, protocol: "v3" | "v2") =>
@@ -397,6 +409,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
       ours: ours("fetch"),
       ours_undici: ours("undici"),
       ours_node: ours("node"),
+      ours_platform_fetch: ours("platform_fetch"),
       ours_platform_undici: ours("platform_undici"),
       alipay_sdk: theirs
     }
@@ -424,6 +437,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         ours: "ours",
         "ours-undici": "ours_undici",
         "ours-node": "ours_node",
+        "ours-platform-fetch": "ours_platform_fetch",
         "ours-platform-undici": "ours_platform_undici",
         sdk: "alipay_sdk"
       }
@@ -455,8 +469,17 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     for (const { c, protocol } of configs) {
       // the raw baseline speaks v3 only
       const order: ReadonlyArray<Client> = protocol === "v3"
-        ? ["raw", "raw_fetch", "ours", "ours_undici", "ours_node", "ours_platform_undici", "alipay_sdk"]
-        : ["ours", "ours_undici", "ours_node", "ours_platform_undici", "alipay_sdk"]
+        ? [
+          "raw",
+          "raw_fetch",
+          "ours",
+          "ours_undici",
+          "ours_node",
+          "ours_platform_fetch",
+          "ours_platform_undici",
+          "alipay_sdk"
+        ]
+        : ["ours", "ours_undici", "ours_node", "ours_platform_fetch", "ours_platform_undici", "alipay_sdk"]
       const n = c === 1 ? baseCalls : baseCalls * 2
       const runs: Record<Client, Array<Measure>> = {
         raw: [],
@@ -464,6 +487,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         ours: [],
         ours_undici: [],
         ours_node: [],
+        ours_platform_fetch: [],
         ours_platform_undici: [],
         alipay_sdk: []
       }
@@ -477,10 +501,12 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         vs_raw_fetch: [],
         vs_raw_undici: [],
         vs_raw_node: [],
+        vs_raw_platform_fetch: [],
         vs_raw_platform_undici: [],
         vs_alipay_sdk_fetch: [],
         vs_alipay_sdk_undici: [],
         vs_alipay_sdk_node: [],
+        vs_alipay_sdk_platform_fetch: [],
         vs_alipay_sdk_platform_undici: [],
         // the floor of fetch: the raw client over fetch ÷ the raw client over node:http; and ours over fetch ÷ it
         raw_fetch_vs_raw: [],
@@ -502,6 +528,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
           cpuRatios["vs_raw_fetch"]!.push(cpu("ours") / cpu("raw"))
           cpuRatios["vs_raw_undici"]!.push(cpu("ours_undici") / cpu("raw"))
           cpuRatios["vs_raw_node"]!.push(cpu("ours_node") / cpu("raw"))
+          cpuRatios["vs_raw_platform_fetch"]!.push(cpu("ours_platform_fetch") / cpu("raw"))
           cpuRatios["vs_raw_platform_undici"]!.push(cpu("ours_platform_undici") / cpu("raw"))
           cpuRatios["raw_fetch_vs_raw"]!.push(cpu("raw_fetch") / cpu("raw"))
           cpuRatios["vs_raw_fetch_client"]!.push(cpu("ours") / cpu("raw_fetch"))
@@ -509,6 +536,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         cpuRatios["vs_alipay_sdk_fetch"]!.push(cpu("ours") / cpu("alipay_sdk"))
         cpuRatios["vs_alipay_sdk_undici"]!.push(cpu("ours_undici") / cpu("alipay_sdk"))
         cpuRatios["vs_alipay_sdk_node"]!.push(cpu("ours_node") / cpu("alipay_sdk"))
+        cpuRatios["vs_alipay_sdk_platform_fetch"]!.push(cpu("ours_platform_fetch") / cpu("alipay_sdk"))
         cpuRatios["vs_alipay_sdk_platform_undici"]!.push(cpu("ours_platform_undici") / cpu("alipay_sdk"))
       }
       const at = protocol === "v3" ? `c${c}` : `v2_c${c}`
@@ -596,10 +624,12 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
         workload: "card query and card update, alternating, on one card; v3 unless named v2",
         raw: "baseline, v3 only: node:http keep-alive agent, pre-parsed KeyObjects, same signing, answers verified " +
           "before JSON.parse, no framework",
-        ours: "MemberCards over FetchHttpClient (the README's wiring), answers verified",
+        ours: "MemberCards over our FetchHttpTransport.layer (global fetch), answers verified",
         ours_undici: "MemberCards over our UndiciHttpTransport.layer (undici's dispatcher, its own keep-alive " +
           "Agent), answers verified",
         ours_node: "MemberCards over our NodeHttpTransport.layer (node:http keep-alive agent), answers verified",
+        ours_platform_fetch: "MemberCards over @effect/platform's FetchHttpClient.layer (informational: what the " +
+          "platform's own fetch client costs), answers verified",
         ours_platform_undici: "MemberCards over @effect/platform-node's NodeHttpClient.layerUndici (informational: " +
           "what the platform's own undici client costs), answers verified",
         raw_fetch: "the raw baseline over global fetch instead of node:http: the floor of any fetch-based client",
