@@ -1,19 +1,20 @@
 /**
- * Wiring the layers into an application: an `HttpClient` (here the gateway's lean `node:http` transport; any
- * `@effect/platform` `HttpClient` works, e.g. `FetchHttpClient.layer` off Node), the configuration from `ALIPAY_*`
- * environment variables, the `AlipayClient` (signing, verification, retries, timeouts) and `MemberCards` (one
- * typed method per member card API).
+ * Wiring the layers into an application: an `HttpClient` (here the gateway's lean undici transport; any
+ * `@effect/platform` `HttpClient` works: `NodeHttpTransport.layer` needs no dependency at all,
+ * `FetchHttpTransport.layer` runs wherever `fetch` does), the configuration from `ALIPAY_*` environment variables,
+ * the `AlipayClient` (signing, verification, retries, timeouts) and `MemberCards` (one typed method per member card
+ * API).
  *
  *   run it:  ALIPAY_APP_ID=… ALIPAY_APP_PRIVATE_KEY=… ALIPAY_PUBLIC_KEY=… ALIPAY_ENVIRONMENT=sandbox \
  *            pnpm exec tsx examples/wiring.ts <biz_card_no>
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Undici from "@effect/platform-node/Undici"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
 import * as MemberCards from "@membercard/gateway/MemberCards"
-import * as NodeHttpTransport from "@membercard/gateway/NodeHttpTransport"
+import * as UndiciHttpTransport from "@membercard/gateway/UndiciHttpTransport"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -25,7 +26,7 @@ import * as Requests from "./requests.js"
 export const MemberCardsLive = MemberCards.layer.pipe(
   Layer.provide(AlipayClient.layer),
   Layer.provide(AlipayConfig.layerFromEnv),
-  Layer.provide(NodeHttpTransport.layer)
+  Layer.provide(UndiciHttpTransport.layer)
 )
 
 /**
@@ -35,7 +36,7 @@ export const MemberCardsLive = MemberCards.layer.pipe(
  */
 export const MemberCardsAndConfigLive = MemberCards.layer.pipe(
   Layer.provide(AlipayClient.layer),
-  Layer.provide(NodeHttpTransport.layer),
+  Layer.provide(UndiciHttpTransport.layer),
   Layer.provideMerge(AlipayConfig.layerFromEnv)
 )
 
@@ -55,28 +56,30 @@ export const configInCode = (keys: { readonly appPrivateKey: string; readonly al
  * wiring stays as it is.
  */
 export const ProxiedHttpClient = (proxyUrl: string) =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(Layer.scoped(
-      NodeHttpClient.Dispatcher,
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.flatMap(
       Effect.acquireRelease(
         Effect.sync(() => new Undici.ProxyAgent(proxyUrl)),
         (dispatcher) => Effect.promise(() => dispatcher.close())
-      )
-    ))
+      ),
+      (dispatcher) => UndiciHttpTransport.make({ dispatcher })
+    )
   )
 
 /**
  * A fixed egress IP (Alipay's IP allow-list): connections leave from one local address of the machine.
  */
 export const FixedEgressHttpClient = (localAddress: string) =>
-  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-    Layer.provide(Layer.scoped(
-      NodeHttpClient.Dispatcher,
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.flatMap(
       Effect.acquireRelease(
         Effect.sync(() => new Undici.Agent({ connect: { localAddress } })),
         (dispatcher) => Effect.promise(() => dispatcher.close())
-      )
-    ))
+      ),
+      (dispatcher) => UndiciHttpTransport.make({ dispatcher })
+    )
   )
 
 /** `MemberCards` behind a proxy. */
