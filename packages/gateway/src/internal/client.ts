@@ -70,8 +70,9 @@ const guarded = <A, E>(self: Effect.Effect<A, E>, span: Tracer.Span): Effect.Eff
 /**
  * Runs one HTTP exchange of a call, bounded by `duration`: `Effect.timeoutFail` semantics, built for the hot path.
  *
- * On the live clock, a transport that bounds an exchange itself (ours: `NodeHttpTransport`, used as made) does it in
- * one asynchronous step with one `setTimeout` (`Deadline.Exchange`): no fiber, and no span to parent (it makes none).
+ * On the live clock, a transport that bounds an exchange itself (ours: `UndiciHttpTransport`, `NodeHttpTransport`,
+ * `FetchHttpTransport`, used as made) does it in one asynchronous step with one `setTimeout` (`Deadline.Exchange`): no
+ * fiber, and no span to parent (it makes none).
  * For any other client the exchange runs in one child fiber whose first step sets, in its own refs only, the call's
  * span as the parent span and `HttpClient.currentTracerDisabledWhen` (the HttpClient's own span would carry the URL,
  * whose query holds tokens, and the request headers) — instead of `withParentSpan` / `locally` around each

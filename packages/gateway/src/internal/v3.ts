@@ -2,13 +2,9 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Aes from "@membercard/signing/Aes"
 import * as Signer from "@membercard/signing/Signer"
 import * as V3 from "@membercard/signing/V3"
-import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Random from "effect/Random"
-import { randomUUID } from "node:crypto"
 import type { Resolved } from "../AlipayConfig.js"
 import * as AlipayError from "../AlipayError.js"
 import { type FilePart, splitFiles, toFormData } from "./multipart.js"
@@ -22,6 +18,7 @@ import {
   headerOf,
   httpError,
   isRecord,
+  nonceOf,
   parseJson,
   requestIdFromNonce,
   signatureError,
@@ -29,9 +26,6 @@ import {
   str,
   stringParams
 } from "./wire.js"
-
-/** The runtime's own `Random`: a program that did not replace it (e.g. by a seeded one) runs on it. */
-const liveRandom: Random.Random = Context.get(DefaultServices.liveServices, Random.Random)
 
 /** v3 `links`, scrubbed of the call's secrets. */
 const linksOf = (
@@ -207,14 +201,14 @@ export const attempt = (
     timestampMs
   })
   const isNode = Signer.isNode(signer)
-  const signed = (nonce: string): Effect.Effect<HttpClientRequest.HttpClientRequest, Failure> => {
+  const signedWith = (nonce: string): Effect.Effect<HttpClientRequest.HttpClientRequest, Failure> => {
     const timestampMs = call.clock.unsafeCurrentTimeMillis()
     const id = requestIdFromNonce(nonce)
     if (isNode) {
-      const signed = V3.signRequestSync(signOptions(nonce, timestampMs))
-      return Either.isLeft(signed)
-        ? Either.left(signingFailed(name)(signed.left))
-        : Either.right(requestOf(config, call, unsigned, signed.right, id))
+      const result = V3.signRequestSync(signOptions(nonce, timestampMs))
+      return Either.isLeft(result)
+        ? Either.left(signingFailed(name)(result.left))
+        : Either.right(requestOf(config, call, unsigned, result.right, id))
     }
     return V3.signRequest(signOptions(nonce, timestampMs)).pipe(
       Effect.mapError(signingFailed(name)),
@@ -222,13 +216,9 @@ export const attempt = (
       Effect.map((signed) => requestOf(config, call, unsigned, signed, id))
     )
   }
-  // A fresh nonce per attempt (its dash-less form is also the request id), the time from the call's `Clock`. The
-  // nonce comes from the call's `Random` when the program set one (a seeded `Random` in a test gives the same
-  // nonces); on the runtime's own `Random` it is node:crypto's `randomUUID` (a UUID v4 as well, drawn in place
-  // instead of four effectful draws).
-  const request: Effect.Effect<HttpClientRequest.HttpClientRequest, Failure> = call.random === liveRandom
-    ? Effect.suspend(() => signed(randomUUID()))
-    : Effect.flatMap(V3.makeNonceWith(call.random), signed)
+  // A fresh nonce per attempt (`nonceOf`; its dash-less form is also the request id), the time from the call's
+  // `Clock`.
+  const request: Effect.Effect<HttpClientRequest.HttpClientRequest, Failure> = Effect.flatMap(nonceOf(call), signedWith)
   return Effect.flatMap(
     request,
     (httpRequest) =>

@@ -5,10 +5,13 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as SigningError from "@membercard/signing/SigningError"
 import * as V3 from "@membercard/signing/V3"
 import type * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Random from "effect/Random"
+import * as Random from "effect/Random"
 import type * as Tracer from "effect/Tracer"
+import { randomUUID } from "node:crypto"
 import * as AlipayError from "../AlipayError.js"
 import { depthExceeds, MAX_ANSWER_DEPTH } from "./jsonDepth.js"
 import type { Prepared } from "./operation.js"
@@ -248,13 +251,24 @@ export const stringParams = (wire: Readonly<Record<string, unknown>>): Record<st
   return out
 }
 
+/** The runtime's own `Random`: a program that did not replace it (e.g. by a seeded one) runs on it. */
+const liveRandom: Random.Random = Context.get(DefaultServices.liveServices, Random.Random)
+
 /**
- * A fresh `alipay-request-id` (a nonce without dashes) from the call's `Random`.
+ * A fresh nonce (a UUID v4): from the call's `Random` when the program set one (a seeded `Random` in a test gives
+ * the same nonces), else node:crypto's `randomUUID`, drawn in place instead of four effectful draws.
  *
  * @internal
  */
-export const requestIdOf = (call: Call): Effect.Effect<string> =>
-  Effect.map(V3.makeNonceWith(call.random), (nonce) => nonce.replaceAll("-", ""))
+export const nonceOf = (call: Call): Effect.Effect<string> =>
+  call.random === liveRandom ? Effect.sync(randomUUID) : V3.makeNonceWith(call.random)
+
+/**
+ * A fresh `alipay-request-id` (a nonce without dashes).
+ *
+ * @internal
+ */
+export const requestIdOf = (call: Call): Effect.Effect<string> => Effect.map(nonceOf(call), requestIdFromNonce)
 
 /**
  * The `alipay-request-id` of a v3 attempt: its signing nonce without dashes (one draw per attempt serves both; a
