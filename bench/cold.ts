@@ -78,10 +78,18 @@ export const installBuilt = (): string => {
       })
     )
   }
-  for (const dep of ["effect", "@effect/platform", "alipay-sdk"]) {
+  // (undici: the optional peer of UndiciHttpTransport, a dev dependency of the gateway package)
+  for (
+    const [dep, from] of [
+      ["effect", "node_modules"],
+      ["@effect/platform", "node_modules"],
+      ["alipay-sdk", "node_modules"],
+      ["undici", "packages/gateway/node_modules"]
+    ] as const
+  ) {
     const link = path.join(modules, dep)
     fs.mkdirSync(path.dirname(link), { recursive: true })
-    fs.symlinkSync(fs.realpathSync(path.join(ROOT, "node_modules", dep)), link, "dir")
+    fs.symlinkSync(fs.realpathSync(path.join(ROOT, from, dep)), link, "dir")
   }
   return dir
 }

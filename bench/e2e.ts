@@ -10,16 +10,16 @@
  * per-round ratios); and our calls per second as a share of the crypto bound (cores ÷ the RSA time of one call,
  * client and server: two signatures and two verifications). Server CPU per call from /proc/PID/stat.
  *
- *   pnpm exec tsx bench/e2e.ts [--quick]
+ *   pnpm build && pnpm exec tsx bench/e2e.ts [--quick]     (our packages load from their built `dist`)
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as AlipayClient from "@membercard/gateway/AlipayClient"
-import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
-import * as FetchHttpTransport from "@membercard/gateway/FetchHttpTransport"
-import * as MemberCards from "@membercard/gateway/MemberCards"
-import * as NodeHttpTransport from "@membercard/gateway/NodeHttpTransport"
-import * as UndiciHttpTransport from "@membercard/gateway/UndiciHttpTransport"
+import type * as AlipayClientModule from "@membercard/gateway/AlipayClient"
+import type * as AlipayConfigModule from "@membercard/gateway/AlipayConfig"
+import type * as FetchHttpTransportModule from "@membercard/gateway/FetchHttpTransport"
+import type * as MemberCardsModule from "@membercard/gateway/MemberCards"
+import type * as NodeHttpTransportModule from "@membercard/gateway/NodeHttpTransport"
+import type * as UndiciHttpTransportModule from "@membercard/gateway/UndiciHttpTransport"
 import { AlipaySdk } from "alipay-sdk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -39,9 +39,27 @@ import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import { createInterface } from "node:readline"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import * as Requests from "../examples/requests.js"
+import { installBuilt } from "./cold.js"
 import { machine, median, nowMs, progress, ROOT, round, table, type Verdict, verdict, writeResults } from "./util.js"
+
+/**
+ * Our packages as a user runs them: the built `dist` (`pnpm build` first), installed through each package's
+ * `publishConfig.exports`, not the TypeScript sources through tsx.
+ */
+const loadBuilt = async () => {
+  const dist = path.join(installBuilt(), "node_modules", "@membercard", "gateway", "dist")
+  const load = <M>(name: string): Promise<M> => import(pathToFileURL(path.join(dist, `${name}.js`)).href) as Promise<M>
+  return {
+    AlipayClient: await load<typeof AlipayClientModule>("AlipayClient"),
+    AlipayConfig: await load<typeof AlipayConfigModule>("AlipayConfig"),
+    MemberCards: await load<typeof MemberCardsModule>("MemberCards"),
+    FetchHttpTransport: await load<typeof FetchHttpTransportModule>("FetchHttpTransport"),
+    NodeHttpTransport: await load<typeof NodeHttpTransportModule>("NodeHttpTransport"),
+    UndiciHttpTransport: await load<typeof UndiciHttpTransportModule>("UndiciHttpTransport")
+  }
+}
 
 /** Options of {@link runE2e}. */
 export interface E2eOptions {
@@ -259,12 +277,14 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
   const rounds = options.rounds ?? 7
   const levels = options.concurrency ?? [1, 8, 32]
   const baseCalls = options.calls ?? 150
+  const { AlipayClient, AlipayConfig, FetchHttpTransport, MemberCards, NodeHttpTransport, UndiciHttpTransport } =
+    await loadBuilt()
   progress("e2e: starting the emulator in a child process")
   const emulator = await startEmulator()
   try {
     const appPrivatePem = fs.readFileSync(path.join(emulator.keysDir, "app-private.pem"), "utf8")
     const alipayPublicPem = fs.readFileSync(path.join(emulator.keysDir, "alipay-public.pem"), "utf8")
-    const config: AlipayConfig.Options = {
+    const config: AlipayConfigModule.Options = {
       appId: emulator.appId,
       endpoint: emulator.endpoint,
       gatewayUrl: emulator.gateway,
@@ -371,7 +391,7 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
           let next = 0
           const worker = Effect.whileLoop({
             while: () => next < n,
-            body: (): Effect.Effect<unknown, MemberCards.MemberCardsError> => {
+            body: (): Effect.Effect<unknown, MemberCardsModule.MemberCardsError> => {
               const i = next++
               return i % 2 === 0 ? cards.cardQuery(query) : cards.cardUpdate(update)
             },

@@ -57,10 +57,10 @@ const run = (command: string, args: ReadonlyArray<string>): number => {
 
 const started = nowMs()
 const selected = steps.filter((step) => only === undefined || only.has(step.name))
-if (selected.some((step) => step.name === "cold")) {
-  // only what a user installs (testkit is not on the import path)
+if (selected.some((step) => step.name === "cold" || step.name === "e2e")) {
+  // only what a user installs (testkit is not on the import path); cold and e2e load our packages from `dist`
   const packages = ["domain", "signing", "gateway"].map((name) => `packages/${name}/tsconfig.build.json`)
-  progress(`building ${packages.join(", ")} for the cold-import benchmark`)
+  progress(`building ${packages.join(", ")} for the cold-import and end-to-end benchmarks`)
   if (run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-b", ...packages]) !== 0) {
     process.stderr.write("the build of the packages failed\n")
     process.exit(1)
