@@ -46,19 +46,34 @@ interface Parts {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0")
 
-const partsToUtc = (p: Parts): Option.Option<DateTime.Utc> => {
-  if (p.year < minYear || p.year > maxYear) return Option.none()
-  return Option.flatMap(
-    DateTime.make({ year: p.year, month: p.month, day: p.day, hours: p.hours, minutes: p.minutes, seconds: p.seconds }),
-    (local) => {
-      // DateTime.make rolls over out-of-range fields (day 34 → next month): reject those by comparing back.
-      const back = DateTime.toPartsUtc(local)
-      const same = back.year === p.year && back.month === p.month && back.day === p.day && back.hours === p.hours &&
-        back.minutes === p.minutes && back.seconds === p.seconds
-      return same ? DateTime.make(DateTime.toEpochMillis(local) - offsetMillis) : Option.none()
-    }
-  )
-}
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+
+/**
+ * Whether the parts name a real time of the proleptic Gregorian calendar (as `DateTime` and `Date` count): no day 30
+ * of February, no hour 24, no second 60. Plain arithmetic, no `DateTime` made (requests validate this per call).
+ */
+const isValidParts = (p: Parts): boolean =>
+  p.year >= minYear && p.year <= maxYear && p.month >= 1 && p.month <= 12 && p.day >= 1 &&
+  p.day <= daysInMonth(p.year, p.month) && p.hours <= 23 && p.minutes <= 59 && p.seconds <= 59
+
+const partsToUtc = (p: Parts): Option.Option<DateTime.Utc> =>
+  isValidParts(p)
+    ? Option.some(
+      DateTime.unsafeMake(Date.UTC(p.year, p.month - 1, p.day, p.hours, p.minutes, p.seconds) - offsetMillis)
+    )
+    : Option.none()
+
+const partsOf = (m: RegExpExecArray): Parts => ({
+  year: Number(m[1]),
+  month: Number(m[2]),
+  day: Number(m[3]),
+  hours: Number(m[4]),
+  minutes: Number(m[5]),
+  seconds: Number(m[6])
+})
 
 /**
  * Parses `yyyy-MM-dd HH:mm:ss` (Beijing time). `None` for any other format or an impossible date/time.
@@ -68,15 +83,7 @@ const partsToUtc = (p: Parts): Option.Option<DateTime.Utc> => {
  */
 export const parse = (input: string): Option.Option<DateTime.Utc> => {
   const m = dateTimePattern.exec(input)
-  if (m === null) return Option.none()
-  return partsToUtc({
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hours: Number(m[4]),
-    minutes: Number(m[5]),
-    seconds: Number(m[6])
-  })
+  return m === null ? Option.none() : partsToUtc(partsOf(m))
 }
 
 /**
@@ -133,7 +140,10 @@ export const now: Effect.Effect<string> = Effect.map(DateTime.now, format)
  * @since 0.1.0
  * @category guards
  */
-export const isDateTimeString = (input: string): boolean => Option.isSome(parse(input))
+export const isDateTimeString = (input: string): boolean => {
+  const m = dateTimePattern.exec(input)
+  return m !== null && isValidParts(partsOf(m))
+}
 
 /**
  * Whether a string is a valid date `yyyy-MM-dd`.
@@ -141,7 +151,11 @@ export const isDateTimeString = (input: string): boolean => Option.isSome(parse(
  * @since 0.1.0
  * @category guards
  */
-export const isDateString = (input: string): boolean => Option.isSome(parseDate(input))
+export const isDateString = (input: string): boolean => {
+  const m = datePattern.exec(input)
+  return m !== null &&
+    isValidParts({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hours: 0, minutes: 0, seconds: 0 })
+}
 
 // Instants with whole seconds, years 1970..2099: what Alipay date-times can represent and round-trip.
 const minArbitrarySeconds = 0

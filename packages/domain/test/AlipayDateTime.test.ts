@@ -100,6 +100,36 @@ describe("AlipayDateTime", () => {
     }
   )
 
+  it.prop(
+    "parse, isDateTimeString and isDateString agree with Date's own calendar (no roll-over), to the millisecond",
+    [
+      FastCheck.integer({ min: 1000, max: 9999 }),
+      FastCheck.integer({ min: 0, max: 13 }),
+      FastCheck.integer({ min: 0, max: 32 }),
+      FastCheck.integer({ min: 0, max: 24 }),
+      FastCheck.integer({ min: 0, max: 60 }),
+      FastCheck.integer({ min: 0, max: 60 })
+    ],
+    ([y, m, d, h, mi, sec]) => {
+      const pad = (n: number, w: number) => String(n).padStart(w, "0")
+      const date = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`
+      const text = `${date} ${pad(h, 2)}:${pad(mi, 2)}:${pad(sec, 2)}`
+      const utc = Date.UTC(y, m - 1, d, h, mi, sec)
+      const back = new Date(utc)
+      const realDate = m >= 1 && d >= 1 && back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 &&
+        back.getUTCDate() === d
+      const real = realDate && back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === sec
+      expect(AlipayDateTime.isDateTimeString(text)).toBe(real)
+      expect(Option.map(AlipayDateTime.parse(text), DateTime.toEpochMillis)).toStrictEqual(
+        real ? Option.some(utc - 8 * 3_600_000) : Option.none()
+      )
+      const dateReal = m >= 1 && d >= 1 && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d &&
+        new Date(Date.UTC(y, m - 1, d)).getUTCMonth() === m - 1
+      expect(AlipayDateTime.isDateString(date)).toBe(dateReal)
+    },
+    { fastCheck: { numRuns: 500 } }
+  )
+
   it("DateString accepts yyyy-MM-dd calendar dates only", () => {
     const accepts = (s: string) => Either.isRight(Validation.validate(AlipayDateTime.DateString)(s))
     expect(accepts("1990-01-01")).toBe(true)
