@@ -132,7 +132,11 @@ const timedPost = (port: number, size: number, chunk: Buffer): Promise<{ status:
  * body is still arriving, and the kernel may then reset the connection before the client has read the answer (the
  * reset discards it). Only that loss is retried; every other failure is the benchmark's.
  */
-const timedPostAnswered = async (port: number, size: number, chunk: Buffer): Promise<{ status: number; ms: number }> => {
+const timedPostAnswered = async (
+  port: number,
+  size: number,
+  chunk: Buffer
+): Promise<{ status: number; ms: number }> => {
   for (let attempt = 1;; attempt++) {
     try {
       return await timedPost(port, size, chunk)
