@@ -8,6 +8,7 @@ import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { identity } from "effect/Function"
 import * as Inspectable from "effect/Inspectable"
 import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -16,7 +17,8 @@ import * as Deadline from "./deadline.js"
 import type { Exchanged } from "./wire.js"
 
 /**
- * What our transports share (`NodeHttpTransport` over node:http, `UndiciHttpTransport` over undici): the answer read
+ * What our transports share (`NodeHttpTransport` over node:http, `UndiciHttpTransport` over undici,
+ * `FetchHttpTransport` over fetch): the answer read
  * whole (bounded) before `execute` succeeds, the request body as bytes, the URL checks, and the client built around
  * a transport's `start` — `execute` and the bounded exchange the gateway uses (`Deadline.Exchange`).
  */
@@ -368,33 +370,32 @@ const sendWithin = <E>(
  * @internal
  */
 export const makeClient = (start: Start, limits: Limits): HttpClient.HttpClient => {
-  const execute = (
-    request: HttpClientRequest.HttpClientRequest
-  ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-    const target = targetOf(request)
-    if (target instanceof HttpClientError.RequestError) return Effect.fail(target)
-    const now = payloadNow(request)
-    if (now instanceof HttpClientError.RequestError) return Effect.fail(now)
-    return now !== undefined
-      ? send(request, target, now, start)
-      : Effect.flatMap(
-        payloadLater(request, limits.maxRequestStreamBytes),
-        (payload) => send(request, target, payload, start)
-      )
-  }
-  const exchange: Deadline.Exchange = (request, millis, onTimeout, onError) => {
+  // the URL checked and the body as bytes (a form-data or stream body produced first, in memory), then `use`
+  const prepared = <A, E>(
+    request: HttpClientRequest.HttpClientRequest,
+    onError: (error: HttpClientError.HttpClientError) => E,
+    use: (target: Target, payload: Payload) => Effect.Effect<A, E>
+  ): Effect.Effect<A, E> => {
     const target = targetOf(request)
     if (target instanceof HttpClientError.RequestError) return Effect.fail(onError(target))
     const now = payloadNow(request)
     if (now instanceof HttpClientError.RequestError) return Effect.fail(onError(now))
-    // (a form-data or stream body is produced first, in memory; the bound starts when it is sent)
-    return now !== undefined
-      ? sendWithin(request, target, now, start, millis, onTimeout, onError)
-      : Effect.flatMap(
-        Effect.mapError(payloadLater(request, limits.maxRequestStreamBytes), onError),
-        (payload) => sendWithin(request, target, payload, start, millis, onTimeout, onError)
-      )
+    return now !== undefined ? use(target, now) : Effect.flatMap(
+      Effect.mapError(payloadLater(request, limits.maxRequestStreamBytes), onError),
+      (payload) => use(target, payload)
+    )
   }
+  const execute = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+    prepared(request, identity, (target, payload) => send(request, target, payload, start))
+  // (the bound starts when the request is sent)
+  const exchange: Deadline.Exchange = (request, millis, onTimeout, onError) =>
+    prepared(
+      request,
+      onError,
+      (target, payload) => sendWithin(request, target, payload, start, millis, onTimeout, onError)
+    )
   return Deadline.withExchange(
     HttpClient.makeWith(
       (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, execute),
