@@ -297,6 +297,33 @@ export const INVALID_URL_CODES: ReadonlySet<unknown> = new Set([
 ])
 
 /**
+ * The request's headers with the body's content type when the request names none (copied only then).
+ *
+ * @internal
+ */
+export const headersFor = (request: HttpClientRequest.HttpClientRequest, payload: Payload): Record<string, string> =>
+  payload.contentType !== undefined && request.headers["content-type"] === undefined
+    ? { ...request.headers, "content-type": payload.contentType }
+    : request.headers
+
+/**
+ * The failure of an answer over `maxResponseBytes` (by its `content-length` or while reading), naming the limit.
+ *
+ * @internal
+ */
+export const bodyTooLarge = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: BufferedResponse,
+  maxResponseBytes: number
+): HttpClientError.ResponseError =>
+  new HttpClientError.ResponseError({
+    request,
+    response,
+    reason: "Decode",
+    description: `the response body exceeds maxResponseBytes (${maxResponseBytes} bytes)`
+  })
+
+/**
  * The outcome of an exchange: the response (its body read whole) or the failure.
  *
  * @internal

@@ -4,8 +4,10 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Option from "effect/Option"
 import type * as Http from "node:http"
 import {
+  bodyTooLarge,
   BufferedResponse,
   errorCode,
+  headersFor,
   limitsOf,
   makeClient,
   type Outcome,
@@ -69,14 +71,7 @@ const startWith = (fetchImpl: typeof globalThis.fetch, maxResponseBytes: number)
     settle(outcome)
   }
   const tooLarge = (answered: BufferedResponse) => {
-    finish(
-      new HttpClientError.ResponseError({
-        request,
-        response: answered,
-        reason: "Decode",
-        description: `the response body exceeds maxResponseBytes (${maxResponseBytes} bytes)`
-      })
-    )
+    finish(bodyTooLarge(request, answered, maxResponseBytes))
     controller.abort()
   }
   const unreadable = (answered: BufferedResponse) => (cause: unknown) =>
@@ -90,16 +85,8 @@ const startWith = (fetchImpl: typeof globalThis.fetch, maxResponseBytes: number)
       })
     )
   // (fetch sets `content-length` from the body itself and refuses one given)
-  let headers: Record<string, string> = request.headers
-  if (
-    request.headers["content-length"] !== undefined ||
-    (payload.contentType !== undefined && request.headers["content-type"] === undefined)
-  ) {
-    const { "content-length": _, ...rest } = request.headers
-    headers = payload.contentType !== undefined && rest["content-type"] === undefined
-      ? { ...rest, "content-type": payload.contentType }
-      : rest
-  }
+  const typed = headersFor(request, payload)
+  const { "content-length": _, ...headers } = typed
   const receive = (response: Response) => {
     if (done) return
     const answered = new BufferedResponse(request, response.status, recordOf(response.headers), Option.none())

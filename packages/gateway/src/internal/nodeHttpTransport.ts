@@ -7,8 +7,10 @@ import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import {
+  bodyTooLarge,
   BufferedResponse,
   errorCode,
+  headersFor,
   INVALID_URL_CODES,
   type Limits,
   limitsOf,
@@ -68,14 +70,10 @@ const startWith = (agents: Agents, maxResponseBytes: number): Start =>
     done = true
     settle(outcome)
   }
-  let headers: Http.OutgoingHttpHeaders = request.headers
   const bytes = payload.bytes
-  if (bytes !== undefined) {
-    headers = { ...request.headers, "content-length": bytes.byteLength }
-    if (payload.contentType !== undefined && request.headers["content-type"] === undefined) {
-      headers["content-type"] = payload.contentType
-    }
-  }
+  const headers: Http.OutgoingHttpHeaders = bytes === undefined
+    ? request.headers
+    : { ...headersFor(request, payload), "content-length": bytes.byteLength }
   const options: Http.RequestOptions = {
     method: request.method,
     headers,
@@ -91,14 +89,7 @@ const startWith = (agents: Agents, maxResponseBytes: number): Start =>
     )
     const tooLarge = () => {
       req.destroy()
-      finish(
-        new HttpClientError.ResponseError({
-          request,
-          response,
-          reason: "Decode",
-          description: `the response body exceeds maxResponseBytes (${maxResponseBytes} bytes)`
-        })
-      )
+      finish(bodyTooLarge(request, response, maxResponseBytes))
     }
     const failed = (cause: unknown, description: string) => {
       if (done) return

@@ -6,8 +6,10 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import { Agent, type Dispatcher } from "undici"
 import {
+  bodyTooLarge,
   BufferedResponse,
   errorCode,
+  headersFor,
   limitsOf,
   makeClient,
   type Outcome,
@@ -56,20 +58,10 @@ const startWith = (dispatcher: Dispatcher, maxResponseBytes: number): Start =>
   }
   const abort = () => controller?.abort(new Error("the exchange was cancelled"))
   const tooLarge = (answered: BufferedResponse) => {
-    finish(
-      new HttpClientError.ResponseError({
-        request,
-        response: answered,
-        reason: "Decode",
-        description: `the response body exceeds maxResponseBytes (${maxResponseBytes} bytes)`
-      })
-    )
+    finish(bodyTooLarge(request, answered, maxResponseBytes))
     abort()
   }
-  let headers: Record<string, string> = request.headers
-  if (payload.contentType !== undefined && request.headers["content-type"] === undefined) {
-    headers = { ...request.headers, "content-type": payload.contentType }
-  }
+  const headers = headersFor(request, payload)
   const handler: Dispatcher.DispatchHandler = {
     onRequestStart(started) {
       controller = started
