@@ -61,7 +61,7 @@ interface TestServerService {
   readonly armDropReused: () => void
 }
 
-class TestServer extends Context.Tag("NodeHttpTransport.test/TestServer")<TestServer, TestServerService>() {}
+class TestServer extends Context.Tag("Transports.test/TestServer")<TestServer, TestServerService>() {}
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64")
 
