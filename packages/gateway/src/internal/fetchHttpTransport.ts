@@ -11,9 +11,7 @@ import {
   limitsOf,
   makeClient,
   type Outcome,
-  type Payload,
-  type Start,
-  type Target
+  type Start
 } from "./bufferedTransport.js"
 
 /** @internal */
@@ -56,89 +54,84 @@ const EMPTY: ReadonlyArray<Buffer> = []
  * the body is read whole, bounded by `maxResponseBytes` (by its `content-length` or while reading), then `settle` is
  * called once. The canceller aborts the request.
  */
-const startWith = (fetchImpl: typeof globalThis.fetch, maxResponseBytes: number): Start =>
-(
-  request: HttpClientRequest.HttpClientRequest,
-  target: Target,
-  payload: Payload,
-  settle: (outcome: Outcome) => void
-): () => void => {
-  let done = false
-  const controller = new AbortController()
-  const finish = (outcome: Outcome) => {
-    if (done) return
-    done = true
-    settle(outcome)
-  }
-  const tooLarge = (answered: BufferedResponse) => {
-    finish(bodyTooLarge(request, answered, maxResponseBytes))
-    controller.abort()
-  }
-  const unreadable = (answered: BufferedResponse) => (cause: unknown) =>
-    finish(
-      new HttpClientError.ResponseError({
-        request,
-        response: answered,
-        reason: "Decode",
-        cause,
-        description: "the response body could not be read"
-      })
-    )
-  // (fetch sets `content-length` from the body itself and refuses one given)
-  const typed = headersFor(request, payload)
-  const { "content-length": _, ...headers } = typed
-  const receive = (response: Response) => {
-    if (done) return
-    const answered = new BufferedResponse(request, response.status, recordOf(response.headers), Option.none())
-    const declared = response.headers.get("content-length")
-    if (declared !== null && Number(declared) > maxResponseBytes) return tooLarge(answered)
-    const body = response.body
-    if (body === null) {
-      answered.chunks = EMPTY
-      return finish(answered)
+const startWith =
+  (fetchImpl: typeof globalThis.fetch, maxResponseBytes: number): Start => (request, target, payload, settle) => {
+    let done = false
+    const controller = new AbortController()
+    const finish = (outcome: Outcome) => {
+      if (done) return
+      done = true
+      settle(outcome)
     }
-    if (declared !== null) {
-      // the common case: a declared length within the limit, read in one step
-      return response.arrayBuffer().then((bytes) => {
-        if (done) return
-        if (bytes.byteLength > maxResponseBytes) return tooLarge(answered)
-        answered.chunks = [Buffer.from(bytes)]
-        finish(answered)
-      }, unreadable(answered))
+    const tooLarge = (answered: BufferedResponse) => {
+      finish(bodyTooLarge(request, answered, maxResponseBytes))
+      controller.abort()
     }
-    const reader = body.getReader()
-    const chunks: Array<Buffer> = []
-    let size = 0
-    const pump = (): Promise<void> =>
-      reader.read().then(({ done: ended, value }) => {
-        if (done) return
-        if (ended) {
-          answered.chunks = chunks
-          return finish(answered)
-        }
-        size += value.byteLength
-        if (size > maxResponseBytes) return tooLarge(answered)
-        chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength))
-        return pump()
-      }, unreadable(answered))
-    return pump()
+    const unreadable = (answered: BufferedResponse) => (cause: unknown) =>
+      finish(
+        new HttpClientError.ResponseError({
+          request,
+          response: answered,
+          reason: "Decode",
+          cause,
+          description: "the response body could not be read"
+        })
+      )
+    // (fetch sets `content-length` from the body itself and refuses one given)
+    const typed = headersFor(request, payload)
+    const { "content-length": _, ...headers } = typed
+    const receive = (response: Response) => {
+      if (done) return
+      const answered = new BufferedResponse(request, response.status, recordOf(response.headers), Option.none())
+      const declared = response.headers.get("content-length")
+      if (declared !== null && Number(declared) > maxResponseBytes) return tooLarge(answered)
+      const body = response.body
+      if (body === null) {
+        answered.chunks = EMPTY
+        return finish(answered)
+      }
+      if (declared !== null) {
+        // the common case: a declared length within the limit, read in one step
+        return response.arrayBuffer().then((bytes) => {
+          if (done) return
+          if (bytes.byteLength > maxResponseBytes) return tooLarge(answered)
+          answered.chunks = [Buffer.from(bytes)]
+          finish(answered)
+        }, unreadable(answered))
+      }
+      const reader = body.getReader()
+      const chunks: Array<Buffer> = []
+      let size = 0
+      const pump = (): Promise<void> =>
+        reader.read().then(({ done: ended, value }) => {
+          if (done) return
+          if (ended) {
+            answered.chunks = chunks
+            return finish(answered)
+          }
+          size += value.byteLength
+          if (size > maxResponseBytes) return tooLarge(answered)
+          chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength))
+          return pump()
+        }, unreadable(answered))
+      return pump()
+    }
+    const init: RequestInit = { method: request.method, headers, redirect: "manual", signal: controller.signal }
+    if (payload.bytes !== undefined) init.body = payload.bytes
+    try {
+      fetchImpl(typeof target.url === "string" ? target.url : target.url.href, init).then(
+        receive,
+        (cause: unknown) => finish(requestFailure(request, cause))
+      )
+    } catch (cause) {
+      finish(requestFailure(request, cause))
+    }
+    return () => {
+      if (done) return
+      done = true
+      controller.abort()
+    }
   }
-  const init: RequestInit = { method: request.method, headers, redirect: "manual", signal: controller.signal }
-  if (payload.bytes !== undefined) init.body = payload.bytes
-  try {
-    fetchImpl(typeof target.url === "string" ? target.url : target.url.href, init).then(
-      receive,
-      (cause: unknown) => finish(requestFailure(request, cause))
-    )
-  } catch (cause) {
-    finish(requestFailure(request, cause))
-  }
-  return () => {
-    if (done) return
-    done = true
-    controller.abort()
-  }
-}
 
 /** @internal */
 export const make = (options: Options = {}): HttpClient.HttpClient => {

@@ -1,6 +1,5 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -16,10 +15,8 @@ import {
   limitsOf,
   makeClient,
   type Outcome,
-  type Payload,
   positiveInt,
-  type Start,
-  type Target
+  type Start
 } from "./bufferedTransport.js"
 
 /** @internal */
@@ -57,13 +54,7 @@ interface Agents {
  * `settle` once, with the response or the failure. Returns the canceller: it destroys the request (and its socket)
  * and `settle` is then never called.
  */
-const startWith = (agents: Agents, maxResponseBytes: number): Start =>
-(
-  request: HttpClientRequest.HttpClientRequest,
-  target: Target,
-  payload: Payload,
-  settle: (outcome: Outcome) => void
-): () => void => {
+const startWith = (agents: Agents, maxResponseBytes: number): Start => (request, target, payload, settle) => {
   let done = false
   let current: Http.ClientRequest | undefined
   const finish = (outcome: Outcome) => {

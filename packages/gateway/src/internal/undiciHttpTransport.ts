@@ -1,6 +1,5 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -13,10 +12,8 @@ import {
   limitsOf,
   makeClient,
   type Outcome,
-  type Payload,
   positiveInt,
-  type Start,
-  type Target
+  type Start
 } from "./bufferedTransport.js"
 
 /** @internal */
@@ -39,13 +36,7 @@ const isInvalidArgument = (cause: unknown): boolean => errorCode(cause) === "UND
  * collected (bounded by `maxResponseBytes`) and `settle` is called once. The canceller aborts the request (before
  * it is dispatched on a socket, as soon as it is).
  */
-const startWith = (dispatcher: Dispatcher, maxResponseBytes: number): Start =>
-(
-  request: HttpClientRequest.HttpClientRequest,
-  target: Target,
-  payload: Payload,
-  settle: (outcome: Outcome) => void
-): () => void => {
+const startWith = (dispatcher: Dispatcher, maxResponseBytes: number): Start => (request, target, payload, settle) => {
   let done = false
   let controller: Dispatcher.DispatchController | undefined
   let response: BufferedResponse | undefined
