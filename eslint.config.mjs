@@ -14,6 +14,12 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/no-empty-object-type": "off",
+      // One import of the "effect" barrel per module instead of one per subpath: every bare specifier costs Node's
+      // ESM loader a package resolution, and ~100 of them were a fifth of the gateway's cold import
+      // (bench/cold.ts). An Effect app has loaded the barrel anyway; bundlers tree-shake it (sideEffects: []).
+      "no-restricted-imports": ["error", {
+        patterns: [{ group: ["effect/*"], message: "Import from \"effect\" (one barrel import per module)." }]
+      }],
       "@effect/dprint": [
         "error",
         {

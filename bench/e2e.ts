@@ -21,10 +21,7 @@ import type * as MemberCardsModule from "@membercard/gateway/MemberCards"
 import type * as NodeHttpTransportModule from "@membercard/gateway/NodeHttpTransport"
 import type * as UndiciHttpTransportModule from "@membercard/gateway/UndiciHttpTransport"
 import { AlipaySdk } from "alipay-sdk"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Redacted from "effect/Redacted"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import {
   createPrivateKey,

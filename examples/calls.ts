@@ -8,9 +8,7 @@
  */
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as MemberCards from "@membercard/gateway/MemberCards"
-import * as Console from "effect/Console"
-import * as Effect from "effect/Effect"
-import type * as Redacted from "effect/Redacted"
+import { Console, Effect, type Redacted } from "effect"
 import * as Requests from "./requests.js"
 
 /** A user of Alipay who claims a card, with the `request_id` of the form they submitted. */

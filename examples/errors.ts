@@ -5,8 +5,7 @@
  */
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCards from "@membercard/gateway/MemberCards"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
+import { Effect, Option } from "effect"
 import * as Requests from "./requests.js"
 
 /** One code: a card that does not exist (or was deleted) is `None`. */

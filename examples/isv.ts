@@ -4,8 +4,7 @@
  * templates and cards are the ones you see). A default token can also be configured (`ALIPAY_APP_AUTH_TOKEN`).
  */
 import * as MemberCards from "@membercard/gateway/MemberCards"
-import * as Effect from "effect/Effect"
-import type * as Redacted from "effect/Redacted"
+import { Effect, type Redacted } from "effect"
 import * as Requests from "./requests.js"
 
 /** Creates a template for a merchant and lists that merchant's templates. */

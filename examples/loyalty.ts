@@ -6,11 +6,7 @@
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCards from "@membercard/gateway/MemberCards"
-import * as Context from "effect/Context"
-import * as Data from "effect/Data"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
+import { Context, Data, Effect, Layer, type Redacted } from "effect"
 import * as Requests from "./requests.js"
 
 /** Why the loyalty service could not do it. */

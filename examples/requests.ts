@@ -8,7 +8,7 @@ import * as Card from "@membercard/domain/Card"
 import * as Image from "@membercard/domain/Image"
 import * as OpenForm from "@membercard/domain/OpenForm"
 import * as Template from "@membercard/domain/Template"
-import * as Schema from "effect/Schema"
+import { Schema } from "effect"
 
 /** An image id as `imageUpload` returns it (logo and background of the card). */
 export const SAMPLE_IMAGE_ID = "1T8Pp00AT7eo9NoAJkMR3AAAACMAAQEC"

@@ -7,9 +7,7 @@
 import { describe, expect, layer } from "@effect/vitest"
 import * as MemberCards from "@membercard/gateway/MemberCards"
 import * as Emulator from "@membercard/testkit/Emulator"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import { Effect, Layer, Redacted } from "effect"
 import * as Loyalty from "../loyalty.js"
 import * as Requests from "../requests.js"
 

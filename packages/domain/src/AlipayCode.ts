@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import * as Option from "effect/Option"
+import { Option } from "effect"
 
 /**
  * Description of a v2 gateway result `code`.

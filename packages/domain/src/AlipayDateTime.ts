@@ -10,13 +10,7 @@
  *
  * @since 0.1.0
  */
-import * as DateTime from "effect/DateTime"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import { DateTime, Effect, Either, type FastCheck, Option, ParseResult, Schema } from "effect"
 
 /**
  * Offset of Beijing time from UTC, in hours. Asia/Shanghai has had no daylight saving since 1991.

@@ -12,8 +12,7 @@
  *
  * @since 0.1.0
  */
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { Option, Schema } from "effect"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Ids from "./Ids.js"
 import * as CardRules from "./internal/cardRules.js"

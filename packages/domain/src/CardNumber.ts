@@ -6,8 +6,7 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
-import * as Schema from "effect/Schema"
+import { Either, Schema } from "effect"
 import * as Ids from "./Ids.js"
 import * as Limits from "./Limits.js"
 import type { Issue } from "./Validation.js"

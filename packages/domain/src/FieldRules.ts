@@ -14,11 +14,7 @@
  *
  * @since 0.1.0
  */
-import * as DateTime from "effect/DateTime"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { DateTime, Effect, Either, Option, Schema } from "effect"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Money from "./Money.js"
 import type { Issue } from "./Validation.js"

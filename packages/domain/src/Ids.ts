@@ -7,8 +7,7 @@
  *
  * @since 0.1.0
  */
-import type * as FastCheck from "effect/FastCheck"
-import * as Schema from "effect/Schema"
+import { type FastCheck, Schema } from "effect"
 import * as Limits from "./Limits.js"
 import * as Validation from "./Validation.js"
 

@@ -9,10 +9,7 @@
  *
  * @since 0.1.0
  */
-import type * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import { type FastCheck, Option, ParseResult, Schema } from "effect"
 
 const unsignedPattern = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/
 const signedPattern = /^-?(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/

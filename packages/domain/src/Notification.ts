@@ -9,8 +9,7 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
-import * as Schema from "effect/Schema"
+import { Either, Schema } from "effect"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Card from "./Card.js"
 import * as Ids from "./Ids.js"

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
+import { Schema } from "effect"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Ids from "./Ids.js"
 import * as Validation from "./Validation.js"

@@ -14,11 +14,7 @@
  *
  * @since 0.1.0
  */
-import * as DateTime from "effect/DateTime"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import { DateTime, Either, Option, ParseResult, Schema } from "effect"
 import * as AlipayCode from "./AlipayCode.js"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Card from "./Card.js"

@@ -7,9 +7,7 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { Either, Option, Schema } from "effect"
 import * as Ids from "./Ids.js"
 import * as Limits from "./Limits.js"
 import * as Validation from "./Validation.js"

@@ -6,14 +6,9 @@
  *
  * @since 0.1.0
  */
-import * as Option from "effect/Option"
-import type * as Schema from "effect/Schema"
+import { Effect, Option, type Schema } from "effect"
 import type { BusinessSubCode } from "./AlipayCode.js"
-import * as Card from "./Card.js"
-import * as Image from "./Image.js"
-import * as OAuth from "./OAuth.js"
-import * as OpenForm from "./OpenForm.js"
-import * as Template from "./Template.js"
+import type * as OperationSchemas from "./OperationSchemas.js"
 
 /**
  * HTTP verbs used by the v3 member card APIs.
@@ -107,10 +102,12 @@ export interface Operation<
    * line or an error, and scrubbed from whatever Alipay echoes.
    */
   readonly secretFields: ReadonlyArray<string>
-  /** Request schema (strict). */
-  readonly request: Req
-  /** Response schema (tolerant): the business fields (v2 `*_response` minus code/msg, v3 200 body). */
-  readonly response: Res
+  /**
+   * The request schema (strict) and the response schema (tolerant), from `OperationSchemas`, which this loads on
+   * first use: the schemas are not on the table's import path (see `OperationSchemas`). Import
+   * `OperationSchemas` and use `OperationSchemas.of` to have them at once.
+   */
+  readonly schemas: Effect.Effect<OperationSchemas.Schemas<Req, Res>>
   readonly retry: RetrySafety
   /**
    * Business sub-codes the API documents (v3 error enum, spec §4.x / §7), as a literal tuple type so that
@@ -133,7 +130,7 @@ export type Any = Operation<string, Schema.Schema.AnyNoContext, Schema.Schema.An
  * @since 0.1.0
  * @category models
  */
-export type Request<O extends Any> = Schema.Schema.Type<O["request"]>
+export type Request<O extends Any> = Schema.Schema.Type<RequestSchema<O>>
 
 /**
  * The decoded response type of an operation.
@@ -141,7 +138,25 @@ export type Request<O extends Any> = Schema.Schema.Type<O["request"]>
  * @since 0.1.0
  * @category models
  */
-export type Response<O extends Any> = Schema.Schema.Type<O["response"]>
+export type Response<O extends Any> = Schema.Schema.Type<ResponseSchema<O>>
+
+/**
+ * The request schema of an operation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestSchema<O extends Any> = O["schemas"] extends
+  Effect.Effect<OperationSchemas.Schemas<infer Req, unknown>> ? Req : never
+
+/**
+ * The response schema of an operation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ResponseSchema<O extends Any> = O["schemas"] extends
+  Effect.Effect<OperationSchemas.Schemas<unknown, infer Res>> ? Res : never
 
 /**
  * The business sub-codes an operation documents, as a union of literals (e.g. for `cardQuery`:
@@ -152,10 +167,11 @@ export type Response<O extends Any> = Schema.Schema.Type<O["response"]>
  */
 export type SubCodes<O extends Any> = O["subCodes"][number]
 
+/** The schemas of every operation, loaded once, on first use (the module system keeps the loaded module). */
+const loadSchemas = Effect.promise(() => import("./OperationSchemas.js"))
+
 const make = <
-  const Name extends string,
-  Req extends Schema.Schema.AnyNoContext,
-  Res extends Schema.Schema.AnyNoContext,
+  const Name extends keyof OperationSchemas.ByName,
   const Codes extends BusinessSubCode,
   const Auth extends boolean = false
 >(op: {
@@ -171,11 +187,15 @@ const make = <
   }
   readonly userAuthToken?: Auth
   readonly secretFields?: ReadonlyArray<string>
-  readonly request: Req
-  readonly response: Res
   readonly retry: RetrySafety
   readonly subCodes: ReadonlyArray<Codes>
-}): Operation<Name, Req, Res, Codes, Auth> => ({
+}): Operation<
+  Name,
+  OperationSchemas.ByName[Name]["request"],
+  OperationSchemas.ByName[Name]["response"],
+  Codes,
+  Auth
+> => ({
   name: op.name,
   method: op.method,
   v2: { encoding: op.v2?.encoding ?? "biz_content", commonParams: op.v2?.commonParams ?? [] },
@@ -189,8 +209,7 @@ const make = <
   // `Auth` is `false` exactly when the flag is omitted (its default).
   userAuthToken: op.userAuthToken ?? (false as Auth),
   secretFields: op.secretFields ?? [],
-  request: op.request,
-  response: op.response,
+  schemas: Effect.map(loadSchemas, (module) => module.byName[op.name]),
   retry: op.retry,
   subCodes: op.subCodes
 })
@@ -206,8 +225,6 @@ export const templateCreate = make({
   method: "alipay.marketing.card.template.create",
   v2: { commonParams: ["notify_url"] },
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/template/create", encoding: "json" },
-  request: Template.TemplateCreateRequest,
-  response: Template.TemplateCreateResponse,
   // idempotent-write: carries the merchant `request_id` ("unique per request"), Alipay's de-duplication key.
   // UNCONFIRMED: that a repeated request_id returns the same template instead of an error.
   retry: "idempotent-write",
@@ -225,8 +242,6 @@ export const templateModify = make({
   method: "alipay.marketing.card.template.modify",
   v2: { commonParams: ["notify_url"] },
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/template/modify", encoding: "json" },
-  request: Template.TemplateModifyRequest,
-  response: Template.TemplateModifyResponse,
   // idempotent-write: carries `request_id` and sets absolute values (shop_ids is add-only, and adding the same
   // ids twice is a no-op).
   retry: "idempotent-write",
@@ -248,8 +263,6 @@ export const templateQuery = make({
     encoding: "query",
     query: ["template_id"]
   },
-  request: Template.TemplateQueryRequest,
-  response: Template.TemplateQueryResponse,
   // read: no state change.
   retry: "read",
   subCodes: ["INVALID_PARAMETER", "SYSTEM_ERROR", "TEMPLATE_NOT_EXIT"]
@@ -265,8 +278,6 @@ export const formTemplateSet = make({
   name: "formTemplateSet",
   method: "alipay.marketing.card.formtemplate.set",
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/formtemplate/set", encoding: "json" },
-  request: OpenForm.FormTemplateSetRequest,
-  response: OpenForm.FormTemplateSetResponse,
   // unsafe-write although it sets absolute values: the FAQ says that calling it again after users have opened
   // cards makes those users see the form again instead of their card — every call has that effect.
   retry: "unsafe-write",
@@ -294,8 +305,6 @@ export const activateUrlApply = make({
   name: "activateUrlApply",
   method: "alipay.marketing.card.activateurl.apply",
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/activateurl/apply", encoding: "json" },
-  request: OpenForm.ActivateUrlApplyRequest,
-  response: OpenForm.ActivateUrlApplyResponse,
   // unsafe-write: same FAQ caveat as formtemplate.set (calling it again re-shows the form to users who already
   // hold the card); no serial number.
   retry: "unsafe-write",
@@ -326,8 +335,6 @@ export const activateFormQuery = make({
     query: ["biz_type", "template_id", "request_id"]
   },
   userAuthToken: true,
-  request: OpenForm.ActivateFormQueryRequest,
-  response: OpenForm.ActivateFormQueryResponse,
   // read: no state change. Caveat: the user token from the callback can be used twice (once here, once for
   // card.open), so a retry consumes the use card.open needs.
   retry: "read",
@@ -352,8 +359,6 @@ export const cardOpen = make({
   method: "alipay.marketing.card.open",
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/open", encoding: "json" },
   userAuthToken: true,
-  request: Card.CardOpenRequest,
-  response: Card.CardOpenResponse,
   // idempotent-write: carries `out_serial_no` (unique merchant serial), and one user holds at most one card
   // per template (a repeat that got through answers CARD_HAS_OPENED, never a second card).
   // UNCONFIRMED: whether a repeated out_serial_no returns the original result.
@@ -381,8 +386,6 @@ export const cardQuery = make({
   name: "cardQuery",
   method: "alipay.marketing.card.query",
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/query", encoding: "json" },
-  request: Card.CardQueryRequest,
-  response: Card.CardQueryResponse,
   // read: no state change.
   retry: "read",
   subCodes: ["INVALID_PARAMETER", "SYSTEM_ERROR", "CARD_NOT_EXIT", "NO_CARD_TYPE"]
@@ -398,8 +401,6 @@ export const cardUpdate = make({
   name: "cardUpdate",
   method: "alipay.marketing.card.update",
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/update", encoding: "json" },
-  request: Card.CardUpdateRequest,
-  response: Card.CardUpdateResponse,
   // idempotent-write: `card_info` carries absolute values (level, point, balance are the new totals, not
   // deltas). Caveat: `merchant_card_msg_info.changed_point` may push the points message twice on a repeat.
   retry: "idempotent-write",
@@ -421,8 +422,6 @@ export const cardDelete = make({
     encoding: "query",
     query: ["out_serial_no", "target_card_no", "target_card_no_type", "reason_code", "ext_info"]
   },
-  request: Card.CardDeleteRequest,
-  response: Card.CardDeleteResponse,
   // idempotent-write: carries `out_serial_no`; a repeat that got through answers CARD_IS_DELETED_ALREADY.
   retry: "idempotent-write",
   subCodes: ["INVALID_PARAMETER", "SYSTEM_ERROR", "CARD_NOT_EXIT", "NO_CARD_TYPE", "CARD_IS_DELETED_ALREADY"]
@@ -438,8 +437,6 @@ export const messageNotify = make({
   name: "messageNotify",
   method: "alipay.marketing.card.message.notify",
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/message/notify", encoding: "json" },
-  request: Card.MessageNotifyRequest,
-  response: Card.MessageNotifyResponse,
   // unsafe-write: every call pushes a message to the user; `notify_no` is documented as an idempotency key
   // but is optional (and Alipay's de-duplication on it is UNCONFIRMED), so a repeat may message twice.
   retry: "unsafe-write",
@@ -464,8 +461,6 @@ export const imageUpload = make({
     encoding: "multipart",
     files: ["image_content"]
   },
-  request: Image.ImageUploadRequest,
-  response: Image.ImageUploadResponse,
   // unsafe-write: every call stores a new image with a new image_id (no serial number); a repeat is harmless
   // for the card but uses storage (CAPACITY_EXCEEDED exists).
   retry: "unsafe-write",
@@ -494,8 +489,6 @@ export const templateBatchQuery = make({
   name: "templateBatchQuery",
   method: "alipay.marketing.card.template.batchquery",
   v3: { verb: "POST", path: "/v3/alipay/marketing/card/template/batchquery", encoding: "json" },
-  request: Template.TemplateBatchQueryRequest,
-  response: Template.TemplateBatchQueryResponse,
   // read: no state change.
   retry: "read",
   subCodes: ["INVALID_PARAMETER", "SYSTEM_ERROR"]
@@ -516,8 +509,6 @@ export const systemOauthToken = make({
   v2: { commonParams: ["grant_type", "code", "refresh_token"] },
   v3: { verb: "POST", path: "/v3/alipay/system/oauth/token", encoding: "json" },
   secretFields: ["code", "refresh_token"],
-  request: OAuth.OAuthTokenRequest,
-  response: OAuth.OAuthTokenResponse,
   // unsafe-write: an auth code is single-use, so a repeat after a lost answer can only fail with
   // isv.code-invalid and would hide the real (transient) failure; a refresh may likewise spend the refresh token.
   // The caller gets the original error and restarts the authorisation.

@@ -17,9 +17,7 @@
  *
  * @since 0.1.0
  */
-import * as Arbitrary from "effect/Arbitrary"
-import type * as FastCheck from "effect/FastCheck"
-import * as Schema from "effect/Schema"
+import { Arbitrary, type FastCheck, Schema } from "effect"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as Ids from "./Ids.js"
 import * as Limits from "./Limits.js"

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
+import { Either } from "effect"
 import * as AlipayDateTime from "./AlipayDateTime.js"
 import * as CardNumber from "./CardNumber.js"
 import * as FieldRules from "./FieldRules.js"

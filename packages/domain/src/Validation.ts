@@ -4,11 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
-import type * as SchemaAST from "effect/SchemaAST"
+import { Effect, Either, ParseResult, Schema, type SchemaAST } from "effect"
 
 /**
  * One problem found in an input: where (`card_ext_info.level`, `column_info_list[2].code`; empty for the root)

@@ -123,6 +123,14 @@ export * as AlipayCode from "./AlipayCode.js"
 export * as Operations from "./Operations.js"
 
 /**
+ * The schema half of the operation table: every operation's request and response schemas, by name (loaded by the
+ * table on first use).
+ *
+ * @since 0.1.0
+ */
+export * as OperationSchemas from "./OperationSchemas.js"
+
+/**
  * The 3.1 open-card SPI `spi.alipay.user.opencard.get` (request, `user_info`, answer) and the 3.0 callback query.
  *
  * @since 0.1.0

@@ -1,6 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
+import { FastCheck, Option } from "effect"
 import * as fs from "node:fs"
 import * as AlipayCode from "../src/AlipayCode.js"
 import { sharedPath } from "./util/Shared.js"

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Arbitrary from "effect/Arbitrary"
-import * as DateTime from "effect/DateTime"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
-import * as TestClock from "effect/TestClock"
+import { Arbitrary, DateTime, Effect, Either, FastCheck, Option, Schema, TestClock } from "effect"
 import * as AlipayDateTime from "../src/AlipayDateTime.js"
 import * as Validation from "../src/Validation.js"
 

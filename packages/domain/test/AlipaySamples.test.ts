@@ -5,8 +5,7 @@
  * validation must let every one of them through (issue 12). The samples live once in fixtures/alipay-samples.json.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Either from "effect/Either"
-import type * as Schema from "effect/Schema"
+import { Either, type Schema } from "effect"
 import * as Card from "../src/Card.js"
 import * as Template from "../src/Template.js"
 import * as Validation from "../src/Validation.js"

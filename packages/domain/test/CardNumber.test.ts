@@ -1,7 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Schema from "effect/Schema"
+import { Either, FastCheck, Schema } from "effect"
 import * as CardNumber from "../src/CardNumber.js"
 import * as Ids from "../src/Ids.js"
 import * as Limits from "../src/Limits.js"

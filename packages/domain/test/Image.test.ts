@@ -1,8 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Arbitrary from "effect/Arbitrary"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Schema from "effect/Schema"
+import { Arbitrary, Either, FastCheck, Schema } from "effect"
 import * as Image from "../src/Image.js"
 import * as Validation from "../src/Validation.js"
 

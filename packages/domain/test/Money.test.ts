@@ -1,9 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Arbitrary from "effect/Arbitrary"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { Arbitrary, Either, FastCheck, Option, Schema } from "effect"
 import * as Money from "../src/Money.js"
 import * as Validation from "../src/Validation.js"
 

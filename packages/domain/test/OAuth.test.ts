@@ -1,9 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Arbitrary from "effect/Arbitrary"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import { Arbitrary, Either, FastCheck, Redacted, Schema } from "effect"
 import * as OAuth from "../src/OAuth.js"
 import * as Validation from "../src/Validation.js"
 

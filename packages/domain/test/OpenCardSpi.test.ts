@@ -1,9 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as DateTime from "effect/DateTime"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { DateTime, Either, FastCheck, Option, Schema } from "effect"
 import * as OpenCardSpi from "../src/OpenCardSpi.js"
 
 const params = (overrides: Record<string, string> = {}): Record<string, string> => ({

@@ -1,12 +1,11 @@
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as SchemaAST from "effect/SchemaAST"
+import { Effect, FastCheck, Option, SchemaAST } from "effect"
 import * as fs from "node:fs"
 import * as AlipayCode from "../src/AlipayCode.js"
 import type * as Card from "../src/Card.js"
 import type * as Image from "../src/Image.js"
 import * as Operations from "../src/Operations.js"
+import * as OperationSchemas from "../src/OperationSchemas.js"
 import { sharedPath } from "./util/Shared.js"
 
 const spec = fs.readFileSync(sharedPath("spec", "membercard-api.md"), "utf8")
@@ -22,11 +21,11 @@ const inventory = (): ReadonlyArray<{ readonly method: string; readonly verb: st
 }
 
 const requestFields = (op: Operations.AnyOperation): ReadonlyArray<string> =>
-  SchemaAST.getPropertySignatures(op.request.ast).map((ps) => String(ps.name))
+  SchemaAST.getPropertySignatures(OperationSchemas.of(op).request.ast).map((ps) => String(ps.name))
 
 /** The request fields of every member of a union request schema (oauth.token). */
 const requestFieldsDeep = (op: Operations.AnyOperation): ReadonlyArray<string> => {
-  const ast = op.request.ast
+  const ast = OperationSchemas.of(op).request.ast
   const members = SchemaAST.isUnion(ast) ? ast.types : [ast]
   return members.flatMap((m) => SchemaAST.getPropertySignatures(m).map((ps) => String(ps.name)))
 }
@@ -190,6 +189,10 @@ describe("Operations", () => {
     expectTypeOf<Operations.Request<typeof Operations.cardOpen>>().toEqualTypeOf<Card.CardOpenRequest>()
     expectTypeOf<Operations.Response<typeof Operations.cardDelete>>().toEqualTypeOf<Card.CardDeleteResponse>()
     expectTypeOf<Operations.Request<typeof Operations.imageUpload>>().toEqualTypeOf<Image.ImageUploadRequest>()
+    expectTypeOf<Operations.RequestSchema<typeof Operations.cardOpen>>().toEqualTypeOf<typeof Card.CardOpenRequest>()
+    expectTypeOf<Operations.ResponseSchema<typeof Operations.imageUpload>>().toEqualTypeOf<
+      typeof Image.ImageUploadResponse
+    >()
     expectTypeOf(Operations.cardOpen.name).toEqualTypeOf<"cardOpen">()
     expectTypeOf<Operations.Name>().toEqualTypeOf<
       | "templateCreate"
@@ -208,6 +211,24 @@ describe("Operations", () => {
       | "systemOauthToken"
     >()
   })
+})
+
+describe("schemas (OperationSchemas, loaded on first use)", () => {
+  it("OperationSchemas has exactly the table's operations", () => {
+    expect(Object.keys(OperationSchemas.byName).sort()).toEqual(Operations.all.map((op) => op.name).sort())
+  })
+
+  it.effect("every operation's schemas are OperationSchemas' own (the same schema objects)", () =>
+    Effect.gen(function*() {
+      for (const op of Operations.all) {
+        const loaded = yield* op.schemas
+        expect(loaded.request).toBe(OperationSchemas.byName[op.name].request)
+        expect(loaded.response).toBe(OperationSchemas.byName[op.name].response)
+        expect(OperationSchemas.of(op)).toBe(OperationSchemas.byName[op.name])
+      }
+      // distinct operations, distinct request schemas
+      expect(new Set(Operations.all.map((op) => OperationSchemas.of(op).request)).size).toBe(Operations.all.length)
+    }))
 })
 
 describe("sub-codes carry literal types (the gateway derives its error unions from them)", () => {

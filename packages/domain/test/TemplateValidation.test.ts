@@ -1,7 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import * as DateTime from "effect/DateTime"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
+import { DateTime, Either, FastCheck } from "effect"
 import * as Card from "../src/Card.js"
 import * as FieldRules from "../src/FieldRules.js"
 import * as Limits from "../src/Limits.js"

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
+import { Either, FastCheck } from "effect"
 import * as Card from "../src/Card.js"
 import * as Template from "../src/Template.js"
 import * as UpdateSemantics from "../src/UpdateSemantics.js"

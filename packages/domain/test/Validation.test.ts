@@ -1,9 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as FastCheck from "effect/FastCheck"
-import * as Schema from "effect/Schema"
+import { Effect, Either, Exit, FastCheck, Schema } from "effect"
 import * as Validation from "../src/Validation.js"
 
 const Column = Schema.Struct({ code: Validation.nonEmptyString(32), kind: Validation.literals("a", "b") })

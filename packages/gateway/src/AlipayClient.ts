@@ -9,17 +9,11 @@
 import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Operations from "@membercard/domain/Operations"
-import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import { type Config, type ConfigError, Context, Effect, Either, Layer, Redacted } from "effect"
 import * as AlipayConfig from "./AlipayConfig.js"
 import type * as AlipayError from "./AlipayError.js"
 import * as internal from "./internal/client.js"
-import { checkUserAuthToken, prepared } from "./internal/operation.js"
+import { checkUserAuthToken, prepared, withCodec } from "./internal/operation.js"
 import * as Retry from "./internal/retry.js"
 
 /**
@@ -104,8 +98,9 @@ export const validateRequest = <O extends Operations.Any>(
     const checked = checkUserAuthToken(op, userAuthToken === undefined ? undefined : Redacted.value(userAuthToken))
     if (Either.isLeft(checked)) return Either.left(checked.left)
     // The decoded type of the request schema is `Operations.Request<O>` by construction.
-    return Either.flatMap(op.encode(request), (wire) =>
-      op.decodeRequest(wire) as Either.Either<Operations.Request<O>, AlipayError.AlipayRequestRejected>)
+    return withCodec(op, (codec) =>
+      Either.flatMap(codec.encode(request), (wire) =>
+        codec.decodeRequest(wire) as Either.Either<Operations.Request<O>, AlipayError.AlipayRequestRejected>))
   })
 
 /**

@@ -9,17 +9,19 @@ import * as Aes from "@membercard/signing/Aes"
 import type * as Cert from "@membercard/signing/Cert"
 import * as Keys from "@membercard/signing/Keys"
 import type { SignType } from "@membercard/signing/Signer"
-import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
+import {
+  Config,
+  ConfigError,
+  Context,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  Redacted,
+  Schedule,
+  Schema
+} from "effect"
 import type { AlipayError } from "./AlipayError.js"
 
 /**

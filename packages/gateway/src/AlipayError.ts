@@ -19,9 +19,7 @@
  * @since 0.1.0
  */
 import * as AlipayCode from "@membercard/domain/AlipayCode"
-import type * as Cause from "effect/Cause"
-import * as Predicate from "effect/Predicate"
-import * as Schema from "effect/Schema"
+import { type Cause, Predicate, Schema } from "effect"
 
 /**
  * Marks every error of this module (see `isAlipayError`).

@@ -5,15 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { Config, type ConfigError, Context, Duration, Effect, Either, Layer, Option, Schema } from "effect"
 
 /**
  * The resolved limits.

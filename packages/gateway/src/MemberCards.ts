@@ -6,16 +6,18 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Operations from "@membercard/domain/Operations"
-import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
-import { dual } from "effect/Function"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import {
+  type Config,
+  type ConfigError,
+  Context,
+  Duration,
+  Effect,
+  FiberRef,
+  Function,
+  Layer,
+  Option,
+  type Redacted
+} from "effect"
 import * as AlipayClient from "./AlipayClient.js"
 import * as AlipayConfig from "./AlipayConfig.js"
 import * as AlipayError from "./AlipayError.js"
@@ -294,7 +296,7 @@ export const layerConfig = (
 export const withAppAuthToken: {
   (token: Redacted.Redacted<string>): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, token: Redacted.Redacted<string>): Effect.Effect<A, E, R>
-} = dual(
+} = Function.dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, token: Redacted.Redacted<string>): Effect.Effect<A, E, R> =>
     Effect.locallyWith(self, Overrides.currentOverrides, (overrides) => ({ ...overrides, appAuthToken: token }))
@@ -309,7 +311,7 @@ export const withAppAuthToken: {
 export const withProtocol: {
   (protocol: AlipayConfig.Protocol): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, protocol: AlipayConfig.Protocol): Effect.Effect<A, E, R>
-} = dual(
+} = Function.dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, protocol: AlipayConfig.Protocol): Effect.Effect<A, E, R> =>
     Effect.locallyWith(self, Overrides.currentOverrides, (overrides) => ({ ...overrides, protocol }))
@@ -325,7 +327,7 @@ export const withProtocol: {
 export const withTimeout: {
   (timeout: Duration.DurationInput): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, timeout: Duration.DurationInput): Effect.Effect<A, E, R>
-} = dual(
+} = Function.dual(
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, timeout: Duration.DurationInput): Effect.Effect<A, E, R> =>
     Effect.locallyWith(self, Overrides.currentOverrides, (overrides) => {

@@ -22,9 +22,7 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
+import { type Effect, Layer, type Scope } from "effect"
 import * as internal from "./internal/nodeHttpTransport.js"
 
 /**

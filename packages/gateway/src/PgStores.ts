@@ -8,12 +8,7 @@
  * @since 0.1.0
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
-import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
+import { Config, type ConfigError, Duration, Effect, Layer, type Redacted } from "effect"
 import type { NotificationStore } from "./NotificationStore.js"
 import type { SpiAnswerStore } from "./SpiAnswerStore.js"
 import * as SqlStores from "./SqlStores.js"

@@ -9,10 +9,7 @@
  *
  * @since 0.1.0
  */
-import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import { Context, type Duration, Effect, Layer } from "effect"
 import * as handlers from "./internal/handlers.js"
 import * as internal from "./internal/leaseStore.js"
 import type { StoreError } from "./StoreError.js"

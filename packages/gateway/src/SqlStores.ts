@@ -16,12 +16,7 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Schedule from "effect/Schedule"
+import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
 import { InboundLimits } from "./InboundLimits.js"
 import * as handlers from "./internal/handlers.js"
 import type { Claim, LeaseStore } from "./internal/leaseStore.js"

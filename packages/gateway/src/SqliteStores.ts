@@ -9,8 +9,7 @@
  * @since 0.1.0
  */
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import * as Duration from "effect/Duration"
-import * as Layer from "effect/Layer"
+import { Duration, Layer } from "effect"
 import type { NotificationStore } from "./NotificationStore.js"
 import type { SpiAnswerStore } from "./SpiAnswerStore.js"
 import * as SqlStores from "./SqlStores.js"

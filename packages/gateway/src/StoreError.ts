@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
+import { Schema } from "effect"
 
 /**
  * A store (memory, SQLite, PostgreSQL) could not claim, commit, release or prune; the inbound handler answers a retryable failure so that Alipay delivers again.

@@ -25,9 +25,7 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
+import { type Effect, Layer, type Scope } from "effect"
 import type { Dispatcher } from "undici"
 import * as internal from "./internal/undiciHttpTransport.js"
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Config from "effect/Config"
-import * as ConfigProvider from "effect/ConfigProvider"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import { Config, ConfigProvider, Duration, Effect, FastCheck, Option, Redacted } from "effect"
 import * as AlipayConfig from "../src/AlipayConfig.js"
 import { APP_ID, keys, pemBody } from "./fake.js"
 

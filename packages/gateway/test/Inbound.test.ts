@@ -5,17 +5,19 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Notify from "@membercard/signing/Notify"
-import * as ConfigProvider from "effect/ConfigProvider"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as FastCheck from "effect/FastCheck"
-import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as Ref from "effect/Ref"
-import * as TestClock from "effect/TestClock"
+import {
+  ConfigProvider,
+  Context,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  FastCheck,
+  Layer,
+  Logger,
+  Ref,
+  TestClock
+} from "effect"
 import { createServer } from "node:http"
 import * as AlipayConfig from "../src/AlipayConfig.js"
 import * as InboundLimits from "../src/InboundLimits.js"

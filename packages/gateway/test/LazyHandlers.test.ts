@@ -4,8 +4,7 @@
  * request never waits on a module load after the first. Building a store loads the handlers.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
+import { Effect, Exit } from "effect"
 import * as handlers from "../src/internal/handlers.js"
 import * as NotificationStore from "../src/NotificationStore.js"
 import * as SpiAnswerStore from "../src/SpiAnswerStore.js"

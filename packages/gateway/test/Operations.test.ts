@@ -1,12 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Image from "@membercard/domain/Image"
 import * as Operations from "@membercard/domain/Operations"
-import * as Arbitrary from "effect/Arbitrary"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import * as OperationSchemas from "@membercard/domain/OperationSchemas"
+import { Arbitrary, Effect, Either, FastCheck, Redacted, Schema } from "effect"
 import type * as AlipayConfig from "../src/AlipayConfig.js"
 import { answerDecoder } from "../src/internal/operation.js"
 import * as MemberCards from "../src/MemberCards.js"
@@ -23,7 +19,7 @@ type AnyOp = {
   readonly request: Schema.Schema<unknown, unknown, never>
   readonly response: Schema.Schema<unknown, unknown, never>
 }
-const opOf = (name: Name): AnyOp => operations[name] as unknown as AnyOp
+const opOf = (name: Name): AnyOp => OperationSchemas.byName[name] as unknown as AnyOp
 
 type AnyMethod = (
   request: unknown,

@@ -1,9 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import { Duration, Effect, FastCheck, Option, Redacted } from "effect"
 import * as MemberCards from "../src/MemberCards.js"
 
 describe("reading the per-call overrides (for other implementations of MemberCards)", () => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import * as Fiber from "effect/Fiber"
-import * as HashMap from "effect/HashMap"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
-import * as Schedule from "effect/Schedule"
-import * as TestClock from "effect/TestClock"
+import { Effect, FastCheck, Fiber, HashMap, Logger, LogLevel, Schedule, TestClock } from "effect"
 import { type Behaviour, v3Success, withFake } from "./fake.js"
 import { callByName, type Name, successFields } from "./samples.js"
 

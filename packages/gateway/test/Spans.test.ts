@@ -1,8 +1,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Tracer from "effect/Tracer"
+import { Effect, Option, Tracer } from "effect"
 import { v3Success, withFake } from "./fake.js"
 import { callByName } from "./samples.js"
 

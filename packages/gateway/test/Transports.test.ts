@@ -10,20 +10,22 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it, layer } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as FastCheck from "effect/FastCheck"
-import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
-import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import * as TestClock from "effect/TestClock"
-import * as TestServices from "effect/TestServices"
+import {
+  Chunk,
+  Context,
+  Effect,
+  Exit,
+  FastCheck,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Schedule,
+  Scope,
+  Stream,
+  TestClock,
+  TestServices
+} from "effect"
 import { EventEmitter } from "node:events"
 import * as Http from "node:http"
 import type * as Net from "node:net"

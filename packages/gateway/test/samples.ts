@@ -1,9 +1,6 @@
 import * as Operations from "@membercard/domain/Operations"
-import * as Arbitrary from "effect/Arbitrary"
-import type * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import * as Redacted from "effect/Redacted"
-import type * as Schema from "effect/Schema"
+import * as OperationSchemas from "@membercard/domain/OperationSchemas"
+import { Arbitrary, type Effect, FastCheck, Redacted, type Schema } from "effect"
 import type * as MemberCards from "../src/MemberCards.js"
 
 const operations = Operations.byName
@@ -17,7 +14,7 @@ export const APP_AUTH_TOKEN = "202511BB5f0e8d7c6b5a4d3c2b1a0f9e8d7c6X"
 /** One valid request per operation (from the domain's request schemas). */
 export const sampleRequest = (name: Name): unknown =>
   FastCheck.sample(
-    Arbitrary.make(operations[name].request as unknown as Schema.Schema<unknown, unknown, never>),
+    Arbitrary.make(OperationSchemas.of(operations[name]).request as unknown as Schema.Schema<unknown, unknown, never>),
     { numRuns: 1, seed: 3 }
   )[0]
 

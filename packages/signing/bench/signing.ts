@@ -10,8 +10,7 @@
  *
  * Writes <repo>/bench/results/signing.json and prints a table. Import `runSigningBench` to run it from elsewhere.
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import { Effect, Either } from "effect"
 import {
   generateKeyPairSync,
   type KeyObject,

@@ -3,8 +3,7 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
+import { Either, type Redacted } from "effect"
 import { createCipheriv, createDecipheriv } from "node:crypto"
 import { TextDecoder } from "node:util"
 import { BASE64, reveal } from "./internal/text.js"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
+import { Either } from "effect"
 import { createHash, X509Certificate } from "node:crypto"
 import type { Tlv } from "./internal/der.js"
 import { children, integerDecimal, oidText, readTlv, stringValue } from "./internal/der.js"

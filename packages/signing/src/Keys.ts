@@ -4,9 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
+import { Effect, Either, type Redacted } from "effect"
 import type { KeyObject } from "node:crypto"
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto"
 import { BASE64, reveal, unarmour } from "./internal/text.js"

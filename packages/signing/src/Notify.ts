@@ -4,8 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import { Effect, Either } from "effect"
 import type { Charset } from "./internal/charset.js"
 import { canonicalCharset, decodeBytes, encodeText } from "./internal/charset.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"

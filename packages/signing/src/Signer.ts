@@ -4,10 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
+import { Context, Effect, Either, Layer } from "effect"
 import { sign as nodeSign, verify as nodeVerify } from "node:crypto"
 import { hasCanonicalTail } from "./internal/webcryptoBase64.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"

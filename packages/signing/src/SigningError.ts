@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
+import { Schema } from "effect"
 
 /**
  * Key text could not be turned into a key, or a key of the wrong kind was given.

@@ -17,9 +17,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { Effect, Either, Option } from "effect"
 import type { Charset } from "./internal/charset.js"
 import { canonicalCharset, encodeText } from "./internal/charset.js"
 import { scanTopLevel } from "./internal/json.js"

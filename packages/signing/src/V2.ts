@@ -4,9 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import { Clock, Effect, Either } from "effect"
 import type * as Aes from "./Aes.js"
 import { encrypt } from "./Aes.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"

@@ -5,9 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { Effect, Either, Option } from "effect"
 import type * as Aes from "./Aes.js"
 import { decrypt } from "./Aes.js"
 import type { Member } from "./internal/json.js"

@@ -6,10 +6,7 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Random from "effect/Random"
+import { Clock, Effect, Either, Random } from "effect"
 import type { PrivateKey, PublicKey } from "./Keys.js"
 import type { Service } from "./Signer.js"
 import type { Signer } from "./Signer.js"

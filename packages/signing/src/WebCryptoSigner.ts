@@ -8,8 +8,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import { Effect, Layer } from "effect"
 import type { webcrypto } from "node:crypto"
 import { decode as decodeBase64, encode as encodeBase64 } from "./internal/webcryptoBase64.js"
 import type { PrivateKey, PublicKey } from "./Keys.js"

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Redacted from "effect/Redacted"
+import { Either, FastCheck, Redacted } from "effect"
 import * as util from "node:util"
 import * as Aes from "../src/Aes.js"
 

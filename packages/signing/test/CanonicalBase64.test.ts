@@ -5,10 +5,7 @@
  * requests, notifications); the canonical one accepted.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import type * as Layer from "effect/Layer"
+import { Effect, Either, FastCheck, type Layer } from "effect"
 import { generateKeyPairSync } from "node:crypto"
 import * as Keys from "../src/Keys.js"
 import * as Notify from "../src/Notify.js"

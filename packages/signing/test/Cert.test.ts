@@ -1,6 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
+import { Either, FastCheck } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Cert from "../src/Cert.js"

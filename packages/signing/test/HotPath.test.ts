@@ -3,10 +3,7 @@
  * with `JSON.parse`, the fast base64 check agrees with the reference grammar, the nonce is a UUID v4 from `Random`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Random from "effect/Random"
+import { Effect, Either, FastCheck, Random } from "effect"
 import { generateKeyPairSync } from "node:crypto"
 import { scanTopLevel } from "../src/internal/json.js"
 import * as Keys from "../src/Keys.js"

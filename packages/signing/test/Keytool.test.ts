@@ -3,9 +3,7 @@
  * stdin/stdout, files and modes), exit codes, and the real binary as a child process.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
+import { Effect, Either, FastCheck } from "effect"
 import { execFile } from "node:child_process"
 import { generateKeyPairSync } from "node:crypto"
 import * as fs from "node:fs"

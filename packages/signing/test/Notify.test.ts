@@ -1,7 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
+import { Effect, Either, FastCheck } from "effect"
 import iconv from "iconv-lite"
 import { generateKeyPairSync } from "node:crypto"
 import * as Keys from "../src/Keys.js"

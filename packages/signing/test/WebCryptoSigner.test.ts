@@ -4,10 +4,7 @@
  * rejection. Then what only the WebCrypto backend has: key caching, absent WebCrypto, its base64 codec.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import type * as Layer from "effect/Layer"
+import { Effect, Either, FastCheck, type Layer } from "effect"
 import { createSecretKey, generateKeyPairSync, webcrypto } from "node:crypto"
 import * as Base64 from "../src/internal/webcryptoBase64.js"
 import * as Keys from "../src/Keys.js"

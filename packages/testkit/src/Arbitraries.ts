@@ -14,12 +14,10 @@ import * as Image from "@membercard/domain/Image"
 import * as Limits from "@membercard/domain/Limits"
 import * as Money from "@membercard/domain/Money"
 import * as Operations from "@membercard/domain/Operations"
+import * as OperationSchemas from "@membercard/domain/OperationSchemas"
 import * as Template from "@membercard/domain/Template"
 import * as TemplateValidation from "@membercard/domain/TemplateValidation"
-import * as Arbitrary from "effect/Arbitrary"
-import * as FastCheck from "effect/FastCheck"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { Arbitrary, FastCheck, Option, Schema } from "effect"
 import type * as AlipayModel from "./AlipayModel.js"
 import * as References from "./internal/model/references.js"
 
@@ -267,7 +265,7 @@ const crafted: Partial<Requests> = { templateCreate, templateModify: templateMod
 export const requests: Requests = Object.fromEntries(
   Operations.all.map((op) => [
     op.name,
-    crafted[op.name] ?? Arbitrary.make(op.request as Schema.Schema<unknown, unknown, never>)
+    crafted[op.name] ?? Arbitrary.make(OperationSchemas.of(op).request as Schema.Schema<unknown, unknown, never>)
   ])
 ) as unknown as Requests
 

@@ -6,10 +6,7 @@
  * @since 0.1.0
  */
 import * as AlipayConfig from "@membercard/gateway/AlipayConfig"
-import * as Effect from "effect/Effect"
-import { globalValue } from "effect/GlobalValue"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import { Effect, GlobalValue, Layer, Redacted } from "effect"
 import { generateKeyPairSync } from "node:crypto"
 
 /**
@@ -53,7 +50,7 @@ const generate = (): KeyPair => {
   return { privateKey: Redacted.make(pair.privateKey), publicKey: pair.publicKey }
 }
 
-const cache: { pairs: TestKeyPairs | undefined } = globalValue(
+const cache: { pairs: TestKeyPairs | undefined } = GlobalValue.globalValue(
   Symbol.for("@membercard/testkit/TestKeys"),
   (): { pairs: TestKeyPairs | undefined } => ({ pairs: undefined })
 )

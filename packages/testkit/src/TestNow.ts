@@ -14,13 +14,7 @@
  * @since 0.1.0
  */
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
-import * as DateTime from "effect/DateTime"
-import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as TestClock from "effect/TestClock"
+import { DateTime, type Duration, Effect, Either, Layer, Option, TestClock } from "effect"
 
 /**
  * Epoch milliseconds of a Beijing time `yyyy-MM-dd HH:mm:ss` (or a date `yyyy-MM-dd`, midnight).

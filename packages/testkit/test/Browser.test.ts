@@ -3,7 +3,7 @@
  * non-blank; the PNG check rejects a blank image.
  */
 import { expect } from "@effect/vitest"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import * as Browser from "./util/Browser.js"
 
 const html = `<!doctype html>

@@ -3,8 +3,7 @@
  * addresses are called, and every attempt is logged (with `status: null` when nothing was sent).
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
+import { Effect, FastCheck } from "effect"
 import * as AlipayModel from "../src/AlipayModel.js"
 import * as Delivery from "../src/internal/model/delivery.js"
 import * as TestNow from "../src/TestNow.js"

@@ -5,10 +5,7 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { MemberCards } from "@membercard/gateway/MemberCards"
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import { Clock, Effect, Layer, Redacted } from "effect"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
 

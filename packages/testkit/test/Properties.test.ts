@@ -5,19 +5,14 @@ import * as Card from "@membercard/domain/Card"
 import * as CardNumber from "@membercard/domain/CardNumber"
 import * as FieldRules from "@membercard/domain/FieldRules"
 import * as Operations from "@membercard/domain/Operations"
+import * as OperationSchemas from "@membercard/domain/OperationSchemas"
 import * as Template from "@membercard/domain/Template"
 import * as Validation from "@membercard/domain/Validation"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import * as MemberCardsModule from "@membercard/gateway/MemberCards"
 import { MemberCards } from "@membercard/gateway/MemberCards"
-import * as DateTime from "effect/DateTime"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as FastCheck from "effect/FastCheck"
-import * as Layer from "effect/Layer"
-import * as Schema from "effect/Schema"
-import * as TestClock from "effect/TestClock"
+import { DateTime, Effect, Either, FastCheck, Layer, Schema, TestClock } from "effect"
 import * as Arbitraries from "../src/Arbitraries.js"
 import * as MemberCardsTest from "../src/MemberCardsTest.js"
 import * as TestKeys from "../src/TestKeys.js"
@@ -196,7 +191,7 @@ describe("arbitraries", () => {
     (requests) => {
       for (const op of Operations.all) {
         const request: unknown = requests[op.name]
-        const schema = op.request as Schema.Schema<unknown, unknown, never>
+        const schema = OperationSchemas.of(op).request as Schema.Schema<unknown, unknown, never>
         const encoded = Schema.encodeEither(schema, Validation.strictOptions)(request)
         expect(Either.isRight(encoded) ? op.name : [op.name, encoded.left.message]).toBe(op.name)
       }

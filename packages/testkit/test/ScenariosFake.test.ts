@@ -1,7 +1,5 @@
 import { describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import { Effect, Layer, Redacted } from "effect"
 import { generateKeyPairSync } from "node:crypto"
 import * as MemberCardsTest from "../src/MemberCardsTest.js"
 import * as TestNow from "../src/TestNow.js"

@@ -6,7 +6,7 @@
  * update rules of seed 000.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
 import { field, sdkOf } from "./util/Sdk.js"

@@ -5,8 +5,7 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { AlipayFormData, AlipaySdk } from "alipay-sdk"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import { Effect, Either } from "effect"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
 import { field, sdkOf } from "./util/Sdk.js"

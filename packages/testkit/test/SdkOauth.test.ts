@@ -5,8 +5,7 @@
  * refused (`isv.code-invalid`); the refresh_token grant.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import { Effect, Either } from "effect"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
 import { field, sdkOf } from "./util/Sdk.js"

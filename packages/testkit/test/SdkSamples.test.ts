@@ -5,8 +5,7 @@
  * dynamic-code lookup through the HTTP control API (the user opens a dqrcode card), as any client would.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
+import { Effect, Schema } from "effect"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
 import * as ControlApi from "./util/ControlApi.js"

@@ -6,10 +6,7 @@
  */
 import { describe, expect, it, layer } from "@effect/vitest"
 import { MemberCards } from "@membercard/gateway/MemberCards"
-import * as Effect from "effect/Effect"
-import * as FastCheck from "effect/FastCheck"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import { Effect, FastCheck, Layer, Redacted } from "effect"
 import * as Emulator from "../src/Emulator.js"
 import { barcodeSvg, CODE128_PATTERNS, code128Values, qrSvg } from "../src/internal/emulator/ui/codes.js"
 import { escape, html, raw, safeHref } from "../src/internal/emulator/ui/html.js"

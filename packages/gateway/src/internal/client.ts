@@ -2,24 +2,26 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Operations from "@membercard/domain/Operations"
 import * as Signer from "@membercard/signing/Signer"
-import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
-import * as FiberRef from "effect/FiberRef"
-import { constTrue } from "effect/Function"
-import * as Option from "effect/Option"
-import * as Random from "effect/Random"
-import * as Redacted from "effect/Redacted"
-import type * as Schedule from "effect/Schedule"
-import * as Tracer from "effect/Tracer"
+import {
+  Clock,
+  Context,
+  DefaultServices,
+  Duration,
+  Effect,
+  Either,
+  Fiber,
+  FiberRef,
+  Function,
+  Option,
+  Random,
+  Redacted,
+  type Schedule,
+  Tracer
+} from "effect"
 import { AlipayConfig, type Protocol } from "../AlipayConfig.js"
 import * as AlipayError from "../AlipayError.js"
 import * as Deadline from "./deadline.js"
-import { checkUserAuthToken, type Prepared, prepared } from "./operation.js"
+import { checkUserAuthToken, type Prepared, prepared, withCodec } from "./operation.js"
 import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
 import * as V2 from "./v2.js"
@@ -65,7 +67,7 @@ const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
 /** What the exchange of a call runs with: the HttpClient's own span off, the call's span as the parent. */
 const guarded = <A, E>(self: Effect.Effect<A, E>, span: Tracer.Span): Effect.Effect<A, E> =>
-  Effect.withParentSpan(Effect.locally(self, HttpClient.currentTracerDisabledWhen, constTrue), span)
+  Effect.withParentSpan(Effect.locally(self, HttpClient.currentTracerDisabledWhen, Function.constTrue), span)
 
 /**
  * Runs one HTTP exchange of a call, bounded by `duration`: `Effect.timeoutFail` semantics, built for the hot path.
@@ -100,7 +102,7 @@ const exchangeWithin = (
   const self = send(client, call, request)
   const inChild = Effect.zipRight(
     Effect.zipRight(
-      FiberRef.set(HttpClient.currentTracerDisabledWhen, constTrue),
+      FiberRef.set(HttpClient.currentTracerDisabledWhen, Function.constTrue),
       FiberRef.update(FiberRef.currentContext, (context) => Context.add(context, Tracer.ParentSpan, span))
     ),
     self
@@ -212,36 +214,39 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
           const userToken = userAuthToken === undefined ? undefined : Redacted.value(userAuthToken)
           const checked = checkUserAuthToken(op, userToken)
           if (Either.isLeft(checked)) return checked
-          const encoded = op.encode(request)
-          if (Either.isLeft(encoded)) return encoded
-          const wire = encoded.right
-          const appAuthToken = overrides.appAuthToken === undefined
-            ? configuredAppAuthToken
-            : Redacted.value(overrides.appAuthToken)
-          const helpers = helpersOf(op)
-          const timeout = overrides.timeout ?? config.timeout
-          const services = fiber.getFiberRef(DefaultServices.currentServices)
-          const clock = Context.get(services, Clock.Clock)
-          const onTimeout = overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
-          const call: Call = {
-            op,
-            wire,
-            userAuthToken: checked.right,
-            appAuthToken,
-            secrets: secretsOf(operation, wire, [checked.right, appAuthToken]),
-            span,
-            clock,
-            random: Context.get(services, Random.Random),
-            exchange: (request) => exchangeWithin(client, bounded, call, request, timeout, onTimeout)
-          }
-          const attempt = protocol === "v2" ? V2.attempt(config, signer, call) : V3.attempt(config, signer, call)
-          // a failed attempt's log line belongs to the call's span
-          const logFailure = (error: AlipayError.AlipayError) => Effect.withParentSpan(helpers.logFailure(error), span)
-          // (The span is the exchange's parent span, set in `exchangeWithin`, e.g. of a transformed client's spans.)
-          return Effect.flatMap(
-            op.retries ? retryAfterFailure(attempt, policy, logFailure) : Effect.tapError(attempt, logFailure),
-            (answer) => op.decode(answer.node, answer.traceId, call.secrets)
-          )
+          return withCodec(op, (codec) => {
+            const encoded = codec.encode(request)
+            if (Either.isLeft(encoded)) return encoded
+            const wire = encoded.right
+            const appAuthToken = overrides.appAuthToken === undefined
+              ? configuredAppAuthToken
+              : Redacted.value(overrides.appAuthToken)
+            const helpers = helpersOf(op)
+            const timeout = overrides.timeout ?? config.timeout
+            const services = fiber.getFiberRef(DefaultServices.currentServices)
+            const clock = Context.get(services, Clock.Clock)
+            const onTimeout = overrides.timeout === undefined ? helpers.onTimeout : timeoutError(op.name, timeout)
+            const call: Call = {
+              op,
+              wire,
+              userAuthToken: checked.right,
+              appAuthToken,
+              secrets: secretsOf(operation, wire, [checked.right, appAuthToken]),
+              span,
+              clock,
+              random: Context.get(services, Random.Random),
+              exchange: (request) => exchangeWithin(client, bounded, call, request, timeout, onTimeout)
+            }
+            const attempt = protocol === "v2" ? V2.attempt(config, signer, call) : V3.attempt(config, signer, call)
+            // a failed attempt's log line belongs to the call's span
+            const logFailure = (error: AlipayError.AlipayError) =>
+              Effect.withParentSpan(helpers.logFailure(error), span)
+            // (The span is the exchange's parent span, set in `exchangeWithin`, e.g. of a transformed client's spans.)
+            return Effect.flatMap(
+              op.retries ? retryAfterFailure(attempt, policy, logFailure) : Effect.tapError(attempt, logFailure),
+              (answer) => codec.decode(answer.node, answer.traceId, call.secrets)
+            )
+          })
         }
       )
     })

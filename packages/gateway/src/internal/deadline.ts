@@ -1,7 +1,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as Effect from "effect/Effect"
+import type { Effect } from "effect"
 import type { Exchanged } from "./wire.js"
 
 /**

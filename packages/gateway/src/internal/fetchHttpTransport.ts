@@ -1,7 +1,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Option from "effect/Option"
+import { Option } from "effect"
 import type * as Http from "node:http"
 import {
   bodyTooLarge,

@@ -10,7 +10,7 @@
  *
  * @internal
  */
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import type * as NotificationsImpl from "./notifications.js"
 import type * as OpenCardCallbackImpl from "./openCardCallback.js"
 import type * as OpenCardSpiImpl from "./openCardSpi.js"

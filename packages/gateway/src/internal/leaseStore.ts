@@ -1,7 +1,4 @@
-import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Ref from "effect/Ref"
+import { Clock, Duration, Effect, Ref } from "effect"
 import type { StoreError } from "../StoreError.js"
 
 /** The outcome of a claim (shared by both stores). */

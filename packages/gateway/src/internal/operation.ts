@@ -1,16 +1,15 @@
 import type * as Operations from "@membercard/domain/Operations"
+import type * as OperationSchemas from "@membercard/domain/OperationSchemas"
 import * as Validation from "@membercard/domain/Validation"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
-import type * as AST from "effect/SchemaAST"
+import { Effect, Either, ParseResult, Schema, type SchemaAST as AST } from "effect"
 import type { Protocol } from "../AlipayConfig.js"
 import * as AlipayError from "../AlipayError.js"
 import { decodeError, isRecord } from "./wire.js"
 
 /**
  * Everything about an operation that does not change between calls, computed once per operation (at layer build
- * for the table's operations): codecs, documented sub-codes, span names and attributes, field placement.
+ * for the table's operations): documented sub-codes, span names and attributes, field placement; and its codecs,
+ * made at the first call, when the table's schemas are loaded (`Operation.schemas`, see {@link withCodec}).
  *
  * @internal
  */
@@ -28,6 +27,20 @@ export interface Prepared {
   readonly retries: boolean
   /** The operation's own sub-codes (the table's minus the common two). */
   readonly documented: ReadonlyArray<AlipayError.BusinessSubCode>
+  /** The codecs once made (after the first call's {@link Prepared.loadCodec}). */
+  readonly codec: () => Codec | undefined
+  /** Loads the operation's schemas and makes its codecs (once; later runs give the same codecs). */
+  readonly loadCodec: Effect.Effect<Codec>
+  readonly spanName: string
+  readonly spanOptions: { readonly v2: SpanOptions; readonly v3: SpanOptions }
+}
+
+/**
+ * The request and answer codecs of an operation, made from its schemas.
+ *
+ * @internal
+ */
+export interface Codec {
   readonly encode: (
     request: unknown
   ) => Either.Either<Readonly<Record<string, unknown>>, AlipayError.AlipayRequestRejected>
@@ -36,8 +49,6 @@ export interface Prepared {
     unknown,
     AlipayError.AlipayDecodeError
   >
-  readonly spanName: string
-  readonly spanOptions: { readonly v2: SpanOptions; readonly v3: SpanOptions }
 }
 
 /** @internal */
@@ -155,31 +166,18 @@ export const answerDecoder = <A, I>(
   }
 }
 
-const make = (operation: Operations.Any): Prepared => {
-  const name = operation.name
-  const encode = Schema.encodeUnknownEither(operation.request, Validation.strictOptions)
+const makeCodec = (
+  name: string,
+  schemas: OperationSchemas.Schemas<Schema.Schema.AnyNoContext, Schema.Schema.AnyNoContext>
+): Codec => {
+  const encode = Schema.encodeUnknownEither(schemas.request, Validation.strictOptions)
   // For a request schema without transformations, the strict encode has already checked every constraint the
   // strict decode would check, on the same values: the encoded wire object IS the decoded request.
-  const decodeRequest = isPlain(operation.request.ast)
+  const decodeRequest = isPlain(schemas.request.ast)
     ? Either.right
-    : Schema.decodeUnknownEither(operation.request, Validation.strictOptions)
-  const decode = answerDecoder(operation.response)
-  const span = (protocol: Protocol): SpanOptions => ({
-    kind: "client",
-    captureStackTrace: false,
-    attributes: { "alipay.operation": name, "alipay.method": operation.method, "alipay.protocol": protocol }
-  })
+    : Schema.decodeUnknownEither(schemas.request, Validation.strictOptions)
+  const decode = answerDecoder(schemas.response)
   return {
-    name,
-    method: operation.method,
-    verb: operation.v3.verb,
-    path: operation.v3.path,
-    v3Encoding: operation.v3.encoding,
-    v2Encoding: operation.v2.encoding,
-    commonParams: new Set(operation.v2.commonParams),
-    userAuthToken: operation.userAuthToken,
-    retries: operation.retry !== "unsafe-write",
-    documented: operation.subCodes.filter((code) => !common.includes(code)),
     encode: (request) => {
       const encoded = encode(request)
       if (Either.isLeft(encoded)) return Either.left(rejected(name, encoded.left))
@@ -197,10 +195,48 @@ const make = (operation: Operations.Any): Prepared => {
         let description = describeDecodeFailure(error)
         for (const secret of secrets) if (secret !== "") description = description.split(secret).join("<redacted>")
         return decodeError(name, traceId, "Schema", description)
-      }),
+      })
+  }
+}
+
+const make = (operation: Operations.Any): Prepared => {
+  const name = operation.name
+  const span = (protocol: Protocol): SpanOptions => ({
+    kind: "client",
+    captureStackTrace: false,
+    attributes: { "alipay.operation": name, "alipay.method": operation.method, "alipay.protocol": protocol }
+  })
+  let codec: Codec | undefined
+  return {
+    name,
+    method: operation.method,
+    verb: operation.v3.verb,
+    path: operation.v3.path,
+    v3Encoding: operation.v3.encoding,
+    v2Encoding: operation.v2.encoding,
+    commonParams: new Set(operation.v2.commonParams),
+    userAuthToken: operation.userAuthToken,
+    retries: operation.retry !== "unsafe-write",
+    documented: operation.subCodes.filter((code) => !common.includes(code)),
+    codec: () => codec,
+    loadCodec: Effect.map(operation.schemas, (schemas) => codec ??= makeCodec(name, schemas)),
     spanName: `MemberCards.${name}`,
     spanOptions: { v2: span("v2"), v3: span("v3") }
   }
+}
+
+/**
+ * `f` with the operation's codecs: at once when they are made, else after loading the schemas (the first call of
+ * the operation in the process).
+ *
+ * @internal
+ */
+export const withCodec = <A, E, R>(
+  op: Prepared,
+  f: (codec: Codec) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> => {
+  const codec = op.codec()
+  return codec !== undefined ? f(codec) : Effect.flatMap(op.loadCodec, f)
 }
 
 const cache = new WeakMap<Operations.Any, Prepared>()

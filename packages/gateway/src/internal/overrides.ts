@@ -1,7 +1,4 @@
-import type * as Duration from "effect/Duration"
-import * as FiberRef from "effect/FiberRef"
-import { globalValue } from "effect/GlobalValue"
-import type * as Redacted from "effect/Redacted"
+import { type Duration, FiberRef, GlobalValue, type Redacted } from "effect"
 import type { Protocol } from "../AlipayConfig.js"
 
 /**
@@ -18,7 +15,7 @@ export interface CallOverrides {
 }
 
 /** @internal */
-export const currentOverrides: FiberRef.FiberRef<CallOverrides> = globalValue(
+export const currentOverrides: FiberRef.FiberRef<CallOverrides> = GlobalValue.globalValue(
   Symbol.for("@membercard/gateway/currentOverrides"),
   () => FiberRef.unsafeMake<CallOverrides>({})
 )

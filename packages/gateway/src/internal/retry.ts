@@ -1,4 +1,4 @@
-import * as Schedule from "effect/Schedule"
+import { Schedule } from "effect"
 import * as AlipayError from "../AlipayError.js"
 
 /**

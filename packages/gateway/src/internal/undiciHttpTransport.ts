@@ -1,8 +1,6 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import type * as Scope from "effect/Scope"
+import { Effect, Option, type Scope } from "effect"
 import { Agent, type Dispatcher } from "undici"
 import {
   bodyTooLarge,

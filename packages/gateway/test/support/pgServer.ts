@@ -6,7 +6,7 @@
  * Without the binaries the PG suites are skipped LOUDLY; under `CI=true` a skip is a failure.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import { execFileSync } from "node:child_process"
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { createServer } from "node:net"

@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
+import { Effect, Exit } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import type { IoFailure, KeytoolIO } from "../internal/keytool.js"

@@ -3,10 +3,7 @@
  * and a temporary directory. The node wiring is in `src/bin/keytool.ts`.
  * @internal
  */
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { Context, Effect, Either, Option } from "effect"
 import { generateKeyPair, type KeyObject } from "node:crypto"
 import * as path from "node:path"
 import * as Cert from "../Cert.js"

@@ -3,7 +3,7 @@
  * flags, at most one positional argument, `--` ends the options.
  * @internal
  */
-import * as Either from "effect/Either"
+import { Either } from "effect"
 import type { SignType } from "../Signer.js"
 
 /** @internal */

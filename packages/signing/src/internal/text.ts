@@ -1,4 +1,4 @@
-import * as Redacted from "effect/Redacted"
+import { Redacted } from "effect"
 
 /** @internal */
 export const reveal = (input: string | Redacted.Redacted<string>): string =>

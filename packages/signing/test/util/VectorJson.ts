@@ -3,7 +3,7 @@
  * the test that reads it), plus the vectors' PEM keys.
  */
 import { expect } from "@effect/vitest"
-import * as Either from "effect/Either"
+import { Either } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Aes from "../../src/Aes.js"

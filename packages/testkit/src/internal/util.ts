@@ -1,5 +1,5 @@
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
-import type * as DateTime from "effect/DateTime"
+import type { DateTime } from "effect"
 
 /**
  * A canonical JSON text of a value: object keys sorted, `Uint8Array` as a byte list, `undefined` keys dropped.

@@ -6,9 +6,7 @@
  */
 import { expect } from "@effect/vitest"
 import { MemberCards } from "@membercard/gateway/MemberCards"
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Redacted from "effect/Redacted"
+import { Context, Effect, Redacted } from "effect"
 import * as S from "./samples.js"
 
 export interface HarnessUser {

@@ -6,7 +6,7 @@ import * as Card from "@membercard/domain/Card"
 import * as Image from "@membercard/domain/Image"
 import * as OpenForm from "@membercard/domain/OpenForm"
 import * as Template from "@membercard/domain/Template"
-import * as Schema from "effect/Schema"
+import { Schema } from "effect"
 import * as fs from "node:fs"
 
 /** A 1×1 PNG (what image.upload accepts as `png`). */

@@ -17,11 +17,7 @@
  */
 import { describe, it as effectIt, layer as effectLayer } from "@effect/vitest"
 import type { Vitest } from "@effect/vitest"
-import * as Context from "effect/Context"
-import * as Data from "effect/Data"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
+import { Context, Data, Effect, Layer, type Scope } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"

@@ -3,10 +3,7 @@
  * in-memory fake (`MemberCardsTest.Control` for users, shops and forms, `TestNow` for the clock) and on the
  * wire emulator (its HTTP control API, as a client in another language drives it).
  */
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
+import { Effect, Layer, Redacted, Schema } from "effect"
 import * as Emulator from "../../src/Emulator.js"
 import * as MemberCardsTest from "../../src/MemberCardsTest.js"
 import * as TestNow from "../../src/TestNow.js"

@@ -1,7 +1,7 @@
 /** The merchant's side of a test: an HTTP app served on a free loopback port (for the scope's lifetime). */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpApp from "@effect/platform/HttpApp"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import { createServer } from "node:http"
 
 /** Serves `app` on 127.0.0.1 at a free port; answers its base URL (`http://127.0.0.1:<port>`). */

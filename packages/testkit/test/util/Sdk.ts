@@ -3,8 +3,7 @@
  * and a safe field read on the SDK's untyped answers.
  */
 import { AlipaySdk } from "alipay-sdk"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import { Option, Redacted } from "effect"
 import type * as Emulator from "../../src/Emulator.js"
 
 export const sdkOf = (emulator: Emulator.Emulator.Service): AlipaySdk =>

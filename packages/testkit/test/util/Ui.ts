@@ -3,7 +3,7 @@
  * gateway against the emulator, and plain HTTP requests (no browser, redirects not followed).
  */
 import type { MemberCards } from "@membercard/gateway/MemberCards"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import * as zlib from "node:zlib"
 import type { Page } from "playwright-core"
 import * as S from "../scenarios/samples.js"

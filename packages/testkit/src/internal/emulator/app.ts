@@ -6,8 +6,7 @@
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
+import { Cause, Effect } from "effect"
 import { bad, controlRouter } from "./control.js"
 import type { ServerEnv } from "./http.js"
 import { spiRoutes } from "./spi.js"

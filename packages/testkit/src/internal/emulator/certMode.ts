@@ -9,9 +9,7 @@
  * @internal
  */
 import * as Keys from "@membercard/signing/Keys"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
+import { Effect, Either, Redacted } from "effect"
 import * as Certificates from "../certificates.js"
 import * as Wire from "./wire.js"
 

@@ -3,9 +3,7 @@
  *
  * @internal
  */
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as MutableRef from "effect/MutableRef"
+import { Clock, Effect, MutableRef } from "effect"
 
 /**
  * A clock shifted from a base clock by an offset. The base is the `Clock` the emulator was built under: the real

@@ -9,7 +9,7 @@
 import * as Notify from "@membercard/signing/Notify"
 import * as Signer from "@membercard/signing/Signer"
 import * as V2 from "@membercard/signing/V2"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import type * as AlipayModel from "../../AlipayModel.js"
 import { type ServerEnv, signingKey } from "./http.js"
 

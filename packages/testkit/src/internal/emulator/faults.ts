@@ -6,10 +6,7 @@
  */
 import * as AlipayCode from "@membercard/domain/AlipayCode"
 import * as Operations from "@membercard/domain/Operations"
-import type * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
-import * as Schema from "effect/Schema"
+import { type Effect, Option, Ref, Schema } from "effect"
 import * as Wire from "./wire.js"
 
 export const FaultSchema = Schema.Struct({

@@ -8,17 +8,11 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Operations from "@membercard/domain/Operations"
+import * as OperationSchemas from "@membercard/domain/OperationSchemas"
 import * as Validation from "@membercard/domain/Validation"
 import type * as Aes from "@membercard/signing/Aes"
 import type * as Keys from "@membercard/signing/Keys"
-import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
-import * as Ref from "effect/Ref"
-import * as Schema from "effect/Schema"
+import { Clock, Duration, Effect, Either, type Option, type ParseResult, Ref, Schema } from "effect"
 import type * as AlipayModel from "../../AlipayModel.js"
 import type { CertMode } from "./certMode.js"
 import type { EmulatorClock } from "./clock.js"
@@ -142,7 +136,7 @@ const unknownCardType = (
 }
 
 export const decodeRequest = (op: Operations.AnyOperation, wire: unknown): Either.Either<AnyRequest, Wire.Refusal> => {
-  const schema = op.request as unknown as Schema.Schema<AnyRequest, unknown>
+  const schema = OperationSchemas.of(op).request as unknown as Schema.Schema<AnyRequest, unknown>
   return Either.mapLeft(
     Schema.decodeUnknownEither(schema, receiveOptions)(wire),
     (error) => unknownCardType(op, wire, error) ?? Wire.invalidParameter(issuesText(error))
@@ -153,7 +147,7 @@ export const encodeResponse = (
   op: Operations.AnyOperation,
   response: AnyResponse
 ): Either.Either<unknown, Wire.Refusal> => {
-  const schema = op.response as unknown as Schema.Schema<AnyResponse, unknown>
+  const schema = OperationSchemas.of(op).response as unknown as Schema.Schema<AnyResponse, unknown>
   return Either.mapLeft(
     Schema.encodeEither(schema)(response),
     () => Wire.refusal("20000", "isp.unknow-error", "系统繁忙")

@@ -8,8 +8,7 @@
  */
 import * as AlipayCode from "@membercard/domain/AlipayCode"
 import type * as AlipayError from "@membercard/gateway/AlipayError"
-import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import { Option, Schema } from "effect"
 
 /** Alipay's negative answer as the gateway reads it (v2 spelling). */
 export type Answer = Extract<AlipayError.AlipayAnswer, { readonly protocol: "v2" }>

@@ -11,9 +11,7 @@ import * as FieldRules from "@membercard/domain/FieldRules"
 import * as Notification from "@membercard/domain/Notification"
 import * as TemplateValidation from "@membercard/domain/TemplateValidation"
 import * as UpdateSemantics from "@membercard/domain/UpdateSemantics"
-import type * as DateTime from "effect/DateTime"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { type DateTime, Either, Option } from "effect"
 import type {
   CardRecord,
   MessageRecord,

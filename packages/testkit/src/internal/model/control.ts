@@ -5,10 +5,7 @@
  * @internal
  */
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
-import * as Clock from "effect/Clock"
-import * as DateTime from "effect/DateTime"
-import * as Effect from "effect/Effect"
-import * as Ref from "effect/Ref"
+import { Clock, DateTime, Effect, Ref } from "effect"
 import type { DynamicCode, FormSubmission, MintedUser, ModelState } from "../../AlipayModel.js"
 import { compactDateTime, defined, pad } from "../util.js"
 import { ControlError } from "./answer.js"

@@ -6,10 +6,7 @@
  * @internal
  */
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
-import * as DateTime from "effect/DateTime"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import { DateTime, Duration, Effect, Either } from "effect"
 
 /** What Alipay calls the merchant for. */
 export type DeliveryKind = "N1" | "N3" | "N4" | "SPI"

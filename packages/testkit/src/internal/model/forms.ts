@@ -5,8 +5,7 @@
  */
 import * as OpenForm from "@membercard/domain/OpenForm"
 import * as TemplateValidation from "@membercard/domain/TemplateValidation"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { Either, Option } from "effect"
 import type { ActivateUrlRecord, ModelState } from "../../AlipayModel.js"
 import { defined } from "../util.js"
 import { decodeWith, fail, formOf, type Handler, issuesText, ok, templateOf, userOfToken } from "./handler.js"

@@ -6,11 +6,7 @@
  */
 import * as Template from "@membercard/domain/Template"
 import type { Issue } from "@membercard/domain/Validation"
-import type * as DateTime from "effect/DateTime"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
+import { type DateTime, Either, Option, ParseResult, Schema } from "effect"
 import type {
   CardRecord,
   FormConfig,

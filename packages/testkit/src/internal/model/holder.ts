@@ -6,9 +6,7 @@
  * @internal
  */
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
-import * as DateTime from "effect/DateTime"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { DateTime, Either, Option } from "effect"
 import type { CardRecord, DynamicCode, ModelState, TemplateRecord, Wallet, WalletEntry } from "../../AlipayModel.js"
 import { pad } from "../util.js"
 import { ControlError } from "./answer.js"

@@ -4,13 +4,7 @@
  *
  * @internal
  */
-import * as Clock from "effect/Clock"
-import * as DateTime from "effect/DateTime"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as MutableRef from "effect/MutableRef"
-import * as Ref from "effect/Ref"
+import { Clock, DateTime, Duration, Effect, Either, MutableRef, Ref } from "effect"
 import type { AlipayModel, CallContext, ModelState, Name, RequestOf, ResponseOf } from "../../AlipayModel.js"
 import { ControlError, type ModelRejection, rejection, type RejectionInput } from "./answer.js"
 import { makeControl } from "./control.js"

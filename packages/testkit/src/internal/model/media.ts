@@ -4,7 +4,7 @@
  * @internal
  */
 import * as Image from "@membercard/domain/Image"
-import * as Either from "effect/Either"
+import { Either } from "effect"
 import type { ImageRecord } from "../../AlipayModel.js"
 import { pad } from "../util.js"
 import { decodeWith, fail, type Handler } from "./handler.js"

@@ -5,8 +5,7 @@
  */
 import type * as Card from "@membercard/domain/Card"
 import * as UpdateSemantics from "@membercard/domain/UpdateSemantics"
-import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import { Either, Option } from "effect"
 import type { MessageRecord } from "../../AlipayModel.js"
 import { cardOf, fail, type Handler, ok, remember, replay } from "./handler.js"
 import { append } from "./state.js"

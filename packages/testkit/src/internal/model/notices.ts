@@ -12,11 +12,7 @@ import * as Notify from "@membercard/signing/Notify"
 import * as Signer from "@membercard/signing/Signer"
 import * as Spi from "@membercard/signing/Spi"
 import * as V2 from "@membercard/signing/V2"
-import * as DateTime from "effect/DateTime"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import { globalValue } from "effect/GlobalValue"
-import * as Redacted from "effect/Redacted"
+import { DateTime, Effect, Either, GlobalValue, Redacted } from "effect"
 import { generateKeyPairSync } from "node:crypto"
 import type {
   CardRecord,
@@ -147,7 +143,7 @@ export const n4Notice = (
  * The key that signs N3 requests in tests, standing for Alipay's fixed mdcode key (whose private half is not
  * ours): generated once per process.
  */
-const mdcodeKeyCache: { key: Keys.PrivateKey | undefined } = globalValue(
+const mdcodeKeyCache: { key: Keys.PrivateKey | undefined } = GlobalValue.globalValue(
   Symbol.for("@membercard/testkit/AlipayModel/mdcodeKey"),
   (): { key: Keys.PrivateKey | undefined } => ({ key: undefined })
 )

@@ -8,7 +8,7 @@
 import * as AlipayDateTime from "@membercard/domain/AlipayDateTime"
 import * as OAuth from "@membercard/domain/OAuth"
 import * as Operations from "@membercard/domain/Operations"
-import * as Either from "effect/Either"
+import { Either } from "effect"
 import type { IssuedTokenRecord, ModelState, Name } from "../../AlipayModel.js"
 import { pad } from "../util.js"
 import { type ModelRejection, rejection } from "./answer.js"

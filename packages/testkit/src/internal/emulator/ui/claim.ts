@@ -7,7 +7,7 @@
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import type { ModelState, TemplateRecord } from "../../../AlipayModel.js"
 import { formOf } from "../../model/handler.js"
 import type { ServerEnv } from "../http.js"

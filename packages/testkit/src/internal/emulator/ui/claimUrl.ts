@@ -7,7 +7,7 @@
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as OpenForm from "@membercard/domain/OpenForm"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import type * as AlipayModel from "../../../AlipayModel.js"
 import type { ServerEnv } from "../http.js"
 

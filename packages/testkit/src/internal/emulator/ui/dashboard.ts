@@ -5,7 +5,7 @@
  * @internal
  */
 import * as OpenForm from "@membercard/domain/OpenForm"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import type { ServerEnv } from "../http.js"
 import { CLAIM_PATH } from "./claimUrl.js"
 import { type Html, html, page, type Part, respond } from "./html.js"

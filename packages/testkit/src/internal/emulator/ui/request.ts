@@ -5,8 +5,7 @@
  */
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
+import { Effect, Option } from "effect"
 
 /** The largest form body the pages read. */
 export const MAX_FORM_BYTES = 64 * 1024

@@ -8,7 +8,7 @@
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Image from "@membercard/domain/Image"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import type { ServerEnv } from "../http.js"
 import { claimPage, submitClaim } from "./claim.js"
 import { CLAIM_PATH } from "./claimUrl.js"

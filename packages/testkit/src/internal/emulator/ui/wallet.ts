@@ -6,7 +6,7 @@
  * @internal
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
-import * as Effect from "effect/Effect"
+import { Effect } from "effect"
 import type { ControlError, ModelState, TemplateRecord, WalletCard, WalletEntry } from "../../../AlipayModel.js"
 import type { ServerEnv } from "../http.js"
 import { barcodeSvg, qrSvg } from "./codes.js"
