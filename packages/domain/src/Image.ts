@@ -9,7 +9,10 @@
  */
 import { Schema } from "effect"
 import * as Ids from "./Ids.js"
+import { contentTypeFor, imageTypes, isVideo } from "./ImageFormat.js"
 import * as Validation from "./Validation.js"
+
+export { contentTypeFor, imageTypes, isVideo } from "./ImageFormat.js"
 
 /** An optional key of a received object: absent, or `null` (read as absent). */
 const optionalReceived = <S extends Schema.Schema.All>(schema: S) =>
@@ -70,17 +73,6 @@ export const frontImageMaxBytes = 1048576
 export const fieldMax = { image_type: 8, image_name: 128, image_pid: 16 } as const
 
 /**
- * Image formats used by this product, plus `mp4` (the doc's video example).
- *
- * UNCONFIRMED: the complete list Alipay accepts; the doc names "jpg or mp4" and the member card product uses
- * bmp, png, jpeg, jpg, gif.
- *
- * @since 0.1.0
- * @category constants
- */
-export const imageTypes = ["bmp", "png", "jpeg", "jpg", "gif", "mp4"] as const
-
-/**
  * `image_type`: the file format.
  *
  * @since 0.1.0
@@ -95,42 +87,12 @@ export const ImageType = Validation.literals(...imageTypes)
 export type ImageType = typeof ImageType.Type
 
 /**
- * Is the type a video (larger size limit)?
- *
- * @since 0.1.0
- * @category guards
- */
-export const isVideo = (type: ImageType): boolean => type === "mp4"
-
-/**
  * Size limit in bytes for a type.
  *
  * @since 0.1.0
  * @category utils
  */
 export const maxBytesFor = (type: ImageType): number => isVideo(type) ? videoMaxBytes : imageMaxBytes
-
-/**
- * MIME content type for the multipart file part.
- *
- * @since 0.1.0
- * @category utils
- */
-export const contentTypeFor = (type: ImageType): string => {
-  switch (type) {
-    case "bmp":
-      return "image/bmp"
-    case "png":
-      return "image/png"
-    case "jpeg":
-    case "jpg":
-      return "image/jpeg"
-    case "gif":
-      return "image/gif"
-    case "mp4":
-      return "video/mp4"
-  }
-}
 
 const startsWith = (bytes: Uint8Array, prefix: ReadonlyArray<number>, offset = 0): boolean =>
   bytes.length >= offset + prefix.length && prefix.every((b, i) => bytes[offset + i] === b)

@@ -167,8 +167,19 @@ export type ResponseSchema<O extends Any> = O["schemas"] extends
  */
 export type SubCodes<O extends Any> = O["subCodes"][number]
 
-/** The schemas of every operation, loaded once, on first use (the module system keeps the loaded module). */
-const loadSchemas = Effect.promise(() => import("./OperationSchemas.js"))
+/**
+ * The schemas of every operation, loaded on first use: the first run awaits the import, later runs have the module
+ * at once (no async step).
+ */
+const loadSchemas: Effect.Effect<typeof OperationSchemas> = (() => {
+  let loaded: Effect.Effect<typeof OperationSchemas> | undefined
+  return Effect.suspend(() =>
+    loaded ?? Effect.map(Effect.promise(() => import("./OperationSchemas.js")), (module) => {
+      loaded = Effect.succeed(module)
+      return module
+    })
+  )
+})()
 
 const make = <
   const Name extends keyof OperationSchemas.ByName,

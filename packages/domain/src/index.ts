@@ -95,6 +95,13 @@ export * as Card from "./Card.js"
 export * as Image from "./Image.js"
 
 /**
+ * image.upload's file formats and their media types, as plain data (no schema).
+ *
+ * @since 0.1.0
+ */
+export * as ImageFormat from "./ImageFormat.js"
+
+/**
  * `alipay.system.oauth.token`: exchange the callback's auth code for the user's access token.
  *
  * @since 0.1.0

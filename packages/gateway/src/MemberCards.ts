@@ -20,7 +20,8 @@ import {
 } from "effect"
 import * as AlipayClient from "./AlipayClient.js"
 import * as AlipayConfig from "./AlipayConfig.js"
-import * as AlipayError from "./AlipayError.js"
+import type * as AlipayError from "./AlipayError.js"
+import * as Failures from "./internal/failures.js"
 import * as Overrides from "./internal/overrides.js"
 
 /**
@@ -45,7 +46,7 @@ export type DocumentedSubCodeOf<Name extends OperationName> = Exclude<
   AlipayError.CommonSubCode
 >
 
-const common: ReadonlyArray<string> = AlipayError.commonSubCodes
+const common: ReadonlyArray<string> = Failures.commonSubCodes
 
 /**
  * The business sub-codes each operation documents (spec §4.x / §7), besides the common `INVALID_PARAMETER` and

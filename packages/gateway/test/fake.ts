@@ -11,7 +11,13 @@ import { Effect, Layer, Redacted, Ref, Schedule } from "effect"
 import { createSign, createVerify, generateKeyPairSync } from "node:crypto"
 import * as AlipayClient from "../src/AlipayClient.js"
 import * as AlipayConfig from "../src/AlipayConfig.js"
+import { preloadAll } from "../src/internal/client.js"
 import * as MemberCards from "../src/MemberCards.js"
+
+// A client loads its protocol module, the table's schemas and the answer classes when it is first made in a
+// process: an async step. The tests here build clients inside forked fibers while driving a `TestClock`, so the
+// modules are loaded once, before any test.
+await Effect.runPromise(preloadAll)
 
 const pair = () =>
   generateKeyPairSync("rsa", {

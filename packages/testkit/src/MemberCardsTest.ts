@@ -253,6 +253,11 @@ export const make: (
 ) => Effect.Effect<{ readonly memberCards: MemberCards.MemberCards.Service; readonly control: Control.Service }> =
   Effect
     .fn("MemberCardsTest.make")(function*(model: AlipayModel.AlipayModel.Service, options?: Options) {
+      // The table's schemas (the gateway's validation runs on them) are loaded here, not inside a call: a test that
+      // drives a `TestClock` never waits on a module load in a request.
+      yield* Effect.forEach(Operations.all, (operation: Operations.Any) => Effect.asVoid(operation.schemas), {
+        discard: true
+      })
       // The model's `execute` without its own span: this call's span (`MemberCardsTest.<operation>`) covers it.
       const execute = ModelInternal.executeOf(model)
       const recordCalls = options?.recordCalls ?? { limit: DEFAULT_CALL_LIMIT }

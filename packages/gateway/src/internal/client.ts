@@ -19,14 +19,16 @@ import {
   Tracer
 } from "effect"
 import { AlipayConfig, type Protocol } from "../AlipayConfig.js"
-import * as AlipayError from "../AlipayError.js"
+import type * as AlipayError from "../AlipayError.js"
+import * as Answers from "./answers.js"
 import * as Deadline from "./deadline.js"
+import * as Failures from "./failures.js"
+import { lazy } from "./lazy.js"
 import { checkUserAuthToken, type Prepared, prepared, withCodec } from "./operation.js"
 import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
-import * as V2 from "./v2.js"
-import * as V3 from "./v3.js"
-import { type Call, type Exchanged, fromHttpClientError, send } from "./wire.js"
+import type * as V2 from "./v2.js"
+import { type Answer, type Call, type Exchanged, type Failure, fromHttpClientError, send } from "./wire.js"
 
 /**
  * Runs one operation: reads the per-call overrides, validates, runs the attempts (timeout each, retried by the
@@ -42,7 +44,7 @@ export type Execute = (
 
 const logFailure = (operation: string) => (error: AlipayError.AlipayError) =>
   Effect.logDebug("Alipay call failed").pipe(
-    Effect.annotateLogs({ operation, error: error._tag, retryable: AlipayError.isRetryable(error) })
+    Effect.annotateLogs({ operation, error: error._tag, retryable: Failures.isRetryable(error) })
   )
 
 const secretsOf = (
@@ -159,14 +161,60 @@ const retryAfterFailure = <A>(
     )
   })
 
+/** What a protocol module gives the client (`v2.ts`, `v3.ts`). */
+interface ProtocolModule {
+  readonly attempt: typeof V2.attempt
+}
+
 /**
- * Builds `execute` once per layer: the client, the signer, the retry policy and every table operation's
- * precomputed data.
+ * The protocol modules (and the signing modules under them) load on demand: importing the client loads neither; a
+ * client loads its configured protocol when it is made, and the other one at the first call that switches to it
+ * (`MemberCards.withProtocol`).
+ */
+const protocolModules: { readonly [P in Protocol]: Effect.Effect<ProtocolModule> } = {
+  v2: lazy(() => import("./v2.js")),
+  v3: lazy(() => import("./v3.js"))
+}
+
+/**
+ * Loads every module a client may load later (both protocols, the table's schemas, the answer classes): for tests
+ * that build clients inside forked fibers while driving a `TestClock`.
+ *
+ * @internal
+ */
+export const preloadAll: Effect.Effect<void> = Effect.all([
+  protocolModules.v2,
+  protocolModules.v3,
+  Effect.forEach(Operations.all, (operation) => prepared(operation).loadCodec, { discard: true }),
+  Answers.preload
+], { concurrency: "unbounded", discard: true })
+
+/**
+ * Builds `execute` once per layer: the client, the signer, the retry policy, the configured protocol's module and
+ * every table operation's precomputed data.
  *
  * @internal
  */
 export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpClient> = Effect.gen(function*() {
   const config = yield* AlipayConfig
+  // What a call needs is loaded here, when the client is made, not at import and not inside a call (a test driving
+  // a `TestClock` never waits on a module load in a request): the configured protocol's module, the table's
+  // schemas (every operation's codecs) and Alipay's answer classes.
+  const [configured] = yield* Effect.all([
+    protocolModules[config.protocol],
+    Effect.forEach(Operations.all, (operation) => prepared(operation).loadCodec, { discard: true }),
+    Answers.preload
+  ], { concurrency: "unbounded" })
+  const protocols: { [P in Protocol]?: ProtocolModule } = { [config.protocol]: configured }
+  const attemptWith = (protocol: Protocol, call: Call): Effect.Effect<Answer, Failure> => {
+    const loaded = protocols[protocol]
+    return loaded !== undefined ?
+      loaded.attempt(config, signer, call) :
+      Effect.flatMap(protocolModules[protocol], (module) => {
+        protocols[protocol] = module
+        return module.attempt(config, signer, call)
+      })
+  }
   const signer = Option.getOrElse(yield* Effect.serviceOption(Signer.Signer), () => Signer.node)
   const base = yield* HttpClient.HttpClient
   // One span per call, ours. The HttpClient's own span is off (see `exchangeWithin`): it would carry the URL (v2 and
@@ -178,7 +226,7 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
   const policy = Retry.policy(config.retrySchedule)
   const configuredAppAuthToken = Option.getOrUndefined(Option.map(config.appAuthToken, Redacted.value))
   const timeoutError = (name: string, timeout: Duration.Duration) => () =>
-    new AlipayError.AlipayTimeoutError({ operation: name, timeoutMillis: Math.round(Duration.toMillis(timeout)) })
+    new Failures.AlipayTimeoutError({ operation: name, timeoutMillis: Math.round(Duration.toMillis(timeout)) })
   // Per operation, once per layer: the failure logger and the configured timeout's error.
   const perOperation = new WeakMap<Prepared, {
     readonly logFailure: (error: AlipayError.AlipayError) => Effect.Effect<void>
@@ -205,7 +253,7 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
         (span): Effect.Effect<unknown, AlipayError.AlipayError> => {
           if (overrides.invalidTimeout !== undefined) {
             return Either.left(
-              new AlipayError.AlipayRequestRejected({
+              new Failures.AlipayRequestRejected({
                 operation: op.name,
                 issues: [{ path: "timeout", message: `"${overrides.invalidTimeout}" is not a positive duration` }]
               })
@@ -237,7 +285,7 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
               random: Context.get(services, Random.Random),
               exchange: (request) => exchangeWithin(client, bounded, call, request, timeout, onTimeout)
             }
-            const attempt = protocol === "v2" ? V2.attempt(config, signer, call) : V3.attempt(config, signer, call)
+            const attempt = attemptWith(protocol, call)
             // a failed attempt's log line belongs to the call's span
             const logFailure = (error: AlipayError.AlipayError) =>
               Effect.withParentSpan(helpers.logFailure(error), span)

@@ -11,43 +11,15 @@
  * @internal
  */
 import { Effect } from "effect"
+import { lazy } from "./lazy.js"
+
+export { lazy, onFirstUse } from "./lazy.js"
 import type * as NotificationsImpl from "./notifications.js"
 import type * as OpenCardCallbackImpl from "./openCardCallback.js"
 import type * as OpenCardSpiImpl from "./openCardSpi.js"
 
 /** Retryable failure text (Alipay delivers again on anything but `success`). */
 export const FAIL = "fail"
-
-/** A module loaded on first use: a memoized import, then the loaded module without an async step. */
-export const lazy = <A>(load: () => Promise<A>): Effect.Effect<A> => {
-  let loaded: Effect.Effect<A> | undefined
-  let pending: Promise<A> | undefined
-  const start = (): Promise<A> =>
-    pending ??= load().then(
-      (module) => {
-        loaded = Effect.succeed(module)
-        return module
-      },
-      (error: unknown) => {
-        // a failed load (a missing file) is a defect of this run; the next run tries again
-        pending = undefined
-        return Promise.reject(error)
-      }
-    )
-  return Effect.suspend(() => loaded ?? Effect.promise(start))
-}
-
-/**
- * An effect built from a lazily loaded module, once: the first run loads the module and builds the effect, every
- * later run is the built effect itself.
- */
-export const onFirstUse = <M, A, E, R>(
-  module: Effect.Effect<M>,
-  build: (module: M) => Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R> => {
-  let built: Effect.Effect<A, E, R> | undefined
-  return Effect.suspend(() => built ?? Effect.flatMap(module, (m) => (built ??= build(m))))
-}
 
 /** `Notifications.httpApp` / `mdcodeHttpApp`. */
 export const notifications: Effect.Effect<typeof NotificationsImpl> = lazy(() => import("./notifications.js"))

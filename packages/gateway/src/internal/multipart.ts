@@ -1,4 +1,4 @@
-import * as Image from "@membercard/domain/Image"
+import * as ImageFormat from "@membercard/domain/ImageFormat"
 import { isRecord, str } from "./wire.js"
 
 /** @internal */
@@ -9,7 +9,7 @@ export interface FilePart {
   readonly type: string
 }
 
-const imageTypes: ReadonlyArray<Image.ImageType> = Image.imageTypes
+const imageTypes: ReadonlyArray<ImageFormat.ImageFormat> = ImageFormat.imageTypes
 
 const isFile = (u: unknown): u is Uint8Array | { readonly bytes: Uint8Array } =>
   u instanceof Uint8Array || (isRecord(u) && u["bytes"] instanceof Uint8Array)
@@ -39,7 +39,7 @@ export const splitFiles = (wire: Readonly<Record<string, unknown>>): {
         bytes,
         filename: str(meta["file_name"]) ?? `${str(wire["image_name"]) ?? key}.${ext ?? "bin"}`,
         type: str(meta["content_type"]) ??
-          (known === undefined ? "application/octet-stream" : Image.contentTypeFor(known))
+          (known === undefined ? "application/octet-stream" : ImageFormat.contentTypeFor(known))
       })
     } else {
       fields[key] = value

@@ -3,7 +3,8 @@ import type * as OperationSchemas from "@membercard/domain/OperationSchemas"
 import * as Validation from "@membercard/domain/Validation"
 import { Effect, Either, ParseResult, Schema, type SchemaAST as AST } from "effect"
 import type { Protocol } from "../AlipayConfig.js"
-import * as AlipayError from "../AlipayError.js"
+import type * as AlipayError from "../AlipayError.js"
+import * as Failures from "./failures.js"
 import { decodeError, isRecord } from "./wire.js"
 
 /**
@@ -60,10 +61,10 @@ export interface SpanOptions {
 
 const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
 
-const common: ReadonlyArray<string> = AlipayError.commonSubCodes
+const common: ReadonlyArray<string> = Failures.commonSubCodes
 
 const rejected = (operation: string, error: ParseResult.ParseError) =>
-  new AlipayError.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
+  new Failures.AlipayRequestRejected({ operation, issues: Validation.issuesFromParseError(error) })
 
 /**
  * A schema failure as text without the values Alipay sent (`actual …` may be a token or personal data): paths and
@@ -183,7 +184,7 @@ const makeCodec = (
       if (Either.isLeft(encoded)) return Either.left(rejected(name, encoded.left))
       const wire = encoded.right
       return isRecord(wire) ? Either.right(wire) : Either.left(
-        new AlipayError.AlipayRequestRejected({
+        new Failures.AlipayRequestRejected({
           operation: name,
           issues: [{ path: "", message: "the request must encode to an object" }]
         })
@@ -219,7 +220,11 @@ const make = (operation: Operations.Any): Prepared => {
     retries: operation.retry !== "unsafe-write",
     documented: operation.subCodes.filter((code) => !common.includes(code)),
     codec: () => codec,
-    loadCodec: Effect.map(operation.schemas, (schemas) => codec ??= makeCodec(name, schemas)),
+    loadCodec: Effect.suspend(() =>
+      codec !== undefined
+        ? Effect.succeed(codec)
+        : Effect.map(operation.schemas, (schemas) => codec ??= makeCodec(name, schemas))
+    ),
     spanName: `MemberCards.${name}`,
     spanOptions: { v2: span("v2"), v3: span("v3") }
   }
@@ -266,7 +271,7 @@ export const checkUserAuthToken = (
 ): Either.Either<string | undefined, AlipayError.AlipayRequestRejected> =>
   op.userAuthToken && (token === undefined || token.trim() === "")
     ? Either.left(
-      new AlipayError.AlipayRequestRejected({
+      new Failures.AlipayRequestRejected({
         operation: op.name,
         issues: [{
           path: "auth_token",

@@ -1,15 +1,16 @@
 import { Schedule } from "effect"
-import * as AlipayError from "../AlipayError.js"
+import type * as AlipayError from "../AlipayError.js"
+import * as Failures from "./failures.js"
 
 /**
  * The retry policy of a client, built once per layer: the configured schedule, continued only while the failure
- * is retryable (`AlipayError.isRetryable`, which reads the domain catalogue for Alipay's answers).
+ * is retryable (`Failures.isRetryable`, which reads the domain catalogue for Alipay's answers).
  *
  * @internal
  */
 export const policy = (
   schedule: Schedule.Schedule<unknown, AlipayError.AlipayError>
-): Schedule.Schedule<unknown, AlipayError.AlipayError> => Schedule.whileInput(schedule, AlipayError.isRetryable)
+): Schedule.Schedule<unknown, AlipayError.AlipayError> => Schedule.whileInput(schedule, Failures.isRetryable)
 
 /**
  * Whether an operation retries a failure: the catalogue says the failure is transient and the operation's retry
@@ -18,4 +19,4 @@ export const policy = (
  * @internal
  */
 export const decides = (retries: boolean, error: AlipayError.AlipayError): boolean =>
-  retries && AlipayError.isRetryable(error)
+  retries && Failures.isRetryable(error)

@@ -4,7 +4,7 @@ import * as V2 from "@membercard/signing/V2"
 import * as V2Response from "@membercard/signing/V2Response"
 import { Effect, Either, Option } from "effect"
 import type { Resolved } from "../AlipayConfig.js"
-import * as AlipayError from "../AlipayError.js"
+import * as Answers from "./answers.js"
 import { type FilePart, splitFiles, toFormData } from "./multipart.js"
 import {
   annotateTrace,
@@ -159,7 +159,7 @@ export const attempt = (
     const code = str(node["code"])
     // Failures: `error_response`, or a code other than 10000. oauth.token answers success without `code`.
     if (verified.isErrorResponse || (code !== undefined && code !== "10000")) {
-      return yield* Effect.fail(AlipayError.fromAlipayAnswer({
+      return yield* Answers.fail({
         protocol: "v2",
         operation: name,
         traceId,
@@ -167,7 +167,7 @@ export const attempt = (
         msg: echo(call, str(node["msg"])) ?? "",
         subCode: echo(call, str(node["sub_code"])),
         subMsg: echo(call, str(node["sub_msg"]))
-      }, op.documented))
+      }, op.documented)
     }
     // The business fields are the node minus the gateway's `code` / `msg` (spec §2.1).
     const { code: _code, msg: _msg, ...business } = node

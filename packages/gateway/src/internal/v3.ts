@@ -4,7 +4,7 @@ import * as Signer from "@membercard/signing/Signer"
 import * as V3 from "@membercard/signing/V3"
 import { Effect, Either, Option } from "effect"
 import type { Resolved } from "../AlipayConfig.js"
-import * as AlipayError from "../AlipayError.js"
+import * as Answers from "./answers.js"
 import { type FilePart, splitFiles, toFormData } from "./multipart.js"
 import {
   annotateTrace,
@@ -138,14 +138,14 @@ const answerOf = (
   traceId: string | undefined,
   raw: string,
   verified: Either.Either<unknown, VerifyError>
-): Either.Either<Answer, Failure> => {
+): Effect.Effect<Answer, Failure> => {
   const name = call.op.name
   if (Either.isLeft(verified)) return Either.left(verifyFailure(name, traceId)(verified.left))
   if (status >= 400) {
     const body = Either.getOrUndefined(parseJson(raw))
     const v3Code = isRecord(body) ? str(body["code"]) : undefined
     if (!isRecord(body) || v3Code === undefined) return Either.left(httpError(call, traceId, status, raw))
-    return Either.left(AlipayError.fromAlipayAnswer({
+    return Answers.fail({
       protocol: "v3",
       operation: name,
       traceId,
@@ -153,7 +153,7 @@ const answerOf = (
       message: echo(call, str(body["message"])) ?? "",
       httpStatus: status,
       links: linksOf(call, body["links"])
-    }, call.op.documented))
+    }, call.op.documented)
   }
   let content = raw
   if (unsigned.encrypt && Option.isSome(config.aesKey) && raw.trim() !== "" && !raw.trimStart().startsWith("{")) {

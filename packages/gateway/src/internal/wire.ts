@@ -6,7 +6,8 @@ import type * as SigningError from "@membercard/signing/SigningError"
 import * as V3 from "@membercard/signing/V3"
 import { type Clock, Context, DefaultServices, Effect, Either, Random, type Tracer } from "effect"
 import { randomUUID } from "node:crypto"
-import * as AlipayError from "../AlipayError.js"
+import type * as AlipayError from "../AlipayError.js"
+import * as Failures from "./failures.js"
 import { depthExceeds, MAX_ANSWER_DEPTH } from "./jsonDepth.js"
 import type { Prepared } from "./operation.js"
 import { scrub } from "./overrides.js"
@@ -123,7 +124,7 @@ export const withTrace = (traceId: string | undefined) => traceId === undefined 
 
 /** @internal */
 export const signingFailed = (name: string) => (error: SigningError.SigningFailed) =>
-  new AlipayError.AlipayTransportError({
+  new Failures.AlipayTransportError({
     operation: name,
     reason: "Encode",
     description: `could not sign the request: ${error.reason}`
@@ -136,7 +137,7 @@ export const signatureError = (
   reason: AlipayError.AlipaySignatureError["reason"],
   description: string
 ): AlipayError.AlipaySignatureError =>
-  new AlipayError.AlipaySignatureError({ operation, ...withTrace(traceId), reason, description })
+  new Failures.AlipaySignatureError({ operation, ...withTrace(traceId), reason, description })
 
 /** @internal */
 export const decodeError = (
@@ -145,7 +146,7 @@ export const decodeError = (
   reason: AlipayError.AlipayDecodeError["reason"],
   description: string
 ): AlipayError.AlipayDecodeError =>
-  new AlipayError.AlipayDecodeError({ operation, ...withTrace(traceId), reason, description })
+  new Failures.AlipayDecodeError({ operation, ...withTrace(traceId), reason, description })
 
 /**
  * An HTTP status the protocol does not explain, with a scrubbed preview of the body.
@@ -158,7 +159,7 @@ export const httpError = (
   status: number,
   raw: string
 ): AlipayError.AlipayHttpError =>
-  new AlipayError.AlipayHttpError({
+  new Failures.AlipayHttpError({
     operation: call.op.name,
     ...withTrace(traceId),
     status,
@@ -181,7 +182,7 @@ export const fromHttpClientError = (call: Call) =>
     : error.cause === undefined
     ? error.description
     : `${error.description} (${cause})`
-  return new AlipayError.AlipayTransportError({
+  return new Failures.AlipayTransportError({
     operation: call.op.name,
     reason: error._tag === "RequestError" ? error.reason : "ReadBody",
     description: scrub(description, call.secrets)
