@@ -118,6 +118,10 @@ export const isRetried = (operation: Operations.Any, error: AlipayError.AlipayEr
  * Builds the client from the resolved configuration and an `HttpClient`. Uses the `Signer` from the context when
  * one is provided (e.g. a WebCrypto signer), else node:crypto.
  *
+ * Building it loads what calls need and importing the module does not (the table's schemas, the v2 and v3
+ * protocol code, Alipay's answer classes): the first build in a process awaits those module loads, later builds
+ * and every call have no such step. In a test that drives a `TestClock`, build the client before forking calls.
+ *
  * @since 0.1.0
  * @category constructors
  */

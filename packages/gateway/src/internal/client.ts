@@ -28,7 +28,7 @@ import { checkUserAuthToken, type Prepared, prepared, withCodec } from "./operat
 import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
 import type * as V2 from "./v2.js"
-import { type Answer, type Call, type Exchanged, type Failure, fromHttpClientError, send } from "./wire.js"
+import { type Call, type Exchanged, fromHttpClientError, send } from "./wire.js"
 
 /**
  * Runs one operation: reads the per-call overrides, validates, runs the attempts (timeout each, retried by the
@@ -167,9 +167,8 @@ interface ProtocolModule {
 }
 
 /**
- * The protocol modules (and the signing modules under them) load on demand: importing the client loads neither; a
- * client loads its configured protocol when it is made, and the other one at the first call that switches to it
- * (`MemberCards.withProtocol`).
+ * The protocol modules (and the signing modules under them) are not on the import path: a client loads both when
+ * it is made (a call may switch protocol with `MemberCards.withProtocol`, and no call should wait on a module load).
  */
 const protocolModules: { readonly [P in Protocol]: Effect.Effect<ProtocolModule> } = {
   v2: lazy(() => import("./v2.js")),
@@ -177,8 +176,8 @@ const protocolModules: { readonly [P in Protocol]: Effect.Effect<ProtocolModule>
 }
 
 /**
- * Loads every module a client may load later (both protocols, the table's schemas, the answer classes): for tests
- * that build clients inside forked fibers while driving a `TestClock`.
+ * Loads every module a client loads when it is made (the protocols, the table's schemas, the answer classes): for
+ * tests that build clients inside forked fibers while driving a `TestClock`.
  *
  * @internal
  */
@@ -198,23 +197,14 @@ export const preloadAll: Effect.Effect<void> = Effect.all([
 export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpClient> = Effect.gen(function*() {
   const config = yield* AlipayConfig
   // What a call needs is loaded here, when the client is made, not at import and not inside a call (a test driving
-  // a `TestClock` never waits on a module load in a request): the configured protocol's module, the table's
-  // schemas (every operation's codecs) and Alipay's answer classes.
-  const [configured] = yield* Effect.all([
-    protocolModules[config.protocol],
+  // a `TestClock` never waits on a module load in a request): the protocol modules, the table's schemas (every
+  // operation's codecs) and Alipay's answer classes.
+  const [v2, v3] = yield* Effect.all([
+    protocolModules.v2,
+    protocolModules.v3,
     Effect.forEach(Operations.all, (operation) => prepared(operation).loadCodec, { discard: true }),
     Answers.preload
   ], { concurrency: "unbounded" })
-  const protocols: { [P in Protocol]?: ProtocolModule } = { [config.protocol]: configured }
-  const attemptWith = (protocol: Protocol, call: Call): Effect.Effect<Answer, Failure> => {
-    const loaded = protocols[protocol]
-    return loaded !== undefined ?
-      loaded.attempt(config, signer, call) :
-      Effect.flatMap(protocolModules[protocol], (module) => {
-        protocols[protocol] = module
-        return module.attempt(config, signer, call)
-      })
-  }
   const signer = Option.getOrElse(yield* Effect.serviceOption(Signer.Signer), () => Signer.node)
   const base = yield* HttpClient.HttpClient
   // One span per call, ours. The HttpClient's own span is off (see `exchangeWithin`): it would carry the URL (v2 and
@@ -285,7 +275,7 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
               random: Context.get(services, Random.Random),
               exchange: (request) => exchangeWithin(client, bounded, call, request, timeout, onTimeout)
             }
-            const attempt = attemptWith(protocol, call)
+            const attempt = (protocol === "v2" ? v2 : v3).attempt(config, signer, call)
             // a failed attempt's log line belongs to the call's span
             const logFailure = (error: AlipayError.AlipayError) =>
               Effect.withParentSpan(helpers.logFailure(error), span)
