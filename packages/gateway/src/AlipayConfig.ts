@@ -5,9 +5,8 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Aes from "@membercard/signing/Aes"
-import type * as Cert from "@membercard/signing/Cert"
-import * as Keys from "@membercard/signing/Keys"
+import type * as Aes from "@membercard/signing/Aes"
+import type * as Keys from "@membercard/signing/Keys"
 import type { SignType } from "@membercard/signing/Signer"
 import {
   Config,
@@ -23,6 +22,7 @@ import {
   Schema
 } from "effect"
 import type { AlipayError } from "./AlipayError.js"
+import * as SigningModules from "./internal/signingModules.js"
 
 /**
  * `production` or `sandbox`; decides the default URLs.
@@ -229,15 +229,14 @@ const fail = (field: Field, reason: string, fromEnv: boolean) =>
     fromEnv ? { field, variable: envVariables[field], reason } : { field, reason }
   )
 
-/** Certificate mode only: `Cert` (and its DER reader) load on first use, off the cold-import path of key mode. */
-const loadCert: Effect.Effect<typeof Cert> = Effect.promise(() => import("@membercard/signing/Cert"))
-
 const resolveWith = (options: Options, fromEnv: boolean): Effect.Effect<Resolved, AlipayConfigError> =>
   Effect.gen(function*() {
     if (options.appId.trim().length === 0) return yield* fail("appId", "must not be empty", fromEnv)
     const environment = options.environment ?? "production"
+    // the signing modules load here, not at import (`Cert` only in certificate mode)
+    const keys = yield* SigningModules.keys
     const privateKey = yield* Either.mapLeft(
-      Keys.parsePrivateKey(options.appPrivateKey),
+      keys.parsePrivateKey(options.appPrivateKey),
       (e) => fail("appPrivateKey", `the app private key (应用私钥) is unusable: ${e.message}`, fromEnv)
     )
     const hasKey = options.alipayPublicKey !== undefined
@@ -253,12 +252,12 @@ const resolveWith = (options: Options, fromEnv: boolean): Effect.Effect<Resolved
     let certSns: Option.Option<CertSns> = Option.none()
     if (options.alipayPublicKey !== undefined) {
       alipayPublicKey = yield* Either.mapLeft(
-        Keys.parsePublicKey(options.alipayPublicKey),
+        keys.parsePublicKey(options.alipayPublicKey),
         (e) => fail("alipayPublicKey", `Alipay's public key (支付宝公钥) is unusable: ${e.message}`, fromEnv)
       )
     } else if (options.certificates !== undefined) {
       const certs = options.certificates
-      const cert = yield* loadCert
+      const cert = yield* SigningModules.cert
       const appCertSn = yield* Either.mapLeft(
         cert.certSn(certs.appCert),
         (e) => fail("appCert", `the app certificate is unusable: ${e.message}`, fromEnv)
@@ -285,9 +284,10 @@ const resolveWith = (options: Options, fromEnv: boolean): Effect.Effect<Resolved
     }
     let aesKey: Option.Option<Aes.AesKey> = Option.none()
     if (options.encryptKey !== undefined) {
+      const aes = yield* SigningModules.aes
       aesKey = Option.some(
         yield* Either.mapLeft(
-          Aes.parseAesKey(options.encryptKey),
+          aes.parseAesKey(options.encryptKey),
           (e) => fail("encryptKey", `the AES key (接口内容加密密钥) is unusable: ${e.reason}`, fromEnv)
         )
       )

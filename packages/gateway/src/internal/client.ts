@@ -27,6 +27,7 @@ import { lazy } from "./lazy.js"
 import { checkUserAuthToken, type Prepared, prepared, withCodec } from "./operation.js"
 import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
+import * as SigningModules from "./signingModules.js"
 import type * as V2 from "./v2.js"
 import { type Call, type Exchanged, fromHttpClientError, send } from "./wire.js"
 
@@ -176,12 +177,16 @@ const protocolModules: { readonly [P in Protocol]: Effect.Effect<ProtocolModule>
 }
 
 /**
- * Loads every module a client loads when it is made (the protocols, the table's schemas, the answer classes): for
- * tests that build clients inside forked fibers while driving a `TestClock`.
+ * Loads every module a configuration and a client load when they are made (the signing modules, the protocols, the
+ * table's schemas, the answer classes): for tests that build clients inside forked fibers while driving a
+ * `TestClock`.
  *
  * @internal
  */
 export const preloadAll: Effect.Effect<void> = Effect.all([
+  SigningModules.keys,
+  SigningModules.aes,
+  SigningModules.cert,
   protocolModules.v2,
   protocolModules.v3,
   Effect.forEach(Operations.all, (operation) => prepared(operation).loadCodec, { discard: true }),
