@@ -1,8 +1,10 @@
 /**
  * The operation table: one value per member card API (spec §1 rows 1–13), pure data. The gateway executes
  * operations over v2 or v3 with it; the wire emulator routes requests with `byV2Method` / `byV3Route`.
- * Its length is the table's: one entry per operation (v2 method and encoding, v3 verb, path and encoding,
- * schemas); splitting it would give operations more than one owner.
+ * Its length is the table's: one entry per operation (v2 method and encoding, v3 verb, path and encoding, retry
+ * class, sub-codes); splitting it would give operations more than one owner. The request and response schemas are
+ * the table's other half, `OperationSchemas`: each row takes its types from it by name, and loads it on first use
+ * (`schemas`), so that importing the table builds no schema.
  *
  * @since 0.1.0
  */
