@@ -3,7 +3,7 @@ import * as Operations from "@membercard/domain/Operations"
 import * as AlipayClient from "@membercard/gateway/AlipayClient"
 import * as AlipayError from "@membercard/gateway/AlipayError"
 import { MemberCards, withAppAuthToken } from "@membercard/gateway/MemberCards"
-import { Duration, Effect, Either, FastCheck, Fiber, Option, Redacted, TestClock } from "effect"
+import { Cause, Duration, Effect, Either, Exit, FastCheck, Fiber, Option, Redacted, TestClock } from "effect"
 import * as AlipayModel from "../src/AlipayModel.js"
 import * as MemberCardsTest from "../src/MemberCardsTest.js"
 import * as TestNow from "../src/TestNow.js"
@@ -66,6 +66,19 @@ describe("MemberCardsTest: validation like the gateway", () => {
         S.template({ write_off_type: "mdqrcode", mdcode_notify_conf: { url: "https://merchant.example/md" } })
       )
       expect(ok.template_id.length).toBe(32)
+    }).pipe(fake()))
+})
+
+describe("MemberCardsTest: no module load inside a call", () => {
+  it.effect("once the fake is built, the gateway's validation of every operation runs without an async step", () =>
+    Effect.gen(function*() {
+      yield* MemberCards
+      for (const op of Operations.all) {
+        // a synchronous run fails (AsyncFiberException) if the validation had to await a module load
+        const exit = Effect.runSyncExit(AlipayClient.validateRequest(op, {} as never, Redacted.make("token")))
+        expect(exit._tag).toBe("Failure")
+        expect(Exit.isFailure(exit) && Cause.failureOption(exit.cause)._tag).toBe("Some")
+      }
     }).pipe(fake()))
 })
 
