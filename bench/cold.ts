@@ -7,7 +7,10 @@
  * - what our packages ADD on top of the baseline (imported in the same process, after it), for the deep imports
  *   wiring needs (`@membercard/gateway/MemberCards` + `AlipayClient` + `AlipayConfig`) and for the barrel
  *   `@membercard/gateway`; as a share of alipay-sdk's whole import (target ≤ 0.2 for both);
- * - `import("alipay-sdk")` alone; the gateway barrel and `MemberCards` alone (against alipay-sdk's import).
+ * - `import("alipay-sdk")` alone; the gateway barrel and `MemberCards` alone (against alipay-sdk's import);
+ * - the deep imports plus the first build of the client's layers (key mode): a client loads the table's schemas,
+ *   the protocol code and Alipay's answer classes when it is made, so this is what a program that makes one at
+ *   start pays (informational: `cold_first_build_ms`, `cold_added_plus_first_build_ms_deep`).
  *
  * A module-load trace (a `load` hook, `module.register`) lists every module the deep and the barrel import load on
  * top of the baseline, with its size: `meta.added_modules` in the results, and printed to stderr.
@@ -16,6 +19,7 @@
  *   pnpm build && pnpm exec tsx bench/cold.ts --modules     only the module list (nothing written)
  */
 import { spawnSync } from "node:child_process"
+import { generateKeyPairSync } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -145,6 +149,42 @@ const importIn = (
     heapMb: out.heap / 2 ** 20,
     rssMb: out.rss / 2 ** 20
   }
+}
+
+/** Import plus first build: the deep imports, then `MemberCards` + `AlipayClient` + `AlipayConfig` built once. */
+interface BuildSample {
+  /** ms of the deep imports, after the baseline */
+  readonly importMs: number
+  /** ms of the first build of the three layers (key mode, keys parsed; what the client loads when it is made) */
+  readonly buildMs: number
+}
+
+/**
+ * A fresh process imports the baseline, then the deep imports, then builds the client's layers once (an
+ * `HttpClient` that is never called, the keys `keys.json` in `dir` holds): what a program that makes a client at
+ * start pays, since a client loads the table's schemas, the protocol code and Alipay's answer classes when it is
+ * made rather than at import.
+ */
+const firstBuildIn = (dir: string): BuildSample => {
+  const script = `for (const s of ${JSON.stringify(BASELINE)}) await import(s);` +
+    `const t0 = performance.now();` +
+    `const modules = []; for (const s of ${JSON.stringify(DEEP)}) modules.push(await import(s));` +
+    `const [MemberCards, AlipayClient, AlipayConfig] = modules;` +
+    `const t1 = performance.now();` +
+    `const { Effect, Layer, Redacted } = await import("effect");` +
+    `const HttpClient = await import("@effect/platform/HttpClient");` +
+    `const keys = JSON.parse((await import("node:fs")).readFileSync("keys.json", "utf8"));` +
+    `const http = Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.die("not called")));` +
+    `const config = AlipayConfig.layer({ appId: "2021000000000001", appPrivateKey: Redacted.make(keys.app),` +
+    ` alipayPublicKey: Redacted.make(keys.alipay) });` +
+    `const live = MemberCards.layer.pipe(Layer.provide(AlipayClient.layer), Layer.provide(config), Layer.provide(http));` +
+    `const t2 = performance.now();` +
+    `await Effect.runPromise(Effect.scoped(Layer.build(live)));` +
+    `const t3 = performance.now();` +
+    `process.stdout.write(JSON.stringify({ importMs: t1 - t0, buildMs: t3 - t2 }))`
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" })
+  if (result.status !== 0) throw new Error(`first build failed: ${result.stderr}`)
+  return JSON.parse(result.stdout) as BuildSample
 }
 
 /** One module loaded on top of the baseline. */
@@ -312,8 +352,17 @@ export const runCold = (options: ColdOptions = {}): ColdResults => {
       cold_import_member_cards_vs_alipay_sdk_ratio: []
     }
     const baseline: Array<number> = []
+    const builds: Array<BuildSample> = []
+    const pem = (kind: "private" | "public"): string => {
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      return kind === "private"
+        ? String(privateKey.export({ type: "pkcs8", format: "pem" }))
+        : String(publicKey.export({ type: "spki", format: "pem" }))
+    }
+    fs.writeFileSync(path.join(dir, "keys.json"), JSON.stringify({ app: pem("private"), alipay: pem("public") }))
     progress(`cold import: ${rounds} rounds of fresh node processes`)
     for (const c of names) importIn(dir, cases[c].first, cases[c].then) // fill the OS file cache
+    firstBuildIn(dir)
     for (let r = 0; r < rounds; r++) {
       const t0 = nowMs()
       spawnSync(process.execPath, ["-e", ""], { cwd: dir })
@@ -323,6 +372,7 @@ export const runCold = (options: ColdOptions = {}): ColdResults => {
       const got: Partial<Record<Case, Sample>> = {}
       for (const c of order) got[c] = importIn(dir, cases[c].first, cases[c].then)
       for (const c of order) samples[c].push(got[c]!)
+      builds.push(firstBuildIn(dir))
       const sdk = got.alipay_sdk!.importMs
       ratios["cold_added_vs_alipay_sdk_deep"]!.push(got.baseline_then_deep!.addedMs / sdk)
       ratios["cold_added_vs_alipay_sdk_barrel"]!.push(got.baseline_then_barrel!.addedMs / sdk)
@@ -339,6 +389,8 @@ export const runCold = (options: ColdOptions = {}): ColdResults => {
       figures[`cold_rss_mb_${c}`] = round(median(samples[c].map((s) => s.rssMb)), 1)
     }
     figures["cold_process_ms_empty_node"] = round(median(baseline), 1)
+    figures["cold_first_build_ms"] = round(median(builds.map((b) => b.buildMs)), 1)
+    figures["cold_added_plus_first_build_ms_deep"] = round(median(builds.map((b) => b.importMs + b.buildMs)), 1)
     for (const [key, values] of Object.entries(ratios)) figures[key] = round(median(values), 2)
 
     const { added, figures: traced } = traceAdded(dir, Math.min(rounds, 5))
@@ -348,7 +400,8 @@ export const runCold = (options: ColdOptions = {}): ColdResults => {
         ...machine(),
         rounds,
         how: "fresh `node --input-type=module -e` per sample; import time measured inside the process; " +
-          "added = the time of the second list of imports, after the baseline, in the same process",
+          "added = the time of the second list of imports, after the baseline, in the same process; " +
+          "first build = building MemberCards + AlipayClient + AlipayConfig once after the deep imports (key mode)",
         baseline: BASELINE,
         deep: DEEP,
         barrel: BARREL,
