@@ -1,6 +1,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Tracer } from "effect"
+import { Context, Effect, Exit, Fiber, Option, Tracer } from "effect"
 import { v3Success, withFake } from "./fake.js"
 import { callByName } from "./samples.js"
 
@@ -8,6 +8,8 @@ interface Recorded {
   readonly name: string
   readonly parent: string | undefined
   readonly attributes: Map<string, unknown>
+  readonly links: ReadonlyArray<Tracer.SpanLink>
+  readonly ended: Array<Exit.Exit<unknown, unknown>>
 }
 
 /** A tracer that records each span with its parent's name. */
@@ -19,7 +21,8 @@ const recording = (spans: Array<Recorded>): Tracer.Tracer =>
         onNone: () => undefined,
         onSome: (p) => (p._tag === "Span" ? p.name : p.spanId)
       })
-      spans.push({ name, parent: parentName, attributes })
+      const ended: Array<Exit.Exit<unknown, unknown>> = []
+      spans.push({ name, parent: parentName, attributes, links, ended })
       return {
         _tag: "Span",
         name,
@@ -32,7 +35,9 @@ const recording = (spans: Array<Recorded>): Tracer.Tracer =>
         links,
         sampled: true,
         kind,
-        end: () => undefined,
+        end: (_endTime, exit) => {
+          ended.push(exit)
+        },
         attribute: (key, value) => {
           attributes.set(key, value)
         },
@@ -91,5 +96,63 @@ describe("spans of a call", () => {
       const { result } = yield* run(spans).pipe(Effect.withTracerEnabled(false))
       expect(result._tag).toBe("Right")
       expect(spans).toEqual([])
+    }))
+
+  it.live("the fiber's span annotations and links are on the call's span, which ends once with the call's exit", () =>
+    Effect.gen(function*() {
+      const spans: Array<Recorded> = []
+      const external = Tracer.externalSpan({ spanId: "upstream-span", traceId: "upstream-trace" })
+      const { result } = yield* withFake(
+        () => v3Success({ card_info: { biz_card_no: "000001", point: "1" } }),
+        (cards) =>
+          callByName(cards, "cardQuery").pipe(
+            Effect.annotateSpans("tenant", "t-42"),
+            Effect.linkSpans(external, { why: "batch" })
+          ),
+        { timeout: "5 seconds" }
+      ).pipe(Effect.withTracer(recording(spans)))
+      expect(result._tag).toBe("Right")
+      const call = spans.find((span) => span.name === "MemberCards.cardQuery")!
+      expect(call.attributes.get("tenant")).toBe("t-42")
+      expect(call.attributes.get("alipay.operation")).toBe("cardQuery")
+      expect(call.links.map((link) => [link.span.spanId, link.attributes["why"]])).toEqual([["upstream-span", "batch"]])
+      expect(call.ended.length).toBe(1)
+      expect(Exit.isSuccess(call.ended[0]!)).toBe(true)
+    }))
+
+  it.live("a parent span that disables propagation is skipped, as Effect.useSpan skips it", () =>
+    Effect.gen(function*() {
+      const spans: Array<Recorded> = []
+      const { result } = yield* withFake(
+        () => v3Success({ card_info: { biz_card_no: "000001", point: "1" } }),
+        (cards) =>
+          Effect.useSpan(
+            "hidden",
+            { context: Context.make(Tracer.DisablePropagation, true) },
+            (hidden) => callByName(cards, "cardQuery").pipe(Effect.withParentSpan(hidden))
+          ).pipe(Effect.withSpan("app.request")),
+        { timeout: "5 seconds" }
+      ).pipe(Effect.withTracer(recording(spans)))
+      expect(result._tag).toBe("Right")
+      expect(spans.find((span) => span.name === "MemberCards.cardQuery")?.parent).toBe("app.request")
+    }))
+
+  it.live("an interrupted call ends its span with the interruption", () =>
+    Effect.gen(function*() {
+      const spans: Array<Recorded> = []
+      yield* withFake(
+        () => ({ _tag: "Hang" }),
+        (cards) =>
+          Effect.gen(function*() {
+            const fiber = yield* Effect.fork(callByName(cards, "cardQuery"))
+            yield* Effect.sleep("50 millis")
+            yield* Fiber.interrupt(fiber)
+            return "interrupted"
+          }),
+        { timeout: "5 seconds" }
+      ).pipe(Effect.withTracer(recording(spans)))
+      const call = spans.find((span) => span.name === "MemberCards.cardQuery")!
+      expect(call.ended.length).toBe(1)
+      expect(Exit.isInterrupted(call.ended[0]!)).toBe(true)
     }))
 })

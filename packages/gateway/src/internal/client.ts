@@ -28,6 +28,7 @@ import { checkUserAuthToken, type Prepared, prepared, withCodec } from "./operat
 import { currentOverrides } from "./overrides.js"
 import * as Retry from "./retry.js"
 import * as SigningModules from "./signingModules.js"
+import * as Span from "./span.js"
 import type * as V2 from "./v2.js"
 import { type Call, type Exchanged, fromHttpClientError, send } from "./wire.js"
 
@@ -243,7 +244,7 @@ export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpC
     return Effect.withFiberRuntime((fiber) => {
       const overrides = fiber.getFiberRef(currentOverrides)
       const protocol: Protocol = overrides.protocol ?? config.protocol
-      return Effect.useSpan(
+      return Span.useSpan(
         op.spanName,
         protocol === "v2" ? op.spanOptions.v2 : op.spanOptions.v3,
         (span): Effect.Effect<unknown, AlipayError.AlipayError> => {
