@@ -195,8 +195,8 @@ export const preloadAll: Effect.Effect<void> = Effect.all([
 ], { concurrency: "unbounded", discard: true })
 
 /**
- * Builds `execute` once per layer: the client, the signer, the retry policy, the configured protocol's module and
- * every table operation's precomputed data.
+ * Builds `execute` once per layer: the client, the signer, the retry policy, the protocol modules, the table's
+ * schemas and every table operation's precomputed data.
  *
  * @internal
  */
