@@ -178,21 +178,31 @@ const protocolModules: { readonly [P in Protocol]: Effect.Effect<ProtocolModule>
 }
 
 /**
- * Loads every module a configuration and a client load when they are made (the signing modules, the protocols, the
- * table's schemas, the answer classes): for tests that build clients inside forked fibers while driving a
- * `TestClock`.
+ * What a client loads when it is made, not at import and not inside a call (a test driving a `TestClock` never
+ * waits on a module load in a request): the protocol modules, the table's schemas and Alipay's answer classes. An
+ * operation's codecs are made at its first call, from the loaded schemas, without an async step (~0.5 ms each; a
+ * program that calls three operations does not compile fourteen).
+ */
+const clientModules = Effect.map(
+  Effect.all([
+    protocolModules.v2,
+    protocolModules.v3,
+    Effect.forEach(Operations.all, (operation: Operations.Any) => Effect.asVoid(operation.schemas), { discard: true }),
+    Answers.preload
+  ], { concurrency: "unbounded" }),
+  ([v2, v3]) => ({ v2, v3 })
+)
+
+/**
+ * Loads every module a configuration and a client load when they are made (the signing modules, then
+ * {@link clientModules}): for tests that build clients inside forked fibers while driving a `TestClock`.
  *
  * @internal
  */
-export const preloadAll: Effect.Effect<void> = Effect.all([
-  SigningModules.keys,
-  SigningModules.aes,
-  SigningModules.cert,
-  protocolModules.v2,
-  protocolModules.v3,
-  Effect.forEach(Operations.all, (operation) => prepared(operation).loadCodec, { discard: true }),
-  Answers.preload
-], { concurrency: "unbounded", discard: true })
+export const preloadAll: Effect.Effect<void> = Effect.all(
+  [SigningModules.keys, SigningModules.aes, SigningModules.cert, clientModules],
+  { concurrency: "unbounded", discard: true }
+)
 
 /**
  * Builds `execute` once per layer: the client, the signer, the retry policy, the protocol modules, the table's
@@ -202,16 +212,7 @@ export const preloadAll: Effect.Effect<void> = Effect.all([
  */
 export const make: Effect.Effect<Execute, never, AlipayConfig | HttpClient.HttpClient> = Effect.gen(function*() {
   const config = yield* AlipayConfig
-  // What a call needs is loaded here, when the client is made, not at import and not inside a call (a test driving
-  // a `TestClock` never waits on a module load in a request): the protocol modules, the table's schemas and
-  // Alipay's answer classes. An operation's codecs are made at its first call, from the loaded schemas, without an
-  // async step (~0.5 ms each; a program that calls three operations does not compile fourteen).
-  const [v2, v3] = yield* Effect.all([
-    protocolModules.v2,
-    protocolModules.v3,
-    Effect.forEach(Operations.all, (operation: Operations.Any) => Effect.asVoid(operation.schemas), { discard: true }),
-    Answers.preload
-  ], { concurrency: "unbounded" })
+  const { v2, v3 } = yield* clientModules
   const signer = Option.getOrElse(yield* Effect.serviceOption(Signer.Signer), () => Signer.node)
   const base = yield* HttpClient.HttpClient
   // One span per call, ours. The HttpClient's own span is off (see `exchangeWithin`): it would carry the URL (v2 and

@@ -5,6 +5,7 @@ import { Effect, Either, ParseResult, Schema, type SchemaAST as AST } from "effe
 import type { Protocol } from "../AlipayConfig.js"
 import type * as AlipayError from "../AlipayError.js"
 import * as Failures from "./failures.js"
+import type { SpanOptions } from "./span.js"
 import { decodeError, isRecord } from "./wire.js"
 
 /**
@@ -50,13 +51,6 @@ export interface Codec {
     unknown,
     AlipayError.AlipayDecodeError
   >
-}
-
-/** @internal */
-export interface SpanOptions {
-  readonly kind: "client"
-  readonly captureStackTrace: false
-  readonly attributes: Readonly<Record<string, string>>
 }
 
 const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
