@@ -405,7 +405,8 @@ const serve = (
       spiUrl: yield* Ref.make<string | undefined>(options.spiUrl),
       cert
     }
-    const server = yield* NodeHttpServer.make(() => createServer(), {
+    const nodeServer = createServer()
+    const server = yield* NodeHttpServer.make(() => nodeServer, {
       port: options.port ?? 0,
       host,
       // 1,000 concurrent clients must not overflow the accept queue (node's default is 511)
@@ -416,6 +417,16 @@ const serve = (
       )
     )
     yield* server.serve(App.app(env))
+    // Closing the emulator ends every connection at once. The platform's server removes its request handler, then
+    // waits in `close` for the open connections: a request that reaches a kept-alive connection in between (a
+    // browser's late `/favicon.ico`) or one half-sent would never be answered, and the scope would never close.
+    // Added last, this runs first: stop listening, then drop every connection (in-flight handlers are interrupted).
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        nodeServer.close()
+        nodeServer.closeAllConnections()
+      })
+    )
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const endpoint = `http://${urlHost(host)}:${port}`
     return Emulator.of({
@@ -478,7 +489,9 @@ const serve = (
   })
 
 /**
- * Starts an emulator on a fresh model; the server stops when the scope closes.
+ * Starts an emulator on a fresh model; the server stops when the scope closes, at once: it stops listening and
+ * drops every open connection (a kept-alive client, a browser's late request, a request still in flight), so
+ * closing never waits on a client.
  *
  * @since 0.1.0
  * @category constructors

@@ -11,6 +11,7 @@ import * as V2 from "@membercard/signing/V2"
 import * as V2Response from "@membercard/signing/V2Response"
 import * as V3 from "@membercard/signing/V3"
 import { Arbitrary, Clock, Effect, Either, FastCheck, Layer, Option, Redacted, Schema, TestClock } from "effect"
+import * as Net from "node:net"
 import * as AlipayModel from "../src/AlipayModel.js"
 import * as Emulator from "../src/Emulator.js"
 import * as EmulatorClock from "../src/internal/emulator/clock.js"
@@ -524,6 +525,45 @@ describe("Emulator.layer options", () => {
       expect(failure._tag).toBe("EmulatorError")
       expect(failure.reason).toContain("appPublicKey")
       expect(Effect.runSync(Effect.either(emulator.setNow("yesterday")))._tag).toBe("Left")
+    }))
+})
+
+describe("closing the emulator", () => {
+  /** A loopback socket to the emulator; `closed` resolves when the server ends it. */
+  const connect = (port: number) =>
+    Effect.async<{ readonly socket: Net.Socket; readonly closed: Promise<void> }, Error>((resume) => {
+      const socket = Net.connect(port, "127.0.0.1")
+      const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()))
+      socket.once("connect", () => resume(Effect.succeed({ socket, closed })))
+      socket.once("error", (error) => resume(Effect.fail(error)))
+    })
+
+  it.live("never waits on a client: a half-sent request and a kept-alive connection are dropped at once", () =>
+    Effect.gen(function*() {
+      const { closed, idle, port } = yield* Effect.scoped(Effect.gen(function*() {
+        const emulator = yield* Emulator.make()
+        // a request whose headers never finish (what a browser's late /favicon.ico looks like to a closing server)
+        const half = yield* connect(emulator.port)
+        half.socket.write("GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        // a connection kept alive after an answered request
+        const idle = yield* connect(emulator.port)
+        const answered = yield* Effect.async<string>((resume) => {
+          idle.socket.once("data", (chunk) => resume(Effect.succeed(String(chunk))))
+          idle.socket.write("GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
+        })
+        expect(answered).toMatch(/^HTTP\/1\.1 404/)
+        yield* Effect.sleep("50 millis")
+        return { closed: half.closed, idle: idle.closed, port: emulator.port }
+      })).pipe(
+        // without dropping the connections, the platform's server waits for the half-sent request forever (in an
+        // uninterruptible finalizer: `disconnect` lets the timeout answer)
+        Effect.disconnect,
+        Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("the emulator's scope did not close") })
+      )
+      yield* Effect.promise(() => Promise.all([closed, idle]))
+      // and nothing listens any more
+      const refused = yield* Effect.either(connect(port))
+      expect(refused._tag).toBe("Left")
     }))
 })
 

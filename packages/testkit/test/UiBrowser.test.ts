@@ -5,7 +5,6 @@
  * card.update and a pushed merchant dynamic code; the 3.1 open page, whose submission makes the emulator call the
  * merchant's SPI (the gateway's `OpenCardSpi` handler behind a local server). Screenshots go to `.screenshots/` and must be non-blank.
  */
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { expect } from "@effect/vitest"
@@ -15,10 +14,10 @@ import * as OpenCardCallback from "@membercard/gateway/OpenCardCallback"
 import * as OpenCardSpi from "@membercard/gateway/OpenCardSpi"
 import * as SpiAnswerStore from "@membercard/gateway/SpiAnswerStore"
 import { Effect, Layer, Redacted } from "effect"
-import { createServer } from "node:http"
 import * as Emulator from "../src/Emulator.js"
 import * as S from "./scenarios/samples.js"
 import * as Browser from "./util/Browser.js"
+import { serveLoopback } from "./util/Merchant.js"
 import * as Ui from "./util/Ui.js"
 
 const world = Emulator.layerMemberCards({ protocol: "v2" }).pipe(Layer.provideMerge(Emulator.layer()))
@@ -42,7 +41,6 @@ Browser.describeBrowser("emulator pages in a browser", (it) => {
         S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE", "OPEN_FORM_FIELD_NAME"], ["OPEN_FORM_FIELD_GENDER"])
       )
       // the merchant's callback server: the gateway's callback handler completes the flow
-      const callbackServer = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
       const handled = HttpRouter.empty.pipe(HttpRouter.get(
         "/member/callback",
         OpenCardCallback.httpApp((callback) =>
@@ -67,11 +65,10 @@ Browser.describeBrowser("emulator pages in a browser", (it) => {
             )
         )
       ))
-      yield* callbackServer.serve(handled)
-      const port = callbackServer.address._tag === "TcpAddress" ? callbackServer.address.port : 0
+      const callbackBase = yield* serveLoopback(handled)
       const { apply_card_url } = yield* cards.activateUrlApply(S.urlApply(template_id, {
         out_string: "campaign-42",
-        callback: `http://127.0.0.1:${port}/member/callback`
+        callback: `${callbackBase}/member/callback`
       }))
       const user = yield* emulator.model.mintUser()
       const page = yield* Ui.noScriptPage
@@ -126,8 +123,7 @@ Browser.describeBrowser("emulator pages in a browser", (it) => {
       yield* cards.formTemplateSet(S.formSet(template_id, ["OPEN_FORM_FIELD_MOBILE"]))
       // the merchant's SPI: the gateway's handler behind a local server
       const asked: Array<OpenCardSpi.Request> = []
-      const spiServer = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
-      yield* spiServer.serve(HttpRouter.empty.pipe(HttpRouter.post(
+      const spiBase = yield* serveLoopback(HttpRouter.empty.pipe(HttpRouter.post(
         "/alipay/spi",
         OpenCardSpi.httpApp((request) =>
           Effect.sync(() => {
@@ -140,11 +136,10 @@ Browser.describeBrowser("emulator pages in a browser", (it) => {
           })
         )
       )))
-      const port = spiServer.address._tag === "TcpAddress" ? spiServer.address.port : 0
       const set = yield* Ui.request(`${emulator.endpoint}/__emulator/spi`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ url: `http://127.0.0.1:${port}/alipay/spi` })
+        body: JSON.stringify({ url: `${spiBase}/alipay/spi` })
       })
       expect(set.status).toBe(200)
       const user = yield* emulator.model.mintUser()

@@ -5,7 +5,6 @@
  * fake and on the emulator (both protocols) with a `WalletHarness` each: the fake's `Control`, the emulator's
  * HTTP control API.
  */
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -19,8 +18,8 @@ import * as Keys from "@membercard/signing/Keys"
 import * as Notify from "@membercard/signing/Notify"
 import * as Signer from "@membercard/signing/Signer"
 import { Context, Effect, Either, Ref, Schema, type Scope } from "effect"
-import { createServer } from "node:http"
 import * as AlipayModel from "../../src/AlipayModel.js"
+import { serveLoopback } from "../util/Merchant.js"
 import { ScenarioHarness } from "./index.js"
 import * as S from "./samples.js"
 
@@ -92,10 +91,7 @@ const merchant = Effect.gen(function*() {
     ),
     Effect.provide(NotificationStore.layerMemory())
   )
-  const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
-  yield* server.serve(router)
-  const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-  yield* wallet.redirect(MERCHANT, `http://127.0.0.1:${port}`)
+  yield* wallet.redirect(MERCHANT, yield* serveLoopback(router))
   return received
 })
 

@@ -71,6 +71,12 @@ export class Browser extends Context.Tag("test/Browser")<Browser, PwBrowser>() {
 /** A layer launching the browser once for the tests of a `layer(...)` block. */
 export const layer: Layer.Layer<Browser, BrowserError> = Layer.scoped(Browser, launch)
 
+/**
+ * A browser step's own limit, under the tests' 30 s: a step that hangs fails with Playwright's call log (what it was
+ * waiting for) instead of a bare test timeout.
+ */
+export const STEP_TIMEOUT_MS = 20_000
+
 /** A fresh context + page (phone-sized by default, zh-CN), closed with the scope. */
 export const page = (
   options: { readonly width?: number; readonly height?: number; readonly locale?: string } = {}
@@ -85,6 +91,7 @@ export const page = (
         })),
       (context) => Effect.promise(() => context.close().catch(() => undefined))
     )
+    context.setDefaultTimeout(STEP_TIMEOUT_MS)
     return yield* attempt("cannot open a page", () => context.newPage())
   })
 
@@ -217,14 +224,7 @@ export const describeBrowser = (
   body: (it: Vitest.MethodsNonLive<Browser, true>) => void,
   options: { readonly timeout?: number } = {}
 ): void => {
-  // `retry: 1`: in about one full-suite run out of ten on this 2-core machine, one browser test of this session's
-  // runs stalled for its whole 30 s (never a wrong result; three different tests; each passes alone and in the
-  // other runs). A real failure still fails: it has to fail twice.
-  const suite = (): void => {
-    describe(name, { retry: 1 }, () => {
-      effectLayer(layer, { timeout: options.timeout ?? 60_000, excludeTestServices: true })("in chromium", body)
-    })
-  }
+  const suite = () => effectLayer(layer, { timeout: options.timeout ?? 60_000, excludeTestServices: true })(name, body)
   if (available()) {
     suite()
     return

@@ -4,11 +4,22 @@ import type * as HttpApp from "@effect/platform/HttpApp"
 import { Effect } from "effect"
 import { createServer } from "node:http"
 
-/** Serves `app` on 127.0.0.1 at a free port; answers its base URL (`http://127.0.0.1:<port>`). */
+/**
+ * Serves `app` on 127.0.0.1 at a free port; answers its base URL (`http://127.0.0.1:<port>`). When the scope closes
+ * the server stops listening and drops every connection at once, as the emulator does: a browser's late request on
+ * a kept-alive connection (its `/favicon.ico`) must not keep the scope open.
+ */
 export const serveLoopback = <E, R>(app: HttpApp.Default<E, R>) =>
   Effect.gen(function*() {
-    const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
+    const nodeServer = createServer()
+    const server = yield* NodeHttpServer.make(() => nodeServer, { port: 0, host: "127.0.0.1" })
     yield* server.serve(app)
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        nodeServer.close()
+        nodeServer.closeAllConnections()
+      })
+    )
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     return `http://127.0.0.1:${port}`
   })

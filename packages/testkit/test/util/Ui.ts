@@ -137,5 +137,6 @@ export const noScriptPage = Effect.gen(function*() {
     ),
     (context) => Effect.promise(() => context.close().catch(() => undefined))
   )
+  context.setDefaultTimeout(Browser.STEP_TIMEOUT_MS)
   return yield* Effect.promise((): Promise<Page> => context.newPage())
 })
