@@ -9,6 +9,8 @@
  * (who goes first rotates); their ratio; client CPU per call, ours ÷ raw and ours ÷ alipay-sdk's (medians of the
  * per-round ratios); and our calls per second as a share of the crypto bound (cores ÷ the RSA time of one call,
  * client and server: two signatures and two verifications). Server CPU per call from /proc/PID/stat.
+ * The clients share this process's heap: each run starts after a young-generation collection and ends with one
+ * inside its measure, so that a client pays for collecting its own garbage, not for the one that ran before it.
  *
  *   pnpm build && pnpm exec tsx bench/e2e.ts [--quick]     (our packages load from their built `dist`)
  */
@@ -37,6 +39,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import * as v8 from "node:v8"
+import * as vm from "node:vm"
 import * as Requests from "../examples/requests.js"
 import { installBuilt } from "./cold.js"
 import { machine, median, nowMs, progress, ROOT, round, table, type Verdict, verdict, writeResults } from "./util.js"
@@ -132,6 +136,17 @@ const processCpuMs = (pid: number): number => {
     return Number.NaN
   }
 }
+
+/**
+ * A young-generation collection, run synchronously (V8's `gc`, exposed for this process). Each client's run starts
+ * after one (it does not pay for the garbage the client before it left) and ends with one inside its measure (it
+ * pays for its own): the clients share this process's heap.
+ */
+const collectYoung: () => void = (() => {
+  v8.setFlagsFromString("--expose-gc")
+  const gc = vm.runInNewContext("gc") as (options: { readonly type: "minor"; readonly execution: "sync" }) => void
+  return () => gc({ type: "minor", execution: "sync" })
+})()
 
 const clientCpuMs = (): number => {
   const usage = process.cpuUsage()
@@ -273,7 +288,7 @@ const pool = async (n: number, concurrency: number, task: (i: number) => Promise
 export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
   const rounds = options.rounds ?? 7
   const levels = options.concurrency ?? [1, 8, 32]
-  const baseCalls = options.calls ?? 150
+  const baseCalls = options.calls ?? 300
   const { AlipayClient, AlipayConfig, FetchHttpTransport, MemberCards, NodeHttpTransport, UndiciHttpTransport } =
     await loadBuilt()
   progress("e2e: starting the emulator in a child process")
@@ -432,11 +447,13 @@ export const runE2e = async (options: E2eOptions = {}): Promise<E2eResults> => {
     }
 
     const measure = async (run: () => Promise<void>, n: number) => {
+      collectYoung()
       const cpu0 = clientCpuMs()
       const server0 = processCpuMs(emulator.child.pid ?? 0)
       const t0 = nowMs()
       await run()
       const elapsed = nowMs() - t0
+      collectYoung()
       return {
         perSecond: n / (elapsed / 1000),
         clientCpuPerCall: (clientCpuMs() - cpu0) / n,
