@@ -11,9 +11,10 @@
  * than one member that accepts objects unless they are structs told apart by a literal key (the parser may pick the
  * first one that succeeds and strip keys), parse options other than the ones we know, a `parseOptions` annotation.
  *
- * The gateway uses it for the strict encode of a request and the tolerant decode of an answer (about a twentieth of
- * a call's CPU on loopback went to the parser). Property tests check it against the parser for every schema of the
- * operation table.
+ * The gateway uses it for the strict encode of a request and the tolerant decode of an answer: with the parser,
+ * those two were ~7 % of a card query's client CPU over loopback (measured by taking them out), most of it the
+ * strict encode's check of every key against a union of literals. Property tests check the copier against the
+ * parser for every schema of the operation table.
  *
  * @internal
  */
