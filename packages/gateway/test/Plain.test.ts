@@ -65,6 +65,12 @@ const broken = (value: unknown, at: number, action: number, key: number, replace
   return copy
 }
 
+/**
+ * Whether a value holds a `__proto__` key (a record's arbitrary may make one): the parser's output then differs from
+ * the input (it sets the prototype), so the copier leaves such a value to it.
+ */
+const hasProtoKey = (value: unknown): boolean => JSON.stringify(value).includes(`"__proto__":`)
+
 /** The two agree: the copier answers only what the parser gives, and never when the parser refuses. */
 const agree = (copy: Plain.Copier, parse: (u: unknown) => Either.Either<unknown, unknown>, input: unknown) => {
   const copied = copy(input)
@@ -77,7 +83,12 @@ const agree = (copy: Plain.Copier, parse: (u: unknown) => Either.Either<unknown,
     }
   }
   if (Either.isLeft(parsed)) expect(copied).toBe(Plain.miss)
-  return copied
+  return { copied, parsed }
+}
+
+/** A value the parser accepts is copied (unless it holds a `__proto__` key, see {@link hasProtoKey}). */
+const copiedWhenAccepted = ({ copied, parsed }: ReturnType<typeof agree>, value: unknown) => {
+  if (Either.isRight(parsed) && !hasProtoKey(value)) expect(copied).not.toBe(Plain.miss)
 }
 
 const replacements = FastCheck.oneof(
@@ -111,7 +122,7 @@ describe("the parser's fast path agrees with Effect's parser", () => {
     if (requestCopy !== undefined) {
       const requests = Arbitrary.make(request)
       it.prop(`${name}: a valid request is copied as the strict encode gives it`, [requests], ([value]) => {
-        expect(agree(requestCopy, encode, value)).not.toBe(Plain.miss)
+        copiedWhenAccepted(agree(requestCopy, encode, value), value)
       }, { fastCheck: { numRuns: 40 } })
       it.prop(`${name}: a broken request is never copied where the encode refuses it`, [requests, breaks], ([
         value,
@@ -124,7 +135,9 @@ describe("the parser's fast path agrees with Effect's parser", () => {
     if (answerCopy !== undefined) {
       const answers = Arbitrary.make(answer)
       it.prop(`${name}: a valid answer is copied as the decode gives it`, [answers], ([value]) => {
-        expect(agree(answerCopy, decode, JSON.parse(JSON.stringify(value)))).not.toBe(Plain.miss)
+        // (through JSON, as answers come: a non-finite number becomes `null`, which the parser refuses too)
+        const answer = JSON.parse(JSON.stringify(value)) as unknown
+        copiedWhenAccepted(agree(answerCopy, decode, answer), answer)
       }, { fastCheck: { numRuns: 40 } })
       it.prop(`${name}: a broken answer is never copied where the decode refuses or strips it`, [answers, breaks], ([
         value,

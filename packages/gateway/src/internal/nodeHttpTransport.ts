@@ -16,6 +16,7 @@ import {
   positiveInt,
   type Start
 } from "./bufferedTransport.js"
+import * as UrlTarget from "./urlTarget.js"
 
 /** @internal */
 export interface Options {
@@ -52,109 +53,125 @@ interface Agents {
  * `settle` once, with the response or the failure. Returns the canceller: it destroys the request (and its socket)
  * and `settle` is then never called.
  */
-const startWith = (agents: Agents, maxResponseBytes: number): Start => (request, target, payload, settle) => {
-  let done = false
-  let current: Http.ClientRequest | undefined
-  const finish = (outcome: Outcome) => {
-    done = true
-    settle(outcome)
-  }
-  const bytes = payload.bytes
-  const headers: Http.OutgoingHttpHeaders = bytes === undefined
-    ? request.headers
-    : { ...headersFor(request, payload), "content-length": bytes.byteLength }
-  const options: Http.RequestOptions = {
-    method: request.method,
-    headers,
-    agent: target.secure ? agents.https : agents.http
-  }
-
-  const receive = (req: Http.ClientRequest, res: Http.IncomingMessage) => {
-    const response = new BufferedResponse(
-      request,
-      res.statusCode ?? 0,
-      res.headers,
-      Option.fromNullable(res.socket?.remoteAddress)
-    )
-    const tooLarge = () => {
-      req.destroy()
-      finish(bodyTooLarge(request, response, maxResponseBytes))
+const startWith = (agents: Agents, maxResponseBytes: number): Start => {
+  // the origins this transport was asked for, parsed once
+  const split = UrlTarget.make()
+  return (request, target, payload, settle) => {
+    let done = false
+    let current: Http.ClientRequest | undefined
+    const finish = (outcome: Outcome) => {
+      done = true
+      settle(outcome)
     }
-    const failed = (cause: unknown, description: string) => {
-      if (done) return
-      req.destroy()
-      finish(new HttpClientError.ResponseError({ request, response, reason: "Decode", cause, description }))
+    const bytes = payload.bytes
+    const headers: Http.OutgoingHttpHeaders = bytes === undefined
+      ? request.headers
+      : { ...headersFor(request, payload), "content-length": bytes.byteLength }
+    const options: Http.RequestOptions = {
+      method: request.method,
+      headers,
+      agent: target.secure ? agents.https : agents.http
     }
-    const declared = res.headers["content-length"]
-    if (declared !== undefined && Number(declared) > maxResponseBytes) return tooLarge()
-    const chunks: Array<Buffer> = []
-    let size = 0
-    res.on("data", (chunk: Buffer) => {
-      if (done) return
-      size += chunk.byteLength
-      if (size > maxResponseBytes) return tooLarge()
-      chunks.push(chunk)
-    })
-    res.on("end", () => {
-      if (done) return
-      response.chunks = chunks
-      finish(response)
-    })
-    res.on("error", (cause) => failed(cause, "the response body could not be read"))
-    res.on("close", () => {
-      if (!done && !res.complete) failed(undefined, "the connection closed before the response body ended")
-    })
-    req.on("error", (cause) => failed(cause, "the response body could not be read"))
-  }
 
-  const attempt = (retried: boolean): void => {
-    let req: Http.ClientRequest
-    try {
-      req = target.secure
-        ? Https.request(target.url, options)
-        : Http.request(target.url, options)
-    } catch (cause) {
-      return finish(
-        new HttpClientError.RequestError({
-          request,
-          reason: INVALID_URL_CODES.has(errorCode(cause)) ? "InvalidUrl" : "Encode",
-          cause
-        })
+    const receive = (req: Http.ClientRequest, res: Http.IncomingMessage) => {
+      const response = new BufferedResponse(
+        request,
+        res.statusCode ?? 0,
+        res.headers,
+        Option.fromNullable(res.socket?.remoteAddress)
       )
-    }
-    current = req
-    let responded = false
-    const onError = (cause: unknown) => {
-      // after the response, `receive` owns the errors (they fail the body read)
-      if (done || responded || current !== req) return
-      const code = errorCode(cause)
-      // Node's advice: a request that met a kept-alive socket the server closed meanwhile is sent again, once
-      if (!retried && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) return attempt(true)
-      finish(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
-    }
-    req.on("error", onError)
-    req.once("response", (res: Http.IncomingMessage) => {
-      responded = true
-      if (done) {
-        res.resume()
-        return
+      const tooLarge = () => {
+        req.destroy()
+        finish(bodyTooLarge(request, response, maxResponseBytes))
       }
-      receive(req, res)
-    })
-    try {
-      if (bytes === undefined) req.end()
-      else req.end(bytes)
-    } catch (cause) {
-      req.destroy()
-      finish(new HttpClientError.RequestError({ request, reason: "Encode", cause }))
+      const failed = (cause: unknown, description: string) => {
+        if (done) return
+        req.destroy()
+        finish(new HttpClientError.ResponseError({ request, response, reason: "Decode", cause, description }))
+      }
+      const declared = res.headers["content-length"]
+      if (declared !== undefined && Number(declared) > maxResponseBytes) return tooLarge()
+      const chunks: Array<Buffer> = []
+      let size = 0
+      res.on("data", (chunk: Buffer) => {
+        if (done) return
+        size += chunk.byteLength
+        if (size > maxResponseBytes) return tooLarge()
+        chunks.push(chunk)
+      })
+      res.on("end", () => {
+        if (done) return
+        response.chunks = chunks
+        finish(response)
+      })
+      res.on("error", (cause) => failed(cause, "the response body could not be read"))
+      res.on("close", () => {
+        if (!done && !res.complete) failed(undefined, "the connection closed before the response body ended")
+      })
+      req.on("error", (cause) => failed(cause, "the response body could not be read"))
     }
-  }
 
-  attempt(false)
-  return () => {
-    if (done) return
-    done = true
-    current?.destroy()
+    const attempt = (retried: boolean): void => {
+      let req: Http.ClientRequest
+      try {
+        // a URL already in the WHATWG parser's form goes as options (no parse per request); any other, as a URL
+        const fast = typeof target.url === "string" ? split(target.url) : undefined
+        if (fast === undefined) {
+          req = target.secure ? Https.request(target.url, options) : Http.request(target.url, options)
+        } else {
+          const direct: Http.RequestOptions = {
+            ...options,
+            protocol: fast.origin.protocol,
+            hostname: fast.origin.hostname,
+            port: fast.origin.port,
+            auth: fast.origin.auth,
+            path: fast.path
+          }
+          req = target.secure ? Https.request(direct) : Http.request(direct)
+        }
+      } catch (cause) {
+        return finish(
+          new HttpClientError.RequestError({
+            request,
+            reason: INVALID_URL_CODES.has(errorCode(cause)) ? "InvalidUrl" : "Encode",
+            cause
+          })
+        )
+      }
+      current = req
+      let responded = false
+      const onError = (cause: unknown) => {
+        // after the response, `receive` owns the errors (they fail the body read)
+        if (done || responded || current !== req) return
+        const code = errorCode(cause)
+        // Node's advice: a request that met a kept-alive socket the server closed meanwhile is sent again, once
+        if (!retried && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) return attempt(true)
+        finish(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
+      }
+      req.on("error", onError)
+      req.once("response", (res: Http.IncomingMessage) => {
+        responded = true
+        if (done) {
+          res.resume()
+          return
+        }
+        receive(req, res)
+      })
+      try {
+        if (bytes === undefined) req.end()
+        else req.end(bytes)
+      } catch (cause) {
+        req.destroy()
+        finish(new HttpClientError.RequestError({ request, reason: "Encode", cause }))
+      }
+    }
+
+    attempt(false)
+    return () => {
+      if (done) return
+      done = true
+      current?.destroy()
+    }
   }
 }
 

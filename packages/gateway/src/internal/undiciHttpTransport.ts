@@ -13,6 +13,7 @@ import {
   positiveInt,
   type Start
 } from "./bufferedTransport.js"
+import * as UrlTarget from "./urlTarget.js"
 
 /** @internal */
 export interface Options {
@@ -34,88 +35,103 @@ const isInvalidArgument = (cause: unknown): boolean => errorCode(cause) === "UND
  * collected (bounded by `maxResponseBytes`) and `settle` is called once. The canceller aborts the request (before
  * it is dispatched on a socket, as soon as it is).
  */
-const startWith = (dispatcher: Dispatcher, maxResponseBytes: number): Start => (request, target, payload, settle) => {
-  let done = false
-  let controller: Dispatcher.DispatchController | undefined
-  let response: BufferedResponse | undefined
-  const chunks: Array<Buffer> = []
-  let size = 0
-  const finish = (outcome: Outcome) => {
-    if (done) return
-    done = true
-    settle(outcome)
-  }
-  const abort = () => controller?.abort(new Error("the exchange was cancelled"))
-  const tooLarge = (answered: BufferedResponse) => {
-    finish(bodyTooLarge(request, answered, maxResponseBytes))
-    abort()
-  }
-  const headers = headersFor(request, payload)
-  const handler: Dispatcher.DispatchHandler = {
-    onRequestStart(started) {
-      controller = started
-      if (done) abort()
-    },
-    onResponseStart(_, statusCode, responseHeaders) {
-      if (done || statusCode < 200) return
-      const answered = new BufferedResponse(request, statusCode, responseHeaders, Option.none())
-      response = answered
-      const declared = responseHeaders["content-length"]
-      if (declared !== undefined && Number(declared) > maxResponseBytes) tooLarge(answered)
-    },
-    onResponseData(_, chunk) {
-      if (done || response === undefined) return
-      size += chunk.byteLength
-      if (size > maxResponseBytes) return tooLarge(response)
-      chunks.push(chunk)
-    },
-    onResponseEnd() {
-      if (done || response === undefined) return
-      response.chunks = chunks
-      finish(response)
-    },
-    onResponseError(_, cause) {
+const startWith = (dispatcher: Dispatcher, maxResponseBytes: number): Start => {
+  // the origins this dispatcher was asked for, parsed once
+  const split = UrlTarget.make()
+  return (request, target, payload, settle) => {
+    let done = false
+    let controller: Dispatcher.DispatchController | undefined
+    let response: BufferedResponse | undefined
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const finish = (outcome: Outcome) => {
       if (done) return
+      done = true
+      settle(outcome)
+    }
+    const abort = () => controller?.abort(new Error("the exchange was cancelled"))
+    const tooLarge = (answered: BufferedResponse) => {
+      finish(bodyTooLarge(request, answered, maxResponseBytes))
+      abort()
+    }
+    const headers = headersFor(request, payload)
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(started) {
+        controller = started
+        if (done) abort()
+      },
+      onResponseStart(_, statusCode, responseHeaders) {
+        if (done || statusCode < 200) return
+        const answered = new BufferedResponse(request, statusCode, responseHeaders, Option.none())
+        response = answered
+        const declared = responseHeaders["content-length"]
+        if (declared !== undefined && Number(declared) > maxResponseBytes) tooLarge(answered)
+      },
+      onResponseData(_, chunk) {
+        if (done || response === undefined) return
+        size += chunk.byteLength
+        if (size > maxResponseBytes) return tooLarge(response)
+        chunks.push(chunk)
+      },
+      onResponseEnd() {
+        if (done || response === undefined) return
+        response.chunks = chunks
+        finish(response)
+      },
+      onResponseError(_, cause) {
+        if (done) return
+        finish(
+          response !== undefined
+            ? new HttpClientError.ResponseError({
+              request,
+              response,
+              reason: "Decode",
+              cause,
+              description: "the response body could not be read"
+            })
+            : new HttpClientError.RequestError({
+              request,
+              reason: isInvalidArgument(cause) ? "Encode" : "Transport",
+              cause
+            })
+        )
+      }
+    }
+    try {
+      // (WHATWG parsing, as node:http does with a URL string: a host it refuses is InvalidUrl, nothing sent; a URL
+      // already in the parser's form is split without a parse)
+      const fast = typeof target.url === "string" ? split(target.url) : undefined
+      let origin: string
+      let path: string
+      if (fast === undefined) {
+        const url = typeof target.url === "string" ? new URL(target.url) : target.url
+        origin = url.origin
+        path = `${url.pathname}${url.search}`
+      } else {
+        origin = fast.origin.origin
+        path = fast.path
+      }
+      dispatcher.dispatch({
+        origin,
+        path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers,
+        body: payload.bytes === undefined ? null : payload.bytes
+      }, handler)
+    } catch (cause) {
       finish(
-        response !== undefined
-          ? new HttpClientError.ResponseError({
-            request,
-            response,
-            reason: "Decode",
-            cause,
-            description: "the response body could not be read"
-          })
-          : new HttpClientError.RequestError({
-            request,
-            reason: isInvalidArgument(cause) ? "Encode" : "Transport",
-            cause
-          })
+        new HttpClientError.RequestError({
+          request,
+          reason: errorCode(cause) === "ERR_INVALID_URL" ? "InvalidUrl" : "Encode",
+          cause
+        })
       )
     }
-  }
-  try {
-    // (WHATWG parsing, as node:http does with a URL string: a host it refuses is InvalidUrl, nothing sent)
-    const url = typeof target.url === "string" ? new URL(target.url) : target.url
-    dispatcher.dispatch({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: request.method as Dispatcher.HttpMethod,
-      headers,
-      body: payload.bytes === undefined ? null : payload.bytes
-    }, handler)
-  } catch (cause) {
-    finish(
-      new HttpClientError.RequestError({
-        request,
-        reason: errorCode(cause) === "ERR_INVALID_URL" ? "InvalidUrl" : "Encode",
-        cause
-      })
-    )
-  }
-  return () => {
-    if (done) return
-    done = true
-    abort()
+    return () => {
+      if (done) return
+      done = true
+      abort()
+    }
   }
 }
 
