@@ -42,8 +42,10 @@ const keptAsIs = (path: string): boolean => {
     const c = path.charCodeAt(i)
     if (c >= 128 || !kept[c]) return false
   }
-  // `/.`, `/..` and their encoded forms (`%2e`) are dot segments the parser resolves
-  return !path.includes("/.") && !path.includes("%2e") && !path.includes("%2E")
+  // `/.`, `/..` and their encoded forms (`%2e`) are dot segments the parser resolves; an empty query (`/a?`) it
+  // drops from the target (`search` is then "")
+  return !path.includes("/.") && !path.includes("%2e") && !path.includes("%2E") &&
+    path.indexOf("?") !== path.length - 1
 }
 
 const parseOrigin = (authority: string): Origin | undefined => {
