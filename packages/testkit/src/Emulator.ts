@@ -24,6 +24,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto"
 import { createServer } from "node:http"
 import * as AlipayModel from "./AlipayModel.js"
 import * as Certificates from "./internal/certificates.js"
+import { closeAtOnce } from "./internal/closeAtOnce.js"
 import * as App from "./internal/emulator/app.js"
 import * as CertMode from "./internal/emulator/certMode.js"
 import * as EmulatorClock from "./internal/emulator/clock.js"
@@ -417,16 +418,8 @@ const serve = (
       )
     )
     yield* server.serve(App.app(env))
-    // Closing the emulator ends every connection at once. The platform's server removes its request handler, then
-    // waits in `close` for the open connections: a request that reaches a kept-alive connection in between (a
-    // browser's late `/favicon.ico`) or one half-sent would never be answered, and the scope would never close.
-    // Added last, this runs first: stop listening, then drop every connection (in-flight handlers are interrupted).
-    yield* Effect.addFinalizer(() =>
-      Effect.sync(() => {
-        nodeServer.close()
-        nodeServer.closeAllConnections()
-      })
-    )
+    // closing the emulator never waits on a client
+    yield* closeAtOnce(nodeServer)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const endpoint = `http://${urlHost(host)}:${port}`
     return Emulator.of({

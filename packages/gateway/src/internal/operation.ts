@@ -180,7 +180,7 @@ const makeCodec = (
   const plain = isPlain(schemas.request.ast)
   // A request that is valid and has only known fields is copied in one pass (what the encode gives); anything else
   // goes through the parser, which refuses it with every issue.
-  const copy = plain ? Plain.compile(schemas.request.ast, Validation.strictOptions) : undefined
+  const copy = Plain.compile(schemas.request.ast, Validation.strictOptions)
   const encode = copy === undefined ? strictEncode : (request: unknown) => {
     const copied = copy(request)
     return copied === Plain.miss ? strictEncode(request) : Either.right(copied)

@@ -3,6 +3,7 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import { Effect } from "effect"
 import { createServer } from "node:http"
+import { closeAtOnce } from "../../src/internal/closeAtOnce.js"
 
 /**
  * Serves `app` on 127.0.0.1 at a free port; answers its base URL (`http://127.0.0.1:<port>`). When the scope closes
@@ -14,12 +15,7 @@ export const serveLoopback = <E, R>(app: HttpApp.Default<E, R>) =>
     const nodeServer = createServer()
     const server = yield* NodeHttpServer.make(() => nodeServer, { port: 0, host: "127.0.0.1" })
     yield* server.serve(app)
-    yield* Effect.addFinalizer(() =>
-      Effect.sync(() => {
-        nodeServer.close()
-        nodeServer.closeAllConnections()
-      })
-    )
+    yield* closeAtOnce(nodeServer)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     return `http://127.0.0.1:${port}`
   })
